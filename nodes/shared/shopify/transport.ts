@@ -1,0 +1,431 @@
+import {
+	NodeApiError,
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IWebhookFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { backoffDelayMs, DEFAULT_MAX_ATTEMPTS } from './backoff';
+import {
+	createCostBudget,
+	msUntilAffordable,
+	recordCost,
+	throttledWaitMs,
+	type CostBudget,
+} from './cost';
+import { classifyGraphqlErrors, classifyHttpFailure, redactSecrets } from './errors';
+import {
+	graphqlEndpoint,
+	normalizeApiVersion,
+	normalizeShopBaseUrl,
+	shopLabel,
+	SUPPORTED_API_VERSIONS,
+} from './url';
+
+export { createCostBudget, type CostBudget } from './cost';
+
+export const SHOPIFY_CREDENTIAL_TYPE = 'shopifyInventoryApi';
+
+export type ShopifyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export interface ShopifyGraphqlOptions {
+	/** Sent as the `$idempotencyKey` variable used by `@idempotent(key: $idempotencyKey)`. Retries reuse it. */
+	idempotencyKey?: string;
+	/** Attempts for HTTP 429 / 5xx / network failures (THROTTLED answers are bounded separately). */
+	maxAttempts?: number;
+	/** Cost tracker of this call chain (create one per execution with createCostBudget()). */
+	budget?: CostBudget;
+	/** requestedQueryCost of this document if known (lets the first call wait for the bucket, too). */
+	estimatedCost?: number;
+	/** Item index for error messages. */
+	itemIndex?: number;
+}
+
+export interface ShopifyGraphqlResult {
+	data: IDataObject;
+	extensions?: IDataObject;
+}
+
+/** Upper bound on THROTTLED answers for one request (each one is followed by an exact wait). */
+const MAX_THROTTLED_RETRIES = 8;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export function shopifyBaseUrl(credentials: ICredentialDataDecryptedObject | IDataObject): string {
+	return normalizeShopBaseUrl(credentials.shop);
+}
+
+export function shopifyApiVersion(credentials: ICredentialDataDecryptedObject | IDataObject): string {
+	return normalizeApiVersion(credentials.apiVersion);
+}
+
+function operationKey(document: string, variables?: IDataObject): string {
+	const m = /\b(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(document);
+	const name = m ? m[2] : document.replace(/\s+/g, ' ').trim().slice(0, 80);
+	const first = variables && typeof variables.first === 'number' ? `#${variables.first}` : '';
+	return `${name}${first}`;
+}
+
+function isMutation(document: string): boolean {
+	return /^\s*(#[^\n]*\n\s*)*mutation\b/.test(document);
+}
+
+interface HttpFailure {
+	status?: number;
+	retryAfter?: string;
+	networkCode?: string;
+	body?: unknown;
+	message: string;
+	/** Thrown by our own credential preAuthentication: its message is already clear. */
+	preAuth?: boolean;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+	if (!headers || typeof headers !== 'object') return undefined;
+	const h = headers as Record<string, unknown> & { get?: (n: string) => unknown };
+	if (typeof h.get === 'function') {
+		const v = h.get(name);
+		if (v !== undefined && v !== null) return String(v);
+	}
+	for (const [k, v] of Object.entries(h)) {
+		if (k.toLowerCase() === name.toLowerCase() && v !== undefined && v !== null) {
+			return Array.isArray(v) ? String(v[0]) : String(v);
+		}
+	}
+	return undefined;
+}
+
+/** Reads status / headers / body / network code from whatever httpRequestWithAuthentication threw. */
+export function describeHttpError(error: unknown): HttpFailure {
+	const seen = new Set<unknown>();
+	const out: HttpFailure = { message: '' };
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const e = current as Record<string, unknown>;
+		if (!out.message && typeof e.message === 'string') out.message = e.message;
+		if (e.shopifyPreAuthFailure === true) out.preAuth = true;
+		const response = e.response as Record<string, unknown> | undefined;
+		if (response && typeof response === 'object') {
+			const status = Number(response.status ?? response.statusCode);
+			if (out.status === undefined && Number.isFinite(status) && status > 0) out.status = status;
+			if (out.retryAfter === undefined) out.retryAfter = headerValue(response.headers, 'retry-after');
+			if (out.body === undefined && response.data !== undefined) out.body = response.data;
+			if (out.body === undefined && response.body !== undefined) out.body = response.body;
+		}
+		if (out.status === undefined) {
+			const code = Number(e.httpCode ?? e.statusCode);
+			if (Number.isFinite(code) && code >= 100 && code < 600) out.status = code;
+		}
+		if (out.networkCode === undefined && typeof e.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+)$/.test(e.code)) {
+			if (e.code !== 'ERR_BAD_REQUEST' && e.code !== 'ERR_BAD_RESPONSE') out.networkCode = e.code;
+		}
+		const context = e.context as Record<string, unknown> | undefined;
+		if (out.body === undefined && context && typeof context === 'object' && context.data !== undefined) {
+			out.body = context.data;
+		}
+		current = e.cause ?? e.reason;
+	}
+	return out;
+}
+
+function bodyErrors(body: unknown): string | undefined {
+	if (!body) return undefined;
+	if (typeof body === 'string') return body.slice(0, 300);
+	if (typeof body === 'object') {
+		const b = body as Record<string, unknown>;
+		if (typeof b.errors === 'string') return b.errors;
+		if (Array.isArray(b.errors)) {
+			return b.errors
+				.map((x) => (x && typeof x === 'object' && 'message' in x ? String((x as { message: unknown }).message) : String(x)))
+				.join('; ');
+		}
+		if (typeof b.error === 'string') return b.error;
+		if (typeof b.error_description === 'string') return b.error_description;
+	}
+	return undefined;
+}
+
+function apiError(
+	ctx: ShopifyContext,
+	message: string,
+	description: string | undefined,
+	options: { httpCode?: string; itemIndex?: number; raw?: JsonObject } = {},
+): NodeApiError {
+	return new NodeApiError(ctx.getNode(), options.raw ?? ({ message } as JsonObject), {
+		message,
+		description,
+		httpCode: options.httpCode,
+		itemIndex: options.itemIndex,
+	});
+}
+
+function httpFailureError(
+	ctx: ShopifyContext,
+	failure: HttpFailure,
+	base: string,
+	version: string,
+	secrets: Array<string | undefined>,
+	itemIndex?: number,
+	attempts?: number,
+): NodeApiError {
+	const host = shopLabel(base);
+	const detail = redactSecrets(bodyErrors(failure.body) ?? failure.message ?? '', secrets);
+	const kind = failure.preAuth ? 'preAuth' : classifyHttpFailure(failure.status, failure.networkCode);
+	const httpCode = failure.status !== undefined ? String(failure.status) : undefined;
+	const opts = { httpCode, itemIndex };
+	switch (kind) {
+		case 'preAuth':
+			return apiError(ctx, redactSecrets(failure.message, secrets), undefined, opts);
+		case 'auth':
+			return apiError(
+				ctx,
+				`Shopify refused the access token for ${host} (HTTP 401)`,
+				'Check the Admin API access token (or the client ID and secret) in the Shopify Inventory API credential. The app may have been uninstalled or the token revoked.' +
+					(detail ? ` Shopify said: ${detail}` : ''),
+				opts,
+			);
+		case 'forbidden':
+			return apiError(
+				ctx,
+				`Shopify denied access for ${host} (HTTP 403)`,
+				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, read_locations and read_orders to the app and reinstall it.' +
+					(detail ? ` Shopify said: ${detail}` : ''),
+				opts,
+			);
+		case 'notFound':
+			return apiError(
+				ctx,
+				`Shopify answered "not found" for ${host} (HTTP 404)`,
+				`Check the Shop value of the credential (shop name, myshopify.com domain or base URL) and that Admin API version ${version} exists (supported: ${SUPPORTED_API_VERSIONS.join(', ')}).`,
+				opts,
+			);
+		case 'payment':
+			return apiError(
+				ctx,
+				`The shop ${host} is not available (HTTP 402: payment required / frozen)`,
+				'The store is frozen or paused. Settle the store’s billing in Shopify, then run again.',
+				opts,
+			);
+		case 'locked':
+			return apiError(
+				ctx,
+				`The shop ${host} is locked (HTTP 423)`,
+				'Shopify has locked this store’s API access. Contact Shopify support.',
+				opts,
+			);
+		case 'dns':
+			return apiError(
+				ctx,
+				`The shop domain ${host} could not be found`,
+				'Check the Shop value in the credential (for example my-shop or my-shop.myshopify.com).',
+				opts,
+			);
+		case 'retryable':
+			return apiError(
+				ctx,
+				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : failure.networkCode ?? 'network error'}) after ${attempts ?? 1} attempts`,
+				'Shopify or the network is having trouble. Try again later; the operation is safe to repeat.' +
+					(detail ? ` Last answer: ${detail}` : ''),
+				opts,
+			);
+		default:
+			return apiError(
+				ctx,
+				`Shopify request to ${host} failed${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`,
+				detail || undefined,
+				opts,
+			);
+	}
+}
+
+/**
+ * Sends one GraphQL document to the Admin API of the credential's shop and version.
+ *
+ * - Rate limiting from the live throttleStatus kept in `options.budget` (per call chain).
+ * - THROTTLED → waits exactly (requestedCost − currentlyAvailable) / restoreRate and resends.
+ * - 429 / 5xx / network errors → exponential back-off with jitter, honouring Retry-After; bounded.
+ * - 401 → n8n renews the token through the credential's preAuthentication and resends once.
+ * - MAX_COST_EXCEEDED, validation errors, missing scopes → NodeApiError (no retry).
+ *
+ * Top-level `errors` are thrown; payload `userErrors` are returned in `data` for the caller.
+ */
+export async function shopifyGraphql(
+	this: ShopifyContext,
+	document: string,
+	variables?: IDataObject,
+	options: ShopifyGraphqlOptions = {},
+): Promise<ShopifyGraphqlResult> {
+	const credentials = await this.getCredentials(SHOPIFY_CREDENTIAL_TYPE);
+	let base: string;
+	let version: string;
+	try {
+		base = shopifyBaseUrl(credentials);
+		version = shopifyApiVersion(credentials);
+	} catch (error) {
+		throw apiError(this, (error as Error).message, undefined, { itemIndex: options.itemIndex });
+	}
+	const secrets = [
+		credentials.accessToken,
+		credentials.clientSecret,
+		credentials.sessionToken,
+		credentials.webhookSigningSecret,
+	].map((s) => (typeof s === 'string' ? s : undefined));
+
+	const budget = options.budget ?? createCostBudget();
+	const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+	const vars: IDataObject = { ...(variables ?? {}) };
+	if (options.idempotencyKey !== undefined) vars.idempotencyKey = options.idempotencyKey;
+	const key = operationKey(document, variables);
+	const mutation = isMutation(document);
+
+	const requestOptions: IHttpRequestOptions = {
+		method: 'POST',
+		url: graphqlEndpoint(base, version),
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: { query: document, variables: vars },
+		json: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+
+	let failures = 0;
+	let throttles = 0;
+	for (;;) {
+		const estimated =
+			options.estimatedCost ?? budget.requestedByDocument[key] ?? (mutation ? 10 : undefined);
+		if (estimated !== undefined) {
+			const wait = msUntilAffordable(budget, estimated, Date.now());
+			if (wait > 0) {
+				budget.preemptiveWaits++;
+				budget.waitedMs += wait;
+				await sleep(wait);
+			}
+		}
+
+		budget.calls++;
+		let body: unknown;
+		try {
+			body = await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				SHOPIFY_CREDENTIAL_TYPE,
+				requestOptions,
+			);
+		} catch (error) {
+			const failure = describeHttpError(error);
+			const kind = failure.preAuth ? 'preAuth' : classifyHttpFailure(failure.status, failure.networkCode);
+			failures++;
+			if (kind === 'retryable' && failures < maxAttempts) {
+				const wait = backoffDelayMs(failures, failure.retryAfter);
+				budget.retries++;
+				budget.waitedMs += wait;
+				await sleep(wait);
+				continue;
+			}
+			throw httpFailureError(this, failure, base, version, secrets, options.itemIndex, failures);
+		}
+
+		if (typeof body === 'string') {
+			try {
+				body = JSON.parse(body);
+			} catch {
+				failures++;
+				if (failures < maxAttempts) {
+					const wait = backoffDelayMs(failures);
+					budget.retries++;
+					budget.waitedMs += wait;
+					await sleep(wait);
+					continue;
+				}
+				throw apiError(this, `Shopify at ${shopLabel(base)} answered with something that is not JSON`, undefined, {
+					itemIndex: options.itemIndex,
+				});
+			}
+		}
+		const answer = (body ?? {}) as { data?: IDataObject | null; errors?: unknown; extensions?: IDataObject };
+		const cost = recordCost(budget, answer.extensions, Date.now(), key);
+		const info = classifyGraphqlErrors(answer.errors);
+		if (info) {
+			switch (info.kind) {
+				case 'throttled': {
+					budget.throttledWaits++;
+					throttles++;
+					if (throttles > MAX_THROTTLED_RETRIES) {
+						throw apiError(
+							this,
+							`Shopify kept throttling the request (${throttles} times)`,
+							'Another app may be using the same API budget. Try again later.',
+							{ itemIndex: options.itemIndex },
+						);
+					}
+					const status = cost?.throttleStatus ?? budget.throttle;
+					const requested = cost?.requestedQueryCost ?? estimated ?? 0;
+					const wait = status
+						? throttledWaitMs(requested, status.currentlyAvailable, status.restoreRate)
+						: backoffDelayMs(throttles);
+					budget.waitedMs += wait;
+					await sleep(Math.max(wait, 1));
+					continue;
+				}
+				case 'maxCost':
+					throw apiError(
+						this,
+						'The query asked for more than Shopify’s single-query cost limit (MAX_COST_EXCEEDED)',
+						`This is a bug in the node (query "${key}"), not in your settings. Shopify said: ${info.message}`,
+						{ itemIndex: options.itemIndex },
+					);
+				case 'accessDenied': {
+					const scopes = info.scopes && info.scopes.length > 0 ? info.scopes.join(', ') : undefined;
+					throw apiError(
+						this,
+						scopes
+							? `The Shopify app is missing the access scope ${scopes}`
+							: 'Shopify denied access: the app is missing an access scope',
+						`Add ${scopes ?? 'the scopes read_inventory, write_inventory, read_products, read_locations, read_orders'} to the app in Shopify and install the new version. Shopify said: ${redactSecrets(info.message, secrets)}`,
+						{ itemIndex: options.itemIndex },
+					);
+				}
+				case 'internal': {
+					failures++;
+					if (failures < maxAttempts) {
+						const wait = backoffDelayMs(failures);
+						budget.retries++;
+						budget.waitedMs += wait;
+						await sleep(wait);
+						continue;
+					}
+					throw apiError(
+						this,
+						`Shopify kept reporting an internal error after ${failures} attempts`,
+						info.message,
+						{ itemIndex: options.itemIndex },
+					);
+				}
+				case 'validation':
+					throw apiError(
+						this,
+						`Shopify Admin API version ${version} rejected the request as invalid`,
+						`Shopify said: ${info.message}. The node supports Admin API versions ${SUPPORTED_API_VERSIONS.join(', ')}; check the API version in the credential.`,
+						{ itemIndex: options.itemIndex },
+					);
+				default:
+					throw apiError(
+						this,
+						`Shopify returned an error: ${redactSecrets(info.message, secrets)}`,
+						`Admin API version ${version}, request "${key}".`,
+						{ itemIndex: options.itemIndex },
+					);
+			}
+		}
+		if (!answer.data || typeof answer.data !== 'object') {
+			throw apiError(this, `Shopify at ${shopLabel(base)} answered without data`, undefined, {
+				itemIndex: options.itemIndex,
+			});
+		}
+		return { data: answer.data, extensions: answer.extensions };
+	}
+}
