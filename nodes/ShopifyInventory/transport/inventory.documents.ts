@@ -1,0 +1,173 @@
+/**
+ * GraphQL documents of the Shopify Inventory node. Every document the package sends is an exported
+ * string constant in a `*.documents.ts` file (validated against every supported API version's schema).
+ *
+ * The write mutations carry `@idempotent(key: $idempotencyKey)` and every row carries
+ * `changeFromQuantity`: required from 2026-04, optional but supported in 2026-01, so one set of
+ * documents works for 2026-01 … 2026-10.
+ */
+
+/** Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). */
+export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId: ID!, $first: Int!, $after: String) {
+  location(id: $locationId) {
+    id
+    inventoryLevels(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        quantities(names: ["available", "on_hand"]) {
+          name
+          quantity
+        }
+        item {
+          id
+          sku
+        }
+      }
+    }
+  }
+}`;
+
+/** Inventory levels at a location, one page, with the variant id (Inventory → Get Many). */
+export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = `query LocationLevelsWithVariantsPage($locationId: ID!, $first: Int!, $after: String) {
+  location(id: $locationId) {
+    id
+    inventoryLevels(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        quantities(names: ["available", "on_hand"]) {
+          name
+          quantity
+        }
+        item {
+          id
+          sku
+          variants(first: 1) {
+            nodes {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+
+/** Inventory items matching a search (used with `sku:"…"`), with their level at one location. */
+export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: String!, $first: Int!, $locationId: ID!) {
+  inventoryItems(first: $first, query: $query) {
+    nodes {
+      id
+      sku
+      variants(first: 1) {
+        nodes {
+          id
+        }
+      }
+      inventoryLevel(locationId: $locationId) {
+        quantities(names: ["available", "on_hand"]) {
+          name
+          quantity
+        }
+      }
+    }
+  }
+}`;
+
+/** Cheap size estimate for Read Mode "Automatic" (number of variants in the shop, capped by Shopify). */
+export const VARIANTS_COUNT_QUERY = `query VariantsCount {
+  productVariantsCount {
+    count
+    precision
+  }
+}`;
+
+/**
+ * Bulk-operation query (sent as the `query` argument of bulkOperationRunQuery). Bulk queries take no
+ * variables: BULK_LOCATION_PLACEHOLDER is replaced by the JSON-quoted location gid before sending.
+ * The variant ids come back as child lines carrying `__parentId` (stitched in logic/jsonl.ts).
+ */
+export const BULK_LOCATION_PLACEHOLDER = '"gid://shopify/Location/0"';
+export const BULK_INVENTORY_QUERY = `query BulkInventoryAtLocation {
+  inventoryItems {
+    edges {
+      node {
+        id
+        sku
+        inventoryLevel(locationId: "gid://shopify/Location/0") {
+          quantities(names: ["available", "on_hand"]) {
+            name
+            quantity
+          }
+        }
+        variants {
+          edges {
+            node {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+
+export const BULK_RUN_MUTATION = `mutation BulkRunQuery($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation {
+      id
+      status
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}`;
+
+export const BULK_STATUS_QUERY = `query BulkOperationStatus($id: ID!) {
+  node(id: $id) {
+    ... on BulkOperation {
+      id
+      status
+      errorCode
+      objectCount
+      url
+      partialDataUrl
+    }
+  }
+}`;
+
+/** Absolute write ("available" or "on_hand"). */
+export const INVENTORY_SET_MUTATION = `mutation InventorySetQuantities($input: InventorySetQuantitiesInput!, $idempotencyKey: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+    inventoryAdjustmentGroup {
+      id
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}`;
+
+/** Delta write. */
+export const INVENTORY_ADJUST_MUTATION = `mutation InventoryAdjustQuantities($input: InventoryAdjustQuantitiesInput!, $idempotencyKey: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+    inventoryAdjustmentGroup {
+      id
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}`;
