@@ -10,6 +10,7 @@ const shared = {
 	pool: 'forks' as const,
 };
 
+
 export default defineConfig({
 	resolve: { alias: { 'n8n-workflow': n8nWorkflowCjs } },
 	test: {
@@ -33,7 +34,7 @@ export default defineConfig({
 					testTimeout: 900_000,
 					hookTimeout: 1_800_000,
 					pool: shared.pool,
-					fileParallelism: false,
+					poolOptions: { forks: { singleFork: true } },
 				},
 			},
 		],

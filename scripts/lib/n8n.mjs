@@ -2,7 +2,7 @@
 // Plain ESM JavaScript with no dependencies so that `node scripts/demo.mjs` runs under the
 // machine's Node (20+) while n8n itself runs under the cached Node 24 binary.
 // Types for TypeScript callers: n8n.d.mts next to this file.
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -357,7 +357,8 @@ export class N8n {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `http://127.0.0.1:${this.port ?? 5678}/`,
+			// n8n 2.41 reads N8N_WEBHOOK_URL (WEBHOOK_URL still works but logs a deprecation).
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${this.port ?? 5678}/`,
 			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${this.port ?? 5678}/`,
 			N8N_ENCRYPTION_KEY: this.encryptionKey,
 			DB_TYPE: 'sqlite',
@@ -368,6 +369,7 @@ export class N8n {
 			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
@@ -664,4 +666,4 @@ export function outputsOf(execution) {
 	return out;
 }
 
-export { execFile };
+

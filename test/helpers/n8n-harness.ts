@@ -355,8 +355,10 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 			this.store.preAuthCalls[typeName] = (this.store.preAuthCalls[typeName] ?? 0) + 1;
 			const output = await credentialType.preAuthentication.call(helpers, credentials);
 			if (output[expirable.name] === undefined) return undefined;
-			if (!isTestingCredentials && this.store.get(typeName)) this.store.update(typeName, output);
-			return Object.assign(credentials, output);
+			if (!isTestingCredentials && this.store.get(typeName)) {
+				this.store.update(typeName, output as ICredentialDataDecryptedObject);
+			}
+			return Object.assign(credentials, output) as ICredentialDataDecryptedObject;
 		}
 		return undefined;
 	}
@@ -368,7 +370,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.type(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		return await credentialType.preAuthentication.call(helpers, credentials);
+		return (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 	}
 
 	async getDecrypted(
@@ -832,7 +834,7 @@ function expressify(res: http.ServerResponse, record: (status: number, body: str
 		if (chunk !== undefined && typeof chunk !== 'function') body += String(chunk);
 		record(r.statusCode, body);
 		return originalEnd(chunk as never, ...(rest as []));
-	}) as typeof res.end;
+	}) as unknown as ExpressLikeResponse['end'];
 	r.status = (code: number) => {
 		r.statusCode = code;
 		return r;

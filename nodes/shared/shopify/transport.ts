@@ -83,6 +83,8 @@ interface HttpFailure {
 	message: string;
 	/** Thrown by our own credential preAuthentication: its message is already clear. */
 	preAuth?: boolean;
+	/** preAuthentication failed for a reason that may pass (token endpoint 5xx / network). */
+	preAuthRetryable?: boolean;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -109,7 +111,10 @@ export function describeHttpError(error: unknown): HttpFailure {
 		seen.add(current);
 		const e = current as Record<string, unknown>;
 		if (!out.message && typeof e.message === 'string') out.message = e.message;
-		if (e.shopifyPreAuthFailure === true) out.preAuth = true;
+		if (e.shopifyPreAuthFailure === true) {
+			out.preAuth = true;
+			out.preAuthRetryable = e.shopifyRetryable === true;
+		}
 		const response = e.response as Record<string, unknown> | undefined;
 		if (response && typeof response === 'object') {
 			const status = Number(response.status ?? response.statusCode);
@@ -317,7 +322,11 @@ export async function shopifyGraphql(
 			);
 		} catch (error) {
 			const failure = describeHttpError(error);
-			const kind = failure.preAuth ? 'preAuth' : classifyHttpFailure(failure.status, failure.networkCode);
+			const kind = failure.preAuth
+				? failure.preAuthRetryable
+					? 'retryable'
+					: 'preAuth'
+				: classifyHttpFailure(failure.status, failure.networkCode);
 			failures++;
 			if (kind === 'retryable' && failures < maxAttempts) {
 				const wait = backoffDelayMs(failures, failure.retryAfter);

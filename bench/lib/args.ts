@@ -1,0 +1,142 @@
+/** Command-line options of `npm run bench -- …` (parsed by bench/run.ts). */
+
+export interface BenchOptions {
+	/** Catalogue sizes (SKUs). */
+	sizes: number[];
+	/** Fraction of quantities that differ between FileMaker and Shopify. */
+	changedFraction: number;
+	/** FileMaker emulator latency per request (ms). */
+	fmLatencyMs: number;
+	/** Emulator clock speed-up per size (the same for both sides of one size). */
+	speedUp: Map<number, number>;
+	/** Records per FileMaker read request for the baseline's built-in FileMaker node (`limit`). */
+	baselineFmPage: number;
+	/** Which sides to run. */
+	sides: ('ours' | 'baseline')[];
+	/** Where the JSON goes ('' = bench/results/<date>-<host>.json). */
+	out: string;
+	/** Do not write the JSON file. */
+	noWrite: boolean;
+	/** Print child process output. */
+	verbose: boolean;
+}
+
+export const DEFAULTS = {
+	sizes: [1000, 10_000, 50_000],
+	changedFraction: 0.05,
+	fmLatencyMs: 20,
+	/** size → speed-up; sizes not listed use the entry of the next smaller listed size. */
+	speedUp: '1000:1,10000:5,50000:5',
+	baselineFmPage: 1000,
+};
+
+export const USAGE = `npm run bench -- [options]
+  --sizes 1000,10000,50000      catalogue sizes (SKUs)
+  --changed 0.05                fraction of quantities changed in FileMaker
+  --fm-latency 20               FileMaker emulator latency per request, ms
+  --speedup 1000:1,10000:5,50000:5
+                                Shopify emulator clock speed-up per size (one number = every size);
+                                both sides of a size run on the same clock
+  --baseline-fm-page 1000       records per request for the built-in FileMaker node (baseline)
+  --only ours|baseline          run one side only (no ratios)
+  --out <file>                  JSON output path (default bench/results/<date>-<host>.json)
+  --no-write                    do not write the JSON file
+  --verbose                     show the child processes' output`;
+
+function parseSpeedUp(spec: string): Map<number, number> {
+	const map = new Map<number, number>();
+	const parts = spec.split(',').map((p) => p.trim()).filter(Boolean);
+	if (parts.length === 1 && !parts[0].includes(':')) {
+		map.set(0, Number(parts[0]));
+		return map;
+	}
+	for (const part of parts) {
+		const [size, factor] = part.split(':').map((v) => Number(v.replace(/_/g, '')));
+		if (!(size >= 0) || !(factor > 0)) throw new Error(`--speedup: cannot read "${part}" (expected size:factor)`);
+		map.set(size, factor);
+	}
+	return map;
+}
+
+export function speedUpFor(options: BenchOptions, size: number): number {
+	let best = 1;
+	let bestSize = -1;
+	for (const [s, f] of options.speedUp) {
+		if (s <= size && s > bestSize) {
+			best = f;
+			bestSize = s;
+		}
+	}
+	return best;
+}
+
+export function parseArgs(argv: string[]): BenchOptions {
+	const options: BenchOptions = {
+		sizes: DEFAULTS.sizes,
+		changedFraction: DEFAULTS.changedFraction,
+		fmLatencyMs: DEFAULTS.fmLatencyMs,
+		speedUp: parseSpeedUp(DEFAULTS.speedUp),
+		baselineFmPage: DEFAULTS.baselineFmPage,
+		sides: ['ours', 'baseline'],
+		out: '',
+		noWrite: false,
+		verbose: false,
+	};
+	const args = argv.filter((a) => a !== '--');
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const value = () => {
+			const v = inline ?? args[++i];
+			if (v === undefined) throw new Error(`${flag} needs a value`);
+			return v;
+		};
+		switch (flag) {
+			case '--sizes':
+				options.sizes = value()
+					.split(',')
+					.map((s) => Number(s.trim().replace(/_/g, '')))
+					.filter((n) => n > 0);
+				break;
+			case '--changed':
+				options.changedFraction = Number(value());
+				break;
+			case '--fm-latency':
+				options.fmLatencyMs = Number(value());
+				break;
+			case '--speedup':
+			case '--speed-up':
+				options.speedUp = parseSpeedUp(value());
+				break;
+			case '--baseline-fm-page':
+				options.baselineFmPage = Number(value());
+				break;
+			case '--only': {
+				const side = value();
+				if (side !== 'ours' && side !== 'baseline') throw new Error('--only takes ours or baseline');
+				options.sides = [side];
+				break;
+			}
+			case '--out':
+				options.out = value();
+				break;
+			case '--no-write':
+				options.noWrite = true;
+				break;
+			case '--verbose':
+				options.verbose = true;
+				break;
+			case '--help':
+			case '-h':
+				console.log(USAGE);
+				process.exit(0);
+				break;
+			default:
+				throw new Error(`Unknown option ${arg}\n${USAGE}`);
+		}
+	}
+	if (!(options.changedFraction > 0 && options.changedFraction <= 1)) throw new Error('--changed must be in (0, 1]');
+	if (!(options.fmLatencyMs >= 0)) throw new Error('--fm-latency must be >= 0');
+	if (!options.sizes.length) throw new Error('--sizes is empty');
+	return options;
+}

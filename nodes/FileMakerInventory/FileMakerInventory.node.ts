@@ -1,0 +1,54 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as movement from './actions/movement/Movement.resource';
+import { router } from './actions/router';
+import * as stock from './actions/stock/Stock.resource';
+import { listSearch, loadOptions } from './methods';
+
+/**
+ * FileMaker Inventory: stock kept in FileMaker, through the FileMaker Data API.
+ * Consistency design (optimistic locking, idempotency keys on the stock record, movement repair):
+ * see CONSISTENCY.md next to this file.
+ *
+ * Not offered as an AI-agent tool on purpose: its operations write stock; they belong in
+ * deterministic workflows, not in a model's choice of actions.
+ */
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- deliberately not an AI tool (see above)
+export class FileMakerInventory implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FileMaker Inventory',
+		name: 'fileMakerInventory',
+		icon: { light: 'file:fileMakerInventory.svg', dark: 'file:fileMakerInventory.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Read and change stock kept in FileMaker (the source of truth) through the Data API: paged reads, concurrency-safe adjustments with idempotency keys, and a movement log',
+		defaults: { name: 'FileMaker Inventory' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fileMakerDataApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Stock', value: 'stock', description: 'One record per SKU with its quantity' },
+					{ name: 'Movement', value: 'movement', description: 'The log of stock changes' },
+				],
+				default: 'stock',
+			},
+			...stock.description,
+			...movement.description,
+		],
+	};
+
+	methods = { listSearch, loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,265 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+// Literal defaults in the descriptions below (the linter needs literals); they equal DEFAULTS,
+// DEFAULT_PAGE_SIZE (logic/paging), DEFAULT_MAX_ATTEMPTS (logic/backoff) and
+// DEFAULT_APPLIED_KEYS_TO_KEEP (logic/appliedKeys). A unit test checks they agree.
+
+/** Default layout and field names (a solution built from the README's instructions uses these). */
+export const DEFAULTS = {
+	stockLayout: 'Stock',
+	movementLayout: 'StockMovements',
+	stock: { skuField: 'SKU', quantityField: 'Quantity', appliedKeysField: 'AppliedKeys' },
+	movement: {
+		skuField: 'SKU',
+		changeField: 'Change',
+		quantityAfterField: 'QuantityAfter',
+		reasonField: 'Reason',
+		referenceField: 'Reference',
+		sourceField: 'Source',
+	},
+	modifiedSinceField: 'ModifiedAt',
+	createdAtField: 'CreatedAt',
+	source: 'n8n',
+	repairAfterSeconds: 30,
+} as const;
+
+function layoutLocator(name: string, displayName: string, defaultValue: string, description: string): INodeProperties {
+	const locatorDefault = { mode: 'list', value: defaultValue };
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: locatorDefault,
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchLayouts', searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: defaultValue,
+			},
+		],
+	};
+}
+
+export const stockLayoutLocator = layoutLocator(
+	'stockLayout',
+	'Stock Layout',
+	DEFAULTS.stockLayout,
+	'FileMaker layout with one record per SKU. Keep it narrow (only the fields needed): the Data API returns every field on the layout and counts them against the yearly transfer quota.',
+);
+
+export const movementLayoutLocator = layoutLocator(
+	'movementLayout',
+	'Movement Layout',
+	DEFAULTS.movementLayout,
+	'FileMaker layout of the stock movement log (one record per applied change)',
+);
+
+export const stockFieldsCollection: INodeProperties = {
+	displayName: 'Stock Field Names',
+	name: 'stockFields',
+	type: 'collection',
+	placeholder: 'Change Field Name',
+	default: {},
+	description: "Field names on the stock layout, if they differ from 'SKU', 'Quantity' and 'AppliedKeys'",
+	options: [
+		{
+			displayName: 'Applied Keys Field Name or ID',
+			name: 'appliedKeysField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getStockFieldsOrNone', loadOptionsDependsOn: ['stockLayout.value'] },
+			default: 'AppliedKeys',
+			description:
+				'Text field on the stock record that keeps the most recent idempotency keys applied to that SKU. The quantity and the key are written in one guarded edit, which makes duplicate deliveries safe even when they arrive at the same time. Choose "None" to disable (then only the movement log is checked, and simultaneous duplicates are not guarded). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Quantity Field Name or ID',
+			name: 'quantityField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+			default: 'Quantity',
+			description:
+				'Number field with the quantity in stock. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'SKU Field Name or ID',
+			name: 'skuField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+			default: 'SKU',
+			description:
+				'Field with the SKU (must be unique). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+	],
+};
+
+export const movementFieldsCollection: INodeProperties = {
+	displayName: 'Movement Field Names',
+	name: 'movementFields',
+	type: 'collection',
+	placeholder: 'Change Field Name',
+	default: {},
+	description:
+		"Field names on the movement layout, if they differ from 'SKU', 'Change', 'QuantityAfter', 'Reason', 'Reference' and 'Source'",
+	options: [
+		{
+			displayName: 'Change Field Name or ID',
+			name: 'changeField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'Change',
+			description:
+				'Number field for the signed change. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Quantity After Field Name or ID',
+			name: 'quantityAfterField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFieldsOrNone', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'QuantityAfter',
+			description:
+				'Number field for the quantity after the change. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Reason Field Name or ID',
+			name: 'reasonField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFieldsOrNone', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'Reason',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		{
+			displayName: 'Reference Field Name or ID',
+			name: 'referenceField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFieldsOrNone', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'Reference',
+			description:
+				'Text field for the idempotency key or your reference. Used to find changes that were already applied. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'SKU Field Name or ID',
+			name: 'skuField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'SKU',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		{
+			displayName: 'Source Field Name or ID',
+			name: 'sourceField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFieldsOrNone', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'Source',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+	],
+};
+
+export const skuProperty: INodeProperties = {
+	displayName: 'SKU',
+	name: 'sku',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. ABC-123',
+	description: 'SKU to look up (exact match)',
+};
+
+export const reasonProperty: INodeProperties = {
+	displayName: 'Reason',
+	name: 'reason',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. order paid',
+	description: 'Written to the movement row',
+};
+
+export const referenceProperty: INodeProperties = {
+	displayName: 'Reference',
+	name: 'reference',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. PO-1042',
+	description:
+		'Written to the movement row. When an idempotency key is given, the key is written to the Reference field instead.',
+};
+
+export const sourceProperty: INodeProperties = {
+	displayName: 'Source',
+	name: 'source',
+	type: 'string',
+	default: 'n8n',
+	placeholder: 'e.g. shopify',
+	description: 'Written to the movement row (where the change came from)',
+};
+
+export const idempotencyKeyProperty: INodeProperties = {
+	displayName: 'Idempotency Key',
+	name: 'idempotencyKey',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. shopify:order:1001:line:1',
+	description:
+		'Optional. A change whose key was already applied to this SKU is not applied again and is reported with duplicate: true. Use one key per real-world change, e.g. the Shopify order line.',
+};
+
+export const pageSizeOption: INodeProperties = {
+	displayName: 'Page Size',
+	name: 'pageSize',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 1000,
+	description:
+		"Records per Data API request. 1,000 by default: FileMaker documents no maximum, every request costs a round trip to the server, and on a narrow layout 1,000 rows are still a small answer (about 100 KB). Lower it if the layout has many or large fields; the number of requests is the record count divided by this, rounded up.",
+};
+
+export function changeOptions(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Applied Keys to Keep',
+			name: 'appliedKeysToKeep',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 100,
+			description:
+				"How many recent idempotency keys the 'Applied Keys' field keeps per SKU. Older changes are still recognised through the movement log.",
+		},
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10,
+			description:
+				'How often to read and write the stock record when it was changed by someone else in between (FileMaker 306) or is open in FileMaker (301), waiting a little longer (with random jitter) each time',
+		},
+		{
+			displayName: 'Record Movement',
+			name: 'recordMovement',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to write one row to the movement layout for each applied change',
+		},
+		{
+			displayName: 'Repair Missing Movement After (Seconds)',
+			name: 'repairAfterSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 30,
+			description:
+				'When a repeated key finds its change applied but no movement row (n8n stopped between the two writes), the row is written then, if the change is at least this old. Younger changes may still be finishing their own movement write, so they are reported with movementPending: true instead.',
+		},
+	];
+}

@@ -1,0 +1,171 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { getMovementConfig, getStockConfig, getText } from '../../helpers/config';
+import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
+import { applyStockChange } from '../../helpers/stockChange';
+import { idempotencyKeyProblem } from '../../logic/appliedKeys';
+import { segment } from '../../logic/connection';
+import { buildScriptParam, parseScriptOutcome } from '../../logic/scriptResult';
+import type { Connection } from '../../transport';
+import { fileMakerRequest } from '../../transport';
+import {
+	DEFAULTS,
+	changeOptions,
+	idempotencyKeyProperty,
+	movementFieldsCollection,
+	movementLayoutLocator,
+	reasonProperty,
+	referenceProperty,
+	skuProperty,
+	sourceProperty,
+	stockFieldsCollection,
+} from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Safe under concurrency: the stock record is read with its modification ID and written only if nobody changed it in between (otherwise read again and retry). With an idempotency key, the key is stored on the stock record in the same edit, so a repeated delivery is reported as duplicate instead of being applied twice, and a movement row lost in between is written on the retry. See CONSISTENCY.md.',
+		name: 'adjustNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { adjustMode: ['node'] } },
+	},
+	{
+		displayName: 'Mode',
+		name: 'adjustMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Node (Optimistic Locking)',
+				value: 'node',
+				description: 'The node reads, checks and writes the stock record and the movement row',
+			},
+			{
+				name: 'Run FileMaker Script',
+				value: 'script',
+				description:
+					'Call a script of your solution that does the whole change in one transaction (for solutions that already have one)',
+			},
+		],
+		default: 'node',
+	},
+	{ ...skuProperty, description: 'SKU whose stock to change (exact match)' },
+	{
+		displayName: 'Change',
+		name: 'delta',
+		type: 'number',
+		default: 0,
+		required: true,
+		placeholder: 'e.g. -1',
+		description: 'Signed whole number to add to the quantity: -2 takes two out, 5 puts five in',
+	},
+	idempotencyKeyProperty,
+	reasonProperty,
+	referenceProperty,
+	sourceProperty,
+	{
+		displayName: 'Script Name or ID',
+		name: 'scriptName',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getScripts' },
+		default: '',
+		required: true,
+		displayOptions: { show: { adjustMode: ['script'] } },
+		description:
+			'Script that applies the change. It gets JSON {sku, delta, key, reason, source, reference} as its parameter and must exit with JSON {applied, quantityAfter, duplicate}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		...movementLayoutLocator,
+		displayOptions: { show: { adjustMode: ['node'] } },
+	},
+	{ ...stockFieldsCollection, displayOptions: { show: { adjustMode: ['node'] } } },
+	{ ...movementFieldsCollection, displayOptions: { show: { adjustMode: ['node'] } } },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { adjustMode: ['node'] } },
+		options: changeOptions(),
+	},
+];
+
+const displayOptions = { show: { resource: ['stock'], operation: ['adjust'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+	const mode = this.getNodeParameter('adjustMode', itemIndex, 'node') as string;
+	const sku = readSku.call(this, itemIndex);
+	const delta = readWholeParameter.call(this, 'delta', 'change', sku, itemIndex);
+	const idempotencyKey = getText.call(this, 'idempotencyKey', itemIndex);
+	const reason = getText.call(this, 'reason', itemIndex);
+	const reference = getText.call(this, 'reference', itemIndex);
+	const source = getText.call(this, 'source', itemIndex, DEFAULTS.source);
+
+	if (mode === 'script') {
+		return [await runAdjustScript.call(this, connection, { sku, delta, key: idempotencyKey, reason, reference, source }, itemIndex)];
+	}
+
+	const stock = getStockConfig.call(this, itemIndex);
+	const movement = getMovementConfig.call(this, itemIndex);
+	const result = await applyStockChange.call(
+		this,
+		connection,
+		stock,
+		movement,
+		{ sku, mode: 'delta', amount: delta, idempotencyKey, reason, reference, source },
+		readChangeOptions.call(this, itemIndex),
+		itemIndex,
+	);
+	return [result];
+}
+
+async function runAdjustScript(
+	this: IExecuteFunctions,
+	connection: Connection,
+	p: { sku: string; delta: number; key: string; reason: string; reference: string; source: string },
+	itemIndex: number,
+): Promise<IDataObject> {
+	const script = getText.call(this, 'scriptName', itemIndex);
+	if (script === '') {
+		throw new NodeOperationError(this.getNode(), 'No script is chosen. Pick the FileMaker script that applies the change.', {
+			itemIndex,
+		});
+	}
+	if (p.key !== '') {
+		const problem = idempotencyKeyProblem(p.key);
+		if (problem) throw new NodeOperationError(this.getNode(), `${problem} (SKU '${p.sku}')`, { itemIndex });
+	}
+	const layout = (this.getNodeParameter('stockLayout', itemIndex, undefined, { extractValue: true }) as string) || 'Stock';
+	const param = buildScriptParam({ ...p });
+	const response = await fileMakerRequest.call(
+		this,
+		connection,
+		'GET',
+		`/layouts/${segment(String(layout))}/script/${segment(script)}`,
+		{
+			qs: { 'script.param': param },
+			context: { layout: String(layout), script, sku: p.sku, action: `running the script '${script}' for SKU '${p.sku}'` },
+			itemIndex,
+		},
+	);
+	const outcome = parseScriptOutcome(script, response.scriptError, response.scriptResult);
+	if (!outcome.ok) {
+		throw new NodeOperationError(this.getNode(), `${outcome.message} (SKU '${p.sku}')`, { itemIndex });
+	}
+	const output: IDataObject = {
+		sku: p.sku,
+		applied: outcome.applied,
+		duplicate: outcome.duplicate,
+		change: p.delta,
+		quantityAfter: outcome.quantityAfter ?? null,
+		script,
+		scriptResult: outcome.result as IDataObject,
+	};
+	if (p.key !== '') output.idempotencyKey = p.key;
+	return output;
+}

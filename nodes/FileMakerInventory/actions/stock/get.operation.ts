@@ -1,0 +1,89 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { getStockConfig } from '../../helpers/config';
+import { readSku } from '../../helpers/params';
+import { duplicateSkuMessage, lookupStock, requireFields, unknownSkuMessage } from '../../helpers/records';
+import { quantityOf } from '../../helpers/stockChange';
+import type { Connection } from '../../transport';
+import { skuProperty, stockFieldsCollection } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	skuProperty,
+	stockFieldsCollection,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Extra Field Names or IDs',
+				name: 'extraFields',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+				default: [],
+				description:
+					'More fields of the stock record to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'If Not Found',
+				name: 'notFound',
+				type: 'options',
+				options: [
+					{ name: 'Fail', value: 'error', description: 'Stop with an error naming the SKU' },
+					{ name: 'Output Found: False', value: 'output', description: 'Output {sku, found: false} and go on' },
+				],
+				default: 'error',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['stock'], operation: ['get'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export function extraFieldList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
+	if (typeof value === 'string') {
+		return value
+			.split(',')
+			.map((v) => v.trim())
+			.filter((v) => v !== '');
+	}
+	return [];
+}
+
+export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+	const stock = getStockConfig.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const extraFields = extraFieldList(options.extraFields);
+	const sku = readSku.call(this, itemIndex);
+	const lookup = await lookupStock.call(this, connection, stock, sku, itemIndex);
+	if (lookup.status === 'notFound') {
+		if (options.notFound === 'output') return [{ sku, found: false }];
+		throw new NodeOperationError(this.getNode(), unknownSkuMessage(stock, sku), { itemIndex });
+	}
+	if (lookup.status === 'duplicate') {
+		throw new NodeOperationError(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), { itemIndex });
+	}
+	const { record } = lookup;
+	requireFields.call(
+		this,
+		record,
+		stock.layout,
+		[{ name: stock.quantityField, setting: 'Quantity Field' }, ...extraFields.map((name) => ({ name, setting: 'Extra Fields' }))],
+		itemIndex,
+	);
+	const output: IDataObject = {
+		sku,
+		quantity: quantityOf.call(this, record, stock, sku, itemIndex),
+		recordId: record.recordId,
+		modId: record.modId,
+	};
+	if (options.notFound === 'output') output.found = true;
+	for (const field of extraFields) output[field] = record.fieldData[field] as IDataObject[keyof IDataObject];
+	return [output];
+}

@@ -1,0 +1,292 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { getStockConfig, positiveInt } from '../../helpers/config';
+import { readAllPages } from '../../helpers/records';
+import { DateInputError, toFileMakerTimestamp } from '../../logic/dates';
+import type { FindCriterion, FindOperator, FindRequest } from '../../logic/findQuery';
+import { FIND_OPERATORS, FindQueryError, buildFindQuery } from '../../logic/findQuery';
+import { DEFAULT_PAGE_SIZE } from '../../logic/paging';
+import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
+import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
+import type { Connection, FileMakerRecord } from '../../transport';
+import { DEFAULTS, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
+import { extraFieldList } from './get.operation';
+
+export const operatorOptions = [
+	{ name: 'Equals', value: 'equals', description: 'Whole field equals the value (==)' },
+	{ name: 'Not Equals', value: 'notEquals', description: 'Leave out records whose field equals the value (omit)' },
+	{ name: 'Contains', value: 'contains' },
+	{ name: 'Begins With', value: 'beginsWith' },
+	{ name: 'Less Than', value: 'lessThan' },
+	{ name: 'Less Than or Equal', value: 'lessOrEqual' },
+	{ name: 'Greater Than', value: 'greaterThan' },
+	{ name: 'Greater Than or Equal', value: 'greaterOrEqual' },
+	{ name: 'Is Empty', value: 'isEmpty' },
+	{ name: 'Is Not Empty', value: 'isNotEmpty' },
+	{ name: 'FileMaker Syntax', value: 'raw', description: 'The value is used as FileMaker find criteria as it is, e.g. 5...10' },
+];
+
+export function findCriteriaProperty(loadOptionsMethod: string, layoutParameter: string): INodeProperties {
+	return {
+		displayName: 'Find Criteria',
+		name: 'findCriteria',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Criterion',
+		default: {},
+		description: 'Only records matching all criteria. Leave empty for every record.',
+		options: [
+			{
+				displayName: 'Criterion',
+				name: 'criteria',
+				values: [
+					{
+						displayName: 'Field Name or ID',
+						name: 'field',
+						type: 'options',
+						typeOptions: { loadOptionsMethod, loadOptionsDependsOn: [`${layoutParameter}.value`] },
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+					{
+						displayName: 'Operator',
+						name: 'operator',
+						type: 'options',
+						options: operatorOptions,
+						default: 'equals',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	};
+}
+
+const properties: INodeProperties[] = [
+	findCriteriaProperty('getStockFields', 'stockLayout'),
+	stockFieldsCollection,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Duplicate SKUs',
+				name: 'duplicateSkus',
+				type: 'options',
+				options: [
+					{
+						name: 'Report',
+						value: 'report',
+						description: 'Output them with duplicateSku: true and duplicateRecordIds, and show a warning',
+					},
+					{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the SKUs and records' },
+				],
+				default: 'report',
+				description: 'What to do when several records have the same SKU',
+			},
+			{
+				displayName: 'Extra Field Names or IDs',
+				name: 'extraFields',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+				default: [],
+				description:
+					'More fields of each record to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Invalid Quantities',
+				name: 'invalidQuantities',
+				type: 'options',
+				options: [
+					{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the record, SKU and value' },
+					{
+						name: 'Skip and Report',
+						value: 'skip',
+						description: 'Leave those records out and list them in a warning',
+					},
+					{
+						name: 'Output As-Is',
+						value: 'flag',
+						description: 'Output them with the raw value and invalidQuantity: true',
+					},
+				],
+				default: 'fail',
+				description: 'What to do with records whose quantity is empty or not a whole number',
+			},
+			{
+				displayName: 'Modified Since',
+				name: 'modifiedSince',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only records modified at or after this time (a find on the timestamp field below). Times with a time zone are converted to the workflow's time zone, which should be the FileMaker server's.",
+			},
+			{
+				displayName: 'Modified Since Field Name or ID',
+				name: 'modifiedSinceField',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+				default: 'ModifiedAt',
+				description:
+					'Timestamp field with the modification time (auto-enter modification timestamp). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			pageSizeOption,
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['stock'], operation: ['getMany'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/** Reads the find criteria rows of an item. */
+export function readCriteria(this: IExecuteFunctions, itemIndex: number): FindCriterion[] {
+	const raw = this.getNodeParameter('findCriteria', itemIndex, {}) as IDataObject;
+	const rows = Array.isArray(raw.criteria) ? (raw.criteria as IDataObject[]) : [];
+	const criteria: FindCriterion[] = [];
+	for (const row of rows) {
+		const field = String(row.field ?? '').trim();
+		const operator = String(row.operator ?? 'equals') as FindOperator;
+		if (field === '') continue;
+		if (!FIND_OPERATORS.includes(operator)) {
+			throw new NodeOperationError(this.getNode(), `Unknown find operator '${operator}'.`, { itemIndex });
+		}
+		criteria.push({ field, operator, value: row.value === undefined || row.value === null ? '' : String(row.value) });
+	}
+	return criteria;
+}
+
+/** The find query for criteria + "modified since", or undefined for "every record" (range request). */
+export function buildQuery(
+	this: IExecuteFunctions,
+	criteria: FindCriterion[],
+	since: { value: unknown; field: string; what: string },
+	itemIndex: number,
+): FindRequest[] | undefined {
+	const required: FindRequest = {};
+	let problem: string | undefined;
+	const hasSince = since.value !== undefined && since.value !== null && String(since.value).trim() !== '';
+	if (hasSince) {
+		if (since.field === '') {
+			problem = `'${since.what}' is set, but no timestamp field is chosen for it.`;
+		} else {
+			try {
+				required[since.field] = `>=${toFileMakerTimestamp(since.value, this.getTimezone())}`;
+			} catch (error) {
+				problem = `${since.what}: ${error instanceof DateInputError ? error.message : String(error)}`;
+			}
+		}
+	}
+	if (problem === undefined && criteria.length === 0 && Object.keys(required).length === 0) return undefined;
+	let query: FindRequest[] = [];
+	if (problem === undefined) {
+		try {
+			query = buildFindQuery(criteria, required);
+		} catch (error) {
+			problem = error instanceof FindQueryError ? error.message : String(error);
+		}
+	}
+	if (problem !== undefined) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
+	return query;
+}
+
+export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+	const stock = getStockConfig.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const pageSize = positiveInt(options.pageSize, DEFAULT_PAGE_SIZE);
+	const extraFields = extraFieldList(options.extraFields);
+	const invalidQuantities = (['fail', 'skip', 'flag'].includes(String(options.invalidQuantities))
+		? options.invalidQuantities
+		: 'fail') as InvalidQuantityMode;
+	const sinceField = options.modifiedSinceField === undefined ? DEFAULTS.modifiedSinceField : String(options.modifiedSinceField).trim();
+	const query = buildQuery.call(
+		this,
+		readCriteria.call(this, itemIndex),
+		{ value: options.modifiedSince, field: sinceField, what: 'Modified Since' },
+		itemIndex,
+	);
+
+	const rows: StockRow[] = [];
+	const skipped: Array<{ recordId: string; sku: string; message: string }> = [];
+	let checkedFields = false;
+	let failure: string | undefined;
+	await readAllPages.call(this, connection, {
+		layout: stock.layout,
+		query,
+		pageSize,
+		fields: [stock.skuField, stock.quantityField, ...extraFields, ...(query && options.modifiedSince ? [sinceField] : [])],
+		action: `reading the stock records of layout '${stock.layout}'`,
+		itemIndex,
+		onPage: (records: FileMakerRecord[]) => {
+			if (failure !== undefined) return false;
+			if (records.length === 0) return true;
+			if (!checkedFields) {
+				checkedFields = true;
+				const missing = [stock.skuField, stock.quantityField, ...extraFields].filter((f) => !(f in records[0].fieldData));
+				if (missing.length > 0) {
+					failure = `The field${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')} ${
+						missing.length > 1 ? 'are' : 'is'
+					} not on layout '${stock.layout}'. Add ${missing.length > 1 ? 'them' : 'it'} to the layout in FileMaker or correct the field names in the node.`;
+					return false;
+				}
+			}
+			try {
+				const page = toStockRows(records, {
+					skuField: stock.skuField,
+					quantityField: stock.quantityField,
+					extraFields,
+					invalidQuantities,
+				});
+				for (const row of page.rows) rows.push(row);
+				for (const s of page.skipped) skipped.push(s);
+			} catch (error) {
+				failure = error instanceof InvalidQuantityError ? error.message : String(error);
+				return false;
+			}
+			return true;
+		},
+	});
+	if (failure !== undefined) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
+
+	const duplicates = markDuplicateSkus(rows);
+	if (duplicates.length > 0 && options.duplicateSkus === 'fail') {
+		throw new NodeOperationError(
+			this.getNode(),
+			summarizeProblems(`${duplicates.length} SKU${duplicates.length > 1 ? 's are' : ' is'} on more than one record in layout '${stock.layout}'.`, duplicates),
+			{ itemIndex },
+		);
+	}
+	const hints: Array<{ message: string }> = [];
+	if (skipped.length > 0) {
+		hints.push({
+			message: summarizeProblems(`${skipped.length} record${skipped.length > 1 ? 's were' : ' was'} skipped because the quantity is not a whole number.`, skipped),
+		});
+	}
+	if (duplicates.length > 0) {
+		hints.push({
+			message: summarizeProblems(
+				`${duplicates.length} SKU${duplicates.length > 1 ? 's are' : ' is'} on more than one record (output with duplicateSku: true).`,
+				duplicates,
+			),
+		});
+	}
+	const missingSku = rows.filter((r) => r.missingSku).length;
+	if (missingSku > 0) {
+		hints.push({ message: `${missingSku} record${missingSku > 1 ? 's have' : ' has'} an empty SKU (output with missingSku: true).` });
+	}
+	if (hints.length > 0) {
+		this.addExecutionHints(...hints.map((h) => ({ ...h, type: 'warning' as const, location: 'outputPane' as const })));
+		for (const h of hints) this.logger.warn(h.message);
+	}
+	return rows as unknown as IDataObject[];
+}

@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { getMovementConfig, getStockConfig, getText } from '../../helpers/config';
+import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
+import { applyStockChange } from '../../helpers/stockChange';
+import type { Connection } from '../../transport';
+import {
+	DEFAULTS,
+	changeOptions,
+	idempotencyKeyProperty,
+	movementFieldsCollection,
+	movementLayoutLocator,
+	reasonProperty,
+	referenceProperty,
+	skuProperty,
+	sourceProperty,
+	stockFieldsCollection,
+} from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{ ...skuProperty, description: 'SKU whose stock to set (exact match)' },
+	{
+		displayName: 'Quantity',
+		name: 'quantity',
+		type: 'number',
+		default: 0,
+		required: true,
+		description:
+			'New quantity in stock (whole number). Written with the same modification-ID check as Adjust; the movement row records the difference.',
+	},
+	idempotencyKeyProperty,
+	reasonProperty,
+	referenceProperty,
+	sourceProperty,
+	movementLayoutLocator,
+	stockFieldsCollection,
+	movementFieldsCollection,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: changeOptions(),
+	},
+];
+
+const displayOptions = { show: { resource: ['stock'], operation: ['set'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+	const sku = readSku.call(this, itemIndex);
+	const quantity = readWholeParameter.call(this, 'quantity', 'quantity', sku, itemIndex);
+	const result = await applyStockChange.call(
+		this,
+		connection,
+		getStockConfig.call(this, itemIndex),
+		getMovementConfig.call(this, itemIndex),
+		{
+			sku,
+			mode: 'absolute',
+			amount: quantity,
+			idempotencyKey: getText.call(this, 'idempotencyKey', itemIndex),
+			reason: getText.call(this, 'reason', itemIndex),
+			reference: getText.call(this, 'reference', itemIndex),
+			source: getText.call(this, 'source', itemIndex, DEFAULTS.source),
+		},
+		readChangeOptions.call(this, itemIndex),
+		itemIndex,
+	);
+	return [result];
+}

@@ -1,0 +1,206 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { databaseBaseUrl, normalizeDatabase, normalizeHost, segment } from '../logic/connection';
+import type { ErrorContext, FailureInfo, MappedError } from '../logic/errors';
+import { describeFileMakerError, extractFailure } from '../logic/errors';
+
+export const CREDENTIAL_TYPE = 'fileMakerDataApi';
+
+export type FileMakerContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface FileMakerRecord {
+	recordId: string;
+	modId: string;
+	fieldData: IDataObject;
+	portalData?: IDataObject;
+}
+
+export interface DataInfo {
+	database?: string;
+	layout?: string;
+	table?: string;
+	totalRecordCount?: number | string;
+	foundCount?: number | string;
+	returnedCount?: number | string;
+}
+
+/** The `response` object of a Data API answer. */
+export interface FileMakerResponse {
+	data?: FileMakerRecord[];
+	dataInfo?: DataInfo;
+	recordId?: string | number;
+	modId?: string | number;
+	scriptResult?: string;
+	scriptError?: string | number;
+	[key: string]: unknown;
+}
+
+/** Where to send requests: read once per execution from the credential. */
+export interface Connection {
+	host: string;
+	database: string;
+	baseUrl: string;
+	skipSslCertificateValidation: boolean;
+}
+
+export async function getConnection(this: FileMakerContext): Promise<Connection> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	return {
+		host: normalizeHost(credentials.host),
+		database: normalizeDatabase(credentials.database),
+		baseUrl: databaseBaseUrl(credentials),
+		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+	};
+}
+
+export interface RequestOptions {
+	body?: IDataObject;
+	qs?: IDataObject;
+}
+
+export type CallResult =
+	| { ok: true; response: FileMakerResponse }
+	| { ok: false; info: FailureInfo; error: unknown };
+
+/**
+ * Sends one Data API request: {host}/fmi/data/{version}/databases/{db}{endpoint}.
+ *
+ * Goes through httpRequestWithAuthentication, so n8n adds the session token (logging in first if
+ * there is none yet) and, when FileMaker answers HTTP 401 (code 952: token expired), logs in once
+ * more and resends. No ignoreHttpStatusErrors on purpose: that 401 must throw for n8n to renew the
+ * session. FileMaker errors (HTTP 500 + messages[0].code) arrive as thrown errors and are returned
+ * here as `{ ok: false, info }` with the code extracted.
+ */
+export async function fileMakerCall(
+	this: FileMakerContext,
+	connection: Connection,
+	method: IHttpRequestMethods,
+	endpoint: string,
+	options: RequestOptions = {},
+): Promise<CallResult> {
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${connection.baseUrl}${endpoint}`,
+		json: true,
+		headers: { Accept: 'application/json' },
+		skipSslCertificateValidation: connection.skipSslCertificateValidation,
+	};
+	if (options.body !== undefined) {
+		request.body = options.body;
+		request.headers = { ...request.headers, 'Content-Type': 'application/json' };
+	}
+	if (options.qs !== undefined) request.qs = options.qs;
+	try {
+		const body = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)) as unknown;
+		const parsed = typeof body === 'string' ? (safeJson(body) as unknown) : body;
+		const response = (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {};
+		return { ok: true, response };
+	} catch (error) {
+		return { ok: false, info: extractFailure(error), error };
+	}
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Builds the NodeApiError for a failed call (message says what to fix; no secrets). */
+export function fileMakerError(
+	this: FileMakerContext,
+	info: FailureInfo,
+	context: ErrorContext,
+	itemIndex?: number,
+): NodeApiError {
+	const mapped: MappedError = describeFileMakerError(info, context);
+	const details: JsonObject = {
+		message: mapped.message,
+		fileMakerCode: info.code ?? null,
+		fileMakerMessage: info.fmMessage ?? null,
+		httpStatus: info.httpStatus ?? null,
+	};
+	return new NodeApiError(this.getNode(), details, {
+		message: mapped.message,
+		description: mapped.description || undefined,
+		httpCode: info.httpStatus !== undefined ? String(info.httpStatus) : undefined,
+		itemIndex,
+	});
+}
+
+/**
+ * Like fileMakerCall, but throws a clear NodeApiError on failure. FileMaker code 401 ("no records
+ * match") is not an error: it returns an empty result.
+ * On code 102 (field missing) the layout's field list is read to name the missing field(s).
+ */
+export async function fileMakerRequest(
+	this: FileMakerContext,
+	connection: Connection,
+	method: IHttpRequestMethods,
+	endpoint: string,
+	options: RequestOptions & { context?: ErrorContext; itemIndex?: number } = {},
+): Promise<FileMakerResponse> {
+	const result = await fileMakerCall.call(this, connection, method, endpoint, options);
+	if (result.ok) return result.response;
+	if (result.info.code === '401') return { data: [], dataInfo: { foundCount: 0, returnedCount: 0 } };
+	const context: ErrorContext = { host: connection.host, database: connection.database, ...options.context };
+	if (result.info.code === '102' && context.layout && context.fields && context.fields.length > 0) {
+		context.missingFields = await findMissingFields.call(this, connection, context.layout, context.fields);
+	}
+	throw fileMakerError.call(this, result.info, context, options.itemIndex);
+}
+
+/** Field names of a layout (GET /layouts/{layout}); undefined when they cannot be read. */
+export async function layoutFieldNames(
+	this: FileMakerContext,
+	connection: Connection,
+	layout: string,
+): Promise<string[] | undefined> {
+	const result = await fileMakerCall.call(this, connection, 'GET', `/layouts/${segment(layout)}`);
+	if (!result.ok) return undefined;
+	const meta = result.response.fieldMetaData;
+	if (!Array.isArray(meta)) return undefined;
+	return meta
+		.map((f) => (f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined))
+		.filter((n): n is string => typeof n === 'string');
+}
+
+/** Which of `fields` are not on the layout (empty list when that cannot be told). */
+export async function findMissingFields(
+	this: FileMakerContext,
+	connection: Connection,
+	layout: string,
+	fields: string[],
+): Promise<string[]> {
+	const names = await layoutFieldNames.call(this, connection, layout);
+	if (!names) return [];
+	const present = new Set(names);
+	return [...new Set(fields.filter((f) => f !== '' && !present.has(f)))];
+}
+
+/** Whole number from a dataInfo count (numbers may come as strings). */
+export function countOf(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
+	return undefined;
+}
+
+export function recordsOf(response: FileMakerResponse): FileMakerRecord[] {
+	const data = Array.isArray(response.data) ? response.data : [];
+	return data.map((r) => ({
+		recordId: String((r as { recordId?: unknown }).recordId ?? ''),
+		modId: String((r as { modId?: unknown }).modId ?? ''),
+		fieldData: ((r as { fieldData?: IDataObject }).fieldData ?? {}) as IDataObject,
+		portalData: (r as { portalData?: IDataObject }).portalData,
+	}));
+}

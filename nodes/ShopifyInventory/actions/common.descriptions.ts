@@ -1,0 +1,113 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Location picker: a list from Shopify, or an id (gid://shopify/Location/123 or 123). */
+export function locationLocator(operations: string[], resource = 'inventory'): INodeProperties {
+	return {
+		displayName: 'Location',
+		name: 'location',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The Shopify location whose stock is read or written',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchLocations',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'gid://shopify/Location/123456789 or 123456789',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)\\s*$',
+							errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
+						},
+					},
+				],
+			},
+		],
+		displayOptions: { show: { resource: [resource], operation: operations } },
+	};
+}
+
+export const REASON_OPTIONS = [
+	{ name: 'Correction', value: 'correction' },
+	{ name: 'Cycle Count Available', value: 'cycle_count_available' },
+	{ name: 'Damaged', value: 'damaged' },
+	{ name: 'Movement Created', value: 'movement_created' },
+	{ name: 'Movement Received', value: 'movement_received' },
+	{ name: 'Movement Updated', value: 'movement_updated' },
+	{ name: 'Other', value: 'other' },
+	{ name: 'Promotion', value: 'promotion' },
+	{ name: 'Quality Control', value: 'quality_control' },
+	{ name: 'Received', value: 'received' },
+	{ name: 'Reservation Created', value: 'reservation_created' },
+	{ name: 'Reservation Deleted', value: 'reservation_deleted' },
+	{ name: 'Reservation Updated', value: 'reservation_updated' },
+	{ name: 'Restock', value: 'restock' },
+	{ name: 'Safety Stock', value: 'safety_stock' },
+	{ name: 'Shrinkage', value: 'shrinkage' },
+];
+
+export const reasonOption: INodeProperties = {
+	displayName: 'Reason',
+	name: 'reason',
+	type: 'options',
+	options: REASON_OPTIONS,
+	default: 'correction',
+	description: 'The reason Shopify records in the inventory history',
+};
+
+export const referenceDocumentUriOption: INodeProperties = {
+	displayName: 'Reference Document URI',
+	name: 'referenceDocumentUri',
+	type: 'string',
+	default: '',
+	placeholder: 'gid://n8n-nodes-filemaker-shopify/InventorySync/123',
+	description:
+		'Shown in Shopify’s inventory history. Empty: gid://n8n-nodes-filemaker-shopify/&lt;Operation&gt;/&lt;execution ID&gt;.',
+};
+
+export const readModeOption: INodeProperties = {
+	displayName: 'Read Mode',
+	name: 'readMode',
+	type: 'options',
+	options: [
+		{
+			name: 'Automatic',
+			value: 'automatic',
+			description: 'Counts first (a cheap query), then pages, or uses a bulk operation above the threshold',
+		},
+		{
+			name: 'Paged',
+			value: 'paged',
+			description: 'Cursor pages sized to stay below Shopify’s single-query cost limit',
+		},
+		{
+			name: 'Bulk Operation',
+			value: 'bulk',
+			description: 'Shopify prepares a file with all levels (best for large catalogues)',
+		},
+	],
+	default: 'automatic',
+	description: 'How Shopify’s inventory levels are read',
+};
+
+export const bulkThresholdOption: INodeProperties = {
+	displayName: 'Bulk Threshold',
+	name: 'bulkThreshold',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 5000,
+	description:
+		'With Read Mode Automatic: from this many variants in the shop on, a bulk operation is used instead of pages',
+};

@@ -1,0 +1,71 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { createCostBudget } from '../../../shared/shopify/cost';
+import { readLevels, readLevelsPaged, type ReadMode } from '../../transport/inventory';
+import { bulkThresholdOption, locationLocator, readModeOption } from '../common.descriptions';
+import { asNodeError, getLocationId, levelJson } from './shared';
+
+const displayOptions = { show: { resource: ['inventory'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = [
+	locationLocator(['getMany']),
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions,
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { ...displayOptions.show, returnAll: [true] } },
+		options: [bulkThresholdOption, readModeOption],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	const budget = createCostBudget();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const locationId = getLocationId(this, i);
+			const returnAll = this.getNodeParameter('returnAll', i, true) as boolean;
+			let levels;
+			if (returnAll) {
+				const options = this.getNodeParameter('options', i, {}) as IDataObject;
+				levels = (
+					await readLevels.call(this, budget, locationId, {
+						mode: (options.readMode as ReadMode | undefined) ?? 'automatic',
+						threshold: Number(options.bulkThreshold ?? 5000),
+						withVariants: true,
+					})
+				).levels;
+			} else {
+				const limit = this.getNodeParameter('limit', i, 50) as number;
+				levels = await readLevelsPaged.call(this, budget, locationId, { withVariants: true, limit });
+			}
+			for (const level of levels) out.push({ json: levelJson(level, locationId), pairedItem: { item: i } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+				continue;
+			}
+			throw asNodeError(this.getNode(), error, i);
+		}
+	}
+	return out;
+}

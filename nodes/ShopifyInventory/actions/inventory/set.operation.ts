@@ -1,0 +1,9 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { executeWrite, writeDescription } from './write';
+
+export const description: INodeProperties[] = writeDescription('set');
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await executeWrite.call(this, items, 'set');
+}

@@ -1,0 +1,313 @@
+/**
+ * Inventory → Set (absolute) and Inventory → Adjust (delta): one row per input item. Each row is
+ * written with the changeFromQuantity it was computed from (read just before), in batches of 250 with
+ * content-derived idempotency keys; rows that changed in Shopify meanwhile are re-read and written again.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { createCostBudget } from '../../../shared/shopify/cost';
+import { indexLevels } from '../../logic/diff';
+import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
+import {
+	currentApiVersion,
+	readLevelsForRows,
+	type ReadMode,
+	type WriteRow,
+} from '../../transport/inventory';
+import {
+	bulkThresholdOption,
+	locationLocator,
+	readModeOption,
+	reasonOption,
+	referenceDocumentUriOption,
+} from '../common.descriptions';
+import { applyWithStaleRetry, DEFAULT_MAX_STALE_RETRIES, getLocationId, referenceUri } from './shared';
+
+type Mode = 'set' | 'adjust';
+
+export function writeDescription(mode: Mode): INodeProperties[] {
+	const displayOptions = { show: { resource: ['inventory'], operation: [mode] } };
+	return [
+		locationLocator([mode]),
+		{
+			displayName: 'SKU',
+			name: 'sku',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'ABC-123',
+			description: 'The SKU to change (exact match), usually mapped from the input, e.g. {{ $JSON.sku }}',
+			displayOptions,
+		},
+		mode === 'set'
+			? {
+					displayName: 'Quantity',
+					name: 'quantity',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_QUANTITY },
+					default: 0,
+					required: true,
+					description: 'The new absolute quantity (0 to 1,000,000,000)',
+					displayOptions,
+				}
+			: {
+					displayName: 'Delta',
+					name: 'delta',
+					type: 'number',
+					default: 0,
+					required: true,
+					description: 'How much to add (positive) or remove (negative)',
+					displayOptions,
+				},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions,
+			options: [
+				bulkThresholdOption,
+				{
+					displayName: 'Max Stale Retries',
+					name: 'maxStaleRetries',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 10 },
+					default: DEFAULT_MAX_STALE_RETRIES,
+					description: 'How often a row that changed in Shopify meanwhile is re-read and written again',
+				},
+				{
+					displayName: 'Quantity Name',
+					name: 'quantityName',
+					type: 'options',
+					options: [
+						{ name: 'Available', value: 'available' },
+						{ name: 'On Hand', value: 'on_hand' },
+					],
+					default: 'available',
+					description: 'Which of Shopify’s quantities to change',
+				},
+				readModeOption,
+				reasonOption,
+				referenceDocumentUriOption,
+			],
+		},
+	];
+}
+
+interface Row {
+	itemIndex: number;
+	locationId: string;
+	sku: string;
+	value: number;
+}
+
+interface ItemResult {
+	json: IDataObject;
+	error?: string;
+}
+
+export async function executeWrite(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	mode: Mode,
+): Promise<INodeExecutionData[]> {
+	const budget = createCostBudget();
+	const apiVersion = await currentApiVersion.call(this);
+	const results = new Map<number, ItemResult>();
+	const rows: Row[] = [];
+	const fail = (itemIndex: number, message: string, json: IDataObject = {}) => {
+		results.set(itemIndex, { json: { ...json, status: 'failed', error: message }, error: message });
+	};
+
+	// Validate every item first: with bad input and without "Continue On Fail", nothing is written.
+	for (let i = 0; i < items.length; i++) {
+		let locationId: string;
+		try {
+			locationId = getLocationId(this, i);
+		} catch (error) {
+			fail(i, (error as Error).message);
+			continue;
+		}
+		const sku = normalizeSku(this.getNodeParameter('sku', i, '') as unknown);
+		if (sku === undefined) {
+			fail(i, `Item ${i + 1}: the SKU is empty`, { locationId });
+			continue;
+		}
+		const raw = this.getNodeParameter(mode === 'set' ? 'quantity' : 'delta', i, 0) as unknown;
+		const check =
+			mode === 'set'
+				? checkQuantity(raw)
+				: checkQuantity(raw, { min: -MAX_QUANTITY, max: MAX_QUANTITY, label: 'delta' });
+		if (!check.ok) {
+			fail(i, `SKU "${sku}": ${check.reason}`, { sku, locationId });
+			continue;
+		}
+		rows.push({ itemIndex: i, locationId, sku, value: check.value });
+	}
+	const groups = new Map<string, Row[]>();
+	for (const row of rows) {
+		const key = `${row.locationId}\u0000${row.sku}`;
+		const g = groups.get(key);
+		if (g) g.push(row);
+		else groups.set(key, [row]);
+	}
+	const unique: Row[] = [];
+	for (const g of groups.values()) {
+		if (g.length === 1) {
+			unique.push(g[0]);
+			continue;
+		}
+		for (const row of g) {
+			fail(
+				row.itemIndex,
+				`SKU "${row.sku}" occurs ${g.length} times in the input (items ${g.map((r) => r.itemIndex + 1).join(', ')}); none of them was written`,
+				{ sku: row.sku, locationId: row.locationId },
+			);
+		}
+	}
+	if (results.size > 0 && !this.continueOnFail()) {
+		const first = [...results.entries()].sort((a, b) => a[0] - b[0])[0];
+		throw new NodeOperationError(this.getNode(), first[1].error ?? 'Invalid input', {
+			itemIndex: first[0],
+			description: 'Nothing was written. Fix the input, or enable "Continue On Fail" to write the valid items.',
+		});
+	}
+
+	const options = (items.length > 0 ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	const quantityName = (options.quantityName as string | undefined) ?? 'available';
+	const readMode = (options.readMode as ReadMode | undefined) ?? 'automatic';
+	const threshold = Number(options.bulkThreshold ?? 5000);
+	const maxStaleRetries = Number(options.maxStaleRetries ?? DEFAULT_MAX_STALE_RETRIES);
+	const reason = (options.reason as string | undefined) || 'correction';
+	const operationName = mode === 'set' ? 'InventorySet' : 'InventoryAdjust';
+	const referenceDocumentUri = referenceUri(this, operationName, options.referenceDocumentUri);
+	const current = (level: { available: number; onHand?: number }) =>
+		quantityName === 'on_hand' ? level.onHand : level.available;
+
+	const byLocation = new Map<string, Row[]>();
+	for (const row of unique) {
+		const g = byLocation.get(row.locationId);
+		if (g) g.push(row);
+		else byLocation.set(row.locationId, [row]);
+	}
+	for (const [locationId, locRows] of byLocation) {
+		const readOpts = { mode: readMode, threshold };
+		const levels = await readLevelsForRows.call(this, budget, locationId, locRows.map((r) => r.sku), readOpts);
+		const { bySku, duplicates } = indexLevels(levels);
+		const toWrite: Array<WriteRow<Row>> = [];
+		for (const row of locRows) {
+			const base = { sku: row.sku, locationId, quantityName };
+			if (duplicates.has(row.sku)) {
+				fail(row.itemIndex, `SKU "${row.sku}" belongs to ${duplicates.get(row.sku)!.length} inventory items at this location; nothing was written`, base);
+				continue;
+			}
+			const level = bySku.get(row.sku);
+			if (!level) {
+				fail(row.itemIndex, `SKU "${row.sku}" is not stocked at this location in Shopify (or does not exist)`, base);
+				continue;
+			}
+			const from = current(level);
+			if (from === undefined) {
+				fail(row.itemIndex, `Shopify did not return the ${quantityName} quantity of SKU "${row.sku}"`, base);
+				continue;
+			}
+			const unchanged = mode === 'set' ? from === row.value : row.value === 0;
+			if (unchanged) {
+				results.set(row.itemIndex, {
+					json: { ...base, inventoryItemId: level.inventoryItemId, from, to: from, delta: 0, status: 'unchanged' },
+				});
+				continue;
+			}
+			toWrite.push({
+				sku: row.sku,
+				inventoryItemId: level.inventoryItemId,
+				value: row.value,
+				changeFromQuantity: from,
+				ref: row,
+			});
+		}
+		if (toWrite.length === 0) continue;
+		const result = await applyWithStaleRetry(
+			this,
+			budget,
+			{ operation: mode, name: quantityName, reason, referenceDocumentUri, locationId, apiVersion },
+			toWrite,
+			{
+				maxStaleRetries,
+				reread: async (skus) => await readLevelsForRows.call(this, budget, locationId, skus, readOpts),
+				recompute: (row, level) => {
+					const fresh = current(level);
+					if (fresh === undefined) return { ...row, changeFromQuantity: null };
+					if (mode === 'set' && fresh === row.value) return 'unchanged';
+					return { ...row, changeFromQuantity: fresh };
+				},
+			},
+		);
+		for (const row of result.applied) {
+			const from = row.changeFromQuantity ?? 0;
+			const to = mode === 'set' ? row.value : from + row.value;
+			results.set(row.ref.itemIndex, {
+				json: {
+					sku: row.sku,
+					locationId,
+					quantityName,
+					inventoryItemId: row.inventoryItemId,
+					from,
+					to,
+					delta: to - from,
+					status: 'updated',
+				},
+			});
+		}
+		for (const row of result.nowUnchanged) {
+			results.set(row.ref.itemIndex, {
+				json: {
+					sku: row.sku,
+					locationId,
+					quantityName,
+					inventoryItemId: row.inventoryItemId,
+					from: row.value,
+					to: row.value,
+					delta: 0,
+					status: 'unchanged',
+				},
+			});
+		}
+		for (const f of result.failed) {
+			fail(f.row.ref.itemIndex, `SKU "${f.row.sku}": ${f.message}${f.code ? ` (${f.code})` : ''}`, {
+				sku: f.row.sku,
+				locationId,
+				quantityName,
+				inventoryItemId: f.row.inventoryItemId,
+			});
+		}
+	}
+
+	const failures = [...results.entries()].filter(([, r]) => r.error !== undefined).sort((a, b) => a[0] - b[0]);
+	if (failures.length > 0 && !this.continueOnFail()) {
+		const written = [...results.values()].filter((r) => r.json.status === 'updated').length;
+		throw new NodeOperationError(
+			this.getNode(),
+			failures.length === 1
+				? (failures[0][1].error as string)
+				: `${failures.length} rows were not written; first: ${failures[0][1].error}`,
+			{
+				itemIndex: failures[0][0],
+				description: `${written} other row(s) were written. Enable "Continue On Fail" to get one item per row with its error.`,
+			},
+		);
+	}
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const r = results.get(i) ?? { json: { status: 'failed', error: 'Not processed' } };
+		out.push({ json: r.json, pairedItem: { item: i } });
+	}
+	return out;
+}

@@ -1,0 +1,138 @@
+/**
+ * Pure helpers of Order → Get Many (the catch-up): time window, search query, page sizes and their
+ * requested cost, merging of follow-up pages. No n8n imports.
+ */
+
+/** Shopify refuses a single query above this requested cost (MAX_COST_EXCEEDED). */
+export const MAX_REQUESTED_COST = 1000;
+
+/** Page sizes of ORDERS_UPDATED_SINCE_QUERY. Requested cost: see ordersPageCost (≈ 900 < 1000). */
+export const ORDERS_PAGE = {
+	first: 8,
+	lineItemsFirst: 20,
+	refundsFirst: 2,
+	refundLineItemsFirst: 10,
+} as const;
+
+/** Page sizes of the follow-up documents. */
+export const LINE_ITEMS_PAGE = 200;
+export const REFUND_IDS_PAGE = 250;
+export const REFUND_LINES_PAGE = 200;
+
+export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/*
+ * Requested cost as Shopify documents it: scalar 0, object 1, connection 2 + first × (cost of one
+ * node), list of objects = size × object cost. pageInfo is counted as an object (1) to stay on the
+ * safe side. Each function mirrors one document of order.documents.ts.
+ */
+const PAGE_INFO = 1;
+
+function lineItemNodeCost(): number {
+	return 1 /* LineItem */ + 1 /* variant */;
+}
+
+function refundLineNodeCost(): number {
+	return 1 /* RefundLineItem */ + 1 /* location */ + 1 /* lineItem */;
+}
+
+function connection(first: number, nodeCost: number): number {
+	return 2 + first * nodeCost + PAGE_INFO;
+}
+
+export function ordersPageCost(p: {
+	first: number;
+	lineItemsFirst: number;
+	refundsFirst: number;
+	refundLineItemsFirst: number;
+}): number {
+	const refund = 1 + connection(p.refundLineItemsFirst, refundLineNodeCost());
+	const order =
+		1 /* Order */ +
+		1 /* retailLocation */ +
+		connection(p.lineItemsFirst, lineItemNodeCost()) +
+		p.refundsFirst * refund;
+	return connection(p.first, order);
+}
+
+export function lineItemsPageCost(first: number): number {
+	return 1 /* order */ + connection(first, lineItemNodeCost());
+}
+
+export function refundIdsCost(first: number): number {
+	return 1 /* order */ + first * 1;
+}
+
+export function refundLinesPageCost(first: number): number {
+	return 1 /* refund */ + connection(first, refundLineNodeCost());
+}
+
+/**
+ * The start of the window. Empty → now − 24 h. Accepts ISO strings, epoch milliseconds, Date and
+ * Luxon DateTime-like values (anything with toISO()/toJSDate()).
+ */
+export function resolveUpdatedSince(value: unknown, now: Date): Date {
+	if (value === undefined || value === null || value === '') return new Date(now.getTime() - DEFAULT_WINDOW_MS);
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) throw new RangeError('Updated Since is not a valid date');
+		return value;
+	}
+	if (typeof value === 'object') {
+		const v = value as { toJSDate?: () => Date; toISO?: () => string };
+		if (typeof v.toJSDate === 'function') return resolveUpdatedSince(v.toJSDate(), now);
+		if (typeof v.toISO === 'function') return resolveUpdatedSince(v.toISO(), now);
+	}
+	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
+	if (typeof value === 'string') {
+		const text = value.trim();
+		if (text === '') return new Date(now.getTime() - DEFAULT_WINDOW_MS);
+		if (/^\d{10,}$/.test(text)) {
+			const n = Number(text);
+			return new Date(text.length <= 10 ? n * 1000 : n);
+		}
+		const t = Date.parse(text);
+		if (!Number.isNaN(t)) return new Date(t);
+	}
+	throw new RangeError(`Updated Since "${String(value)}" is not a date. Use an ISO 8601 time such as 2026-11-24T08:00:00Z`);
+}
+
+/** Shopify search query for orders changed at or after `since` (UTC, second precision). */
+export function updatedSinceQuery(since: Date): string {
+	const iso = new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+	return `updated_at:>='${iso}'`;
+}
+
+type Json = Record<string, unknown>;
+
+export interface PageInfo {
+	hasNextPage: boolean;
+	endCursor: string | null;
+}
+
+export function pageInfoOf(connection: unknown): PageInfo {
+	const pi = (connection as { pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } } | null)?.pageInfo;
+	return {
+		hasNextPage: pi?.hasNextPage === true,
+		endCursor: typeof pi?.endCursor === 'string' ? pi.endCursor : null,
+	};
+}
+
+export function nodesOf(connection: unknown): Json[] {
+	if (!connection || typeof connection !== 'object') return [];
+	const c = connection as { nodes?: unknown; edges?: unknown };
+	if (Array.isArray(c.nodes)) return c.nodes.filter((n): n is Json => Boolean(n) && typeof n === 'object');
+	if (Array.isArray(c.edges)) {
+		return c.edges
+			.map((e) => (e && typeof e === 'object' ? (e as { node?: unknown }).node : undefined))
+			.filter((n): n is Json => Boolean(n) && typeof n === 'object');
+	}
+	return [];
+}
+
+/** Appends nodes to a connection (keeping `nodes`), and marks it complete / with the next cursor. */
+export function appendToConnection(connection: unknown, more: Json[], pageInfo: PageInfo): Json {
+	return {
+		pageInfo,
+		nodes: [...nodesOf(connection), ...more],
+	};
+}

@@ -1,0 +1,118 @@
+/**
+ * GraphQL documents of Order → Get Many (the catch-up). Every document the package sends is an
+ * exported constant in a `*.documents.ts` file; a test validates them against every supported schema.
+ *
+ * The selections are exactly what nodes/shared/orders/normalizeGraphql.ts reads. Page sizes are
+ * chosen in catchUp.ts so that the requested cost of every call stays below Shopify's 1,000-point
+ * single-query limit (nested connections multiply: orders × line items, orders × refunds × refund lines).
+ * Anything cut off by a page size is fetched with the follow-up documents below.
+ */
+
+/** Orders updated since a time (`query: "updated_at:>='…'"`), oldest change first. */
+export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSince($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      cancelledAt
+      updatedAt
+      retailLocation {
+        id
+      }
+      lineItems(first: $lineItemsFirst) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          sku
+          quantity
+          variant {
+            id
+          }
+        }
+      }
+      refunds(first: $refundsFirst) {
+        id
+        createdAt
+        refundLineItems(first: $refundLineItemsFirst) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            quantity
+            restockType
+            location {
+              id
+            }
+            lineItem {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+
+/** More line items of one order (when an order has more lines than the first page carried). */
+export const ORDER_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryOrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    id
+    lineItems(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        sku
+        quantity
+        variant {
+          id
+        }
+      }
+    }
+  }
+}`;
+
+/** All refund ids of one order (when it has more refunds than the first page carried). */
+export const ORDER_REFUND_IDS_QUERY = `query ShopifyInventoryOrderRefundIds($id: ID!, $first: Int!) {
+  order(id: $id) {
+    id
+    refunds(first: $first) {
+      id
+      createdAt
+    }
+  }
+}`;
+
+/** One page of the lines of one refund. */
+export const REFUND_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryRefundLineItems($id: ID!, $first: Int!, $after: String) {
+  refund(id: $id) {
+    id
+    createdAt
+    refundLineItems(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        quantity
+        restockType
+        location {
+          id
+        }
+        lineItem {
+          id
+        }
+      }
+    }
+  }
+}`;

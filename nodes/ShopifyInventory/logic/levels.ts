@@ -1,0 +1,95 @@
+/** Shopify inventory levels as the node uses them, and parsing of GraphQL / JSONL shapes (pure). */
+
+export interface ShopifyLevel {
+	sku: string;
+	inventoryItemId: string;
+	variantId?: string;
+	available: number;
+	onHand?: number;
+}
+
+function toInt(v: unknown): number | undefined {
+	if (typeof v === 'number' && Number.isFinite(v)) return v;
+	if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+	return undefined;
+}
+
+/** `quantities(names: [...]) { name quantity }` → { available, onHand }. */
+export function readQuantities(quantities: unknown): { available?: number; onHand?: number } {
+	const out: { available?: number; onHand?: number } = {};
+	if (!Array.isArray(quantities)) return out;
+	for (const q of quantities) {
+		if (!q || typeof q !== 'object') continue;
+		const { name, quantity } = q as { name?: unknown; quantity?: unknown };
+		const value = toInt(quantity);
+		if (name === 'available') out.available = value;
+		else if (name === 'on_hand') out.onHand = value;
+	}
+	return out;
+}
+
+function firstVariantId(item: Record<string, unknown>): string | undefined {
+	const variants = item.variants as { nodes?: unknown; edges?: unknown } | undefined;
+	if (variants && Array.isArray(variants.nodes) && variants.nodes.length > 0) {
+		const id = (variants.nodes[0] as { id?: unknown }).id;
+		if (typeof id === 'string') return id;
+	}
+	if (variants && Array.isArray(variants.edges) && variants.edges.length > 0) {
+		const id = (variants.edges[0] as { node?: { id?: unknown } }).node?.id;
+		if (typeof id === 'string') return id;
+	}
+	const variant = item.variant as { id?: unknown } | undefined;
+	if (variant && typeof variant.id === 'string') return variant.id;
+	return undefined;
+}
+
+/** A node of `location.inventoryLevels` → level (undefined when the item has no id). */
+export function levelFromLevelNode(node: unknown): ShopifyLevel | undefined {
+	if (!node || typeof node !== 'object') return undefined;
+	const n = node as Record<string, unknown>;
+	const item = (n.item ?? {}) as Record<string, unknown>;
+	if (typeof item.id !== 'string') return undefined;
+	const q = readQuantities(n.quantities);
+	return {
+		sku: typeof item.sku === 'string' ? item.sku.trim() : '',
+		inventoryItemId: item.id,
+		variantId: firstVariantId(item),
+		available: q.available ?? 0,
+		onHand: q.onHand,
+	};
+}
+
+/** A node of `inventoryItems` with `inventoryLevel(locationId:)` → level (undefined if not stocked there). */
+export function levelFromItemNode(node: unknown): ShopifyLevel | undefined {
+	if (!node || typeof node !== 'object') return undefined;
+	const item = node as Record<string, unknown>;
+	if (typeof item.id !== 'string') return undefined;
+	const level = item.inventoryLevel as Record<string, unknown> | null | undefined;
+	if (!level) return undefined;
+	const q = readQuantities(level.quantities);
+	return {
+		sku: typeof item.sku === 'string' ? item.sku.trim() : '',
+		inventoryItemId: item.id,
+		variantId: firstVariantId(item),
+		available: q.available ?? 0,
+		onHand: q.onHand,
+	};
+}
+
+/** Normalizes a location given as gid, numeric id or legacy URL to `gid://shopify/Location/N`. */
+export function toLocationGid(value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isInteger(value) && value > 0) return `gid://shopify/Location/${value}`;
+	if (typeof value !== 'string') return undefined;
+	const v = value.trim();
+	if (/^\d+$/.test(v)) return `gid://shopify/Location/${v}`;
+	const m = /^gid:\/\/shopify\/Location\/(\d+)(\?.*)?$/i.exec(v);
+	if (m) return `gid://shopify/Location/${m[1]}`;
+	const url = /\/locations\/(\d+)/.exec(v);
+	if (url) return `gid://shopify/Location/${url[1]}`;
+	return undefined;
+}
+
+/** Search syntax for an exact SKU (quotes and backslashes escaped). */
+export function skuSearchQuery(sku: string): string {
+	return `sku:"${sku.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

@@ -1,0 +1,421 @@
+/**
+ * Inventory reads and writes on top of the shared GraphQL transport.
+ * Everything that keeps state during one execution lives in the caller's CostBudget / local variables.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import {
+	shopifyApiVersion,
+	shopifyGraphql,
+	SHOPIFY_CREDENTIAL_TYPE,
+	type CostBudget,
+} from '../../shared/shopify/transport';
+import { chunk, MAX_ROWS_PER_MUTATION } from '../logic/batching';
+import { idempotencyKey } from '../logic/idempotency';
+import { levelsFromBulkJsonl } from '../logic/jsonl';
+import {
+	levelFromItemNode,
+	levelFromLevelNode,
+	skuSearchQuery,
+	type ShopifyLevel,
+} from '../logic/levels';
+import { largestPageSize, requestedQueryCost } from '../logic/queryCost';
+import {
+	classifyUserErrors,
+	IDEMPOTENCY_RETRY_NEW_KEY,
+	IDEMPOTENCY_RETRY_SAME_KEY,
+	parseUserErrors,
+} from '../logic/userErrors';
+import {
+	BULK_INVENTORY_QUERY,
+	BULK_LOCATION_PLACEHOLDER,
+	BULK_RUN_MUTATION,
+	BULK_STATUS_QUERY,
+	INVENTORY_ADJUST_MUTATION,
+	INVENTORY_ITEMS_BY_SKU_QUERY,
+	INVENTORY_SET_MUTATION,
+	LOCATION_LEVELS_PAGE_QUERY,
+	LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY,
+	VARIANTS_COUNT_QUERY,
+} from './inventory.documents';
+
+export type ReadMode = 'automatic' | 'paged' | 'bulk';
+
+/** Page sizes that keep each page query below Shopify's 1000-point single-query limit. */
+export const LEVELS_PAGE_SIZE = largestPageSize(LOCATION_LEVELS_PAGE_QUERY);
+export const LEVELS_WITH_VARIANTS_PAGE_SIZE = largestPageSize(LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY);
+/** Items matching one SKU search (several items may share a SKU; we need to see duplicates). */
+const SKU_SEARCH_PAGE = 10;
+
+const BULK_TIMEOUT_MS = 60 * 60 * 1000;
+const BULK_POLL_MS = [500, 1000, 1000, 2000, 2000, 3000, 5000];
+
+export interface ReadResult {
+	levels: ShopifyLevel[];
+	mode: 'paged' | 'bulk' | 'bySku';
+}
+
+function apiError(ctx: IExecuteFunctions, message: string, description?: string, itemIndex?: number) {
+	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description, itemIndex });
+}
+
+/** Reads `location.inventoryLevels` page by page. `limit` stops early (0 = all). */
+export async function readLevelsPaged(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	{ withVariants = false, limit = 0 }: { withVariants?: boolean; limit?: number } = {},
+): Promise<ShopifyLevel[]> {
+	const document = withVariants ? LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY : LOCATION_LEVELS_PAGE_QUERY;
+	const pageSize = withVariants ? LEVELS_WITH_VARIANTS_PAGE_SIZE : LEVELS_PAGE_SIZE;
+	const levels: ShopifyLevel[] = [];
+	let after: string | null = null;
+	for (;;) {
+		const first = limit > 0 ? Math.min(pageSize, limit - levels.length) : pageSize;
+		const variables: IDataObject = { locationId, first, after };
+		const { data } = await shopifyGraphql.call(this, document, variables, {
+			budget,
+			estimatedCost: requestedQueryCost(document, variables),
+		});
+		const location = data.location as IDataObject | null | undefined;
+		if (!location) {
+			throw new NodeOperationError(this.getNode(), `Shopify has no location ${locationId}`, {
+				description: 'Choose the location from the list, or check the id.',
+			});
+		}
+		const connection = (location.inventoryLevels ?? {}) as {
+			nodes?: unknown[];
+			pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
+		};
+		for (const node of connection.nodes ?? []) {
+			const level = levelFromLevelNode(node);
+			if (level) levels.push(level);
+		}
+		if (limit > 0 && levels.length >= limit) return levels.slice(0, limit);
+		const pageInfo = connection.pageInfo ?? {};
+		if (!pageInfo.hasNextPage || !pageInfo.endCursor) return levels;
+		after = pageInfo.endCursor;
+	}
+}
+
+/** Cheap size estimate for Read Mode "Automatic". */
+export async function countVariants(this: IExecuteFunctions, budget: CostBudget): Promise<number | undefined> {
+	const { data } = await shopifyGraphql.call(this, VARIANTS_COUNT_QUERY, {}, {
+		budget,
+		estimatedCost: requestedQueryCost(VARIANTS_COUNT_QUERY),
+	});
+	const count = (data.productVariantsCount as IDataObject | null | undefined)?.count;
+	const n = Number(count);
+	return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Bulk operation read: start bulkOperationRunQuery, poll the operation with sleep, download the JSONL
+ * from the pre-signed URL (no authentication), stitch child lines (`__parentId`).
+ * Returns undefined when Shopify refuses to start one (e.g. too many running): the caller pages instead.
+ */
+export async function readLevelsBulk(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+): Promise<ShopifyLevel[] | undefined> {
+	const query = BULK_INVENTORY_QUERY.split(BULK_LOCATION_PLACEHOLDER).join(JSON.stringify(locationId));
+	const started = await shopifyGraphql.call(this, BULK_RUN_MUTATION, { query }, { budget });
+	const payload = (started.data.bulkOperationRunQuery ?? {}) as IDataObject;
+	const userErrors = parseUserErrors(payload.userErrors);
+	const operation = payload.bulkOperation as IDataObject | null | undefined;
+	if (userErrors.length > 0 || !operation || typeof operation.id !== 'string') {
+		this.logger.warn(
+			`Shopify did not start a bulk operation (${userErrors.map((e) => e.message).join('; ') || 'no operation returned'}); reading page by page instead`,
+		);
+		return undefined;
+	}
+	const id = operation.id;
+	const startedAt = Date.now();
+	let poll = 0;
+	for (;;) {
+		await sleep(BULK_POLL_MS[Math.min(poll, BULK_POLL_MS.length - 1)]);
+		poll++;
+		const { data } = await shopifyGraphql.call(this, BULK_STATUS_QUERY, { id }, { budget });
+		const op = (data.node ?? {}) as IDataObject;
+		const status = String(op.status ?? '');
+		if (status === 'COMPLETED') {
+			const url = typeof op.url === 'string' ? op.url : undefined;
+			if (!url) return [];
+			const body = (await this.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'arraybuffer',
+				json: false,
+				timeout: 10 * 60 * 1000,
+			})) as unknown;
+			const text = Buffer.isBuffer(body)
+				? body.toString('utf8')
+				: body instanceof ArrayBuffer
+					? Buffer.from(body).toString('utf8')
+					: typeof body === 'string'
+						? body
+						: JSON.stringify(body);
+			return levelsFromBulkJsonl(text);
+		}
+		if (status === 'FAILED' || status === 'CANCELED' || status === 'CANCELING' || status === 'EXPIRED') {
+			throw apiError(
+				this,
+				`Shopify's bulk operation ended with status ${status}${op.errorCode ? ` (${String(op.errorCode)})` : ''}`,
+				'Run again, or set Read Mode to "Paged" in the options.',
+			);
+		}
+		if (Date.now() - startedAt > BULK_TIMEOUT_MS) {
+			throw apiError(
+				this,
+				'Shopify’s bulk operation did not finish within 60 minutes',
+				'Set Read Mode to "Paged" in the options, or try again later.',
+			);
+		}
+	}
+}
+
+/** All levels at a location, paged or with a bulk operation (Automatic: bulk above the threshold). */
+export async function readLevels(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	{ mode = 'automatic', threshold = 5000, withVariants = false }: { mode?: ReadMode; threshold?: number; withVariants?: boolean } = {},
+): Promise<ReadResult> {
+	let useBulk = mode === 'bulk';
+	if (mode === 'automatic') {
+		const count = await countVariants.call(this, budget);
+		useBulk = count !== undefined && count >= threshold;
+	}
+	if (useBulk) {
+		const levels = await readLevelsBulk.call(this, budget, locationId);
+		if (levels) return { levels, mode: 'bulk' };
+	}
+	return { levels: await readLevelsPaged.call(this, budget, locationId, { withVariants }), mode: 'paged' };
+}
+
+/** Items carrying exactly `sku` and their level at the location (not stocked there → `stocked: false`). */
+export async function findBySku(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	sku: string,
+	itemIndex?: number,
+): Promise<{ levels: ShopifyLevel[]; notStocked: string[] }> {
+	const variables: IDataObject = { query: skuSearchQuery(sku), first: SKU_SEARCH_PAGE, locationId };
+	const { data } = await shopifyGraphql.call(this, INVENTORY_ITEMS_BY_SKU_QUERY, variables, {
+		budget,
+		estimatedCost: requestedQueryCost(INVENTORY_ITEMS_BY_SKU_QUERY, variables),
+		itemIndex,
+	});
+	const nodes = ((data.inventoryItems as IDataObject | undefined)?.nodes ?? []) as IDataObject[];
+	const levels: ShopifyLevel[] = [];
+	const notStocked: string[] = [];
+	for (const node of nodes) {
+		// Shopify's search is not an exact match: keep only the exact SKU.
+		if (typeof node.sku !== 'string' || node.sku.trim() !== sku) continue;
+		const level = levelFromItemNode(node);
+		if (level) levels.push(level);
+		else if (typeof node.id === 'string') notStocked.push(node.id);
+	}
+	return { levels, notStocked };
+}
+
+/** Levels for a few SKUs (one search per SKU). */
+export async function readLevelsForSkus(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	skus: readonly string[],
+): Promise<ShopifyLevel[]> {
+	const out: ShopifyLevel[] = [];
+	for (const sku of [...new Set(skus)]) {
+		const { levels } = await findBySku.call(this, budget, locationId, sku);
+		out.push(...levels);
+	}
+	return out;
+}
+
+/** Up to this many distinct SKUs are looked up one by one; more → one read of the whole location. */
+export const SKU_LOOKUP_LIMIT = 20;
+
+export async function readLevelsForRows(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	skus: readonly string[],
+	options: { mode?: ReadMode; threshold?: number } = {},
+): Promise<ShopifyLevel[]> {
+	const distinct = [...new Set(skus)];
+	if (distinct.length <= SKU_LOOKUP_LIMIT) return await readLevelsForSkus.call(this, budget, locationId, distinct);
+	return (await readLevels.call(this, budget, locationId, options)).levels;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------------------------
+
+export type WriteOperation = 'set' | 'adjust';
+
+export interface WriteRow<T = unknown> {
+	sku: string;
+	inventoryItemId: string;
+	/** set: the absolute quantity; adjust: the delta. */
+	value: number;
+	/** The quantity this row was computed from (read just before). */
+	changeFromQuantity: number | null;
+	ref: T;
+}
+
+export interface WriteSettings {
+	operation: WriteOperation;
+	/** Quantity name: 'available' or 'on_hand'. */
+	name: string;
+	reason: string;
+	referenceDocumentUri?: string;
+	locationId: string;
+	apiVersion: string;
+}
+
+export interface FailedRow<T> {
+	row: WriteRow<T>;
+	code?: string;
+	message: string;
+}
+
+export interface WriteOutcome<T> {
+	applied: Array<WriteRow<T>>;
+	stale: Array<WriteRow<T>>;
+	failed: Array<FailedRow<T>>;
+	/** Mutation requests sent (including resends after dropping rejected rows). */
+	mutations: number;
+}
+
+const MAX_ROUNDS_PER_BATCH = 12;
+const CONCURRENT_WAIT_MS = 1000;
+
+function mutationInput(settings: WriteSettings, rows: Array<WriteRow<unknown>>): IDataObject {
+	const input: IDataObject = {
+		name: settings.name,
+		reason: settings.reason,
+	};
+	if (settings.referenceDocumentUri) input.referenceDocumentUri = settings.referenceDocumentUri;
+	if (settings.operation === 'set') {
+		input.quantities = rows.map((r) => ({
+			inventoryItemId: r.inventoryItemId,
+			locationId: settings.locationId,
+			quantity: r.value,
+			changeFromQuantity: r.changeFromQuantity,
+		}));
+	} else {
+		input.changes = rows.map((r) => ({
+			inventoryItemId: r.inventoryItemId,
+			locationId: settings.locationId,
+			delta: r.value,
+			changeFromQuantity: r.changeFromQuantity,
+		}));
+	}
+	return input;
+}
+
+/**
+ * Writes one batch (≤ 250 rows). A userError rejects the whole mutation: the rows it names are taken
+ * out (stale ones to be re-read by the caller, others failed) and the rest is sent again with a new
+ * idempotency key (the input changed). Retries of the same input (HTTP failures inside the transport,
+ * IDEMPOTENCY_CONCURRENT_REQUEST) reuse the key, so Shopify applies it at most once.
+ */
+export async function writeBatch<T>(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	settings: WriteSettings,
+	rows: Array<WriteRow<T>>,
+): Promise<WriteOutcome<T>> {
+	if (rows.length > MAX_ROWS_PER_MUTATION) throw new Error('writeBatch: more than 250 rows');
+	const outcome: WriteOutcome<T> = { applied: [], stale: [], failed: [], mutations: 0 };
+	const document = settings.operation === 'set' ? INVENTORY_SET_MUTATION : INVENTORY_ADJUST_MUTATION;
+	const payloadField = settings.operation === 'set' ? 'inventorySetQuantities' : 'inventoryAdjustQuantities';
+	const listField = settings.operation === 'set' ? 'quantities' : 'changes';
+	let pending = rows;
+	let salt = 0;
+	let concurrentWaits = 0;
+	for (let round = 0; pending.length > 0; round++) {
+		if (round >= MAX_ROUNDS_PER_BATCH) {
+			for (const row of pending) {
+				outcome.failed.push({ row, message: 'Shopify kept rejecting this batch; the row was not written' });
+			}
+			break;
+		}
+		const input = mutationInput(settings, pending);
+		const key = idempotencyKey({
+			apiVersion: settings.apiVersion,
+			operation: `${settings.operation}:${settings.name}`,
+			context: [settings.locationId, settings.reason, settings.referenceDocumentUri ?? null],
+			rows: (input.quantities ?? input.changes) as unknown,
+			salt: salt || undefined,
+		});
+		outcome.mutations++;
+		const { data } = await shopifyGraphql.call(this, document, { input }, { budget, idempotencyKey: key });
+		const payload = (data[payloadField] ?? {}) as IDataObject;
+		const errors = parseUserErrors(payload.userErrors);
+		if (errors.length === 0) {
+			outcome.applied.push(...pending);
+			break;
+		}
+		const classified = classifyUserErrors(errors, listField, pending.length);
+		const generalCodes = classified.general.map((e) => e.code ?? '');
+		if (generalCodes.some((c) => IDEMPOTENCY_RETRY_SAME_KEY.has(c)) && classified.staleRows.size === 0 && classified.failedRows.size === 0) {
+			concurrentWaits++;
+			await sleep(CONCURRENT_WAIT_MS * Math.min(concurrentWaits, 5));
+			continue;
+		}
+		if (generalCodes.some((c) => IDEMPOTENCY_RETRY_NEW_KEY.has(c)) && classified.staleRows.size === 0 && classified.failedRows.size === 0) {
+			salt++;
+			continue;
+		}
+		if (classified.staleRows.size === 0 && classified.failedRows.size === 0) {
+			// Errors that name no row concern the whole write (invalid location, reason, reference…).
+			const message = classified.general.map((e) => `${e.message}${e.code ? ` (${e.code})` : ''}`).join('; ');
+			for (const row of pending) outcome.failed.push({ row, code: classified.general[0]?.code ?? undefined, message });
+			break;
+		}
+		const next: Array<WriteRow<T>> = [];
+		pending.forEach((row, index) => {
+			if (classified.staleRows.has(index)) outcome.stale.push(row);
+			else if (classified.failedRows.has(index)) {
+				const e = classified.failedRows.get(index)!;
+				outcome.failed.push({ row, code: e.code, message: e.message });
+			} else next.push(row);
+		});
+		pending = next;
+	}
+	return outcome;
+}
+
+/** Writes rows in batches of 250. */
+export async function writeRows<T>(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	settings: WriteSettings,
+	rows: Array<WriteRow<T>>,
+): Promise<WriteOutcome<T>> {
+	const total: WriteOutcome<T> = { applied: [], stale: [], failed: [], mutations: 0 };
+	for (const batch of chunk(rows, MAX_ROWS_PER_MUTATION)) {
+		const o = await writeBatch.call(this, budget, settings, batch);
+		total.applied.push(...(o.applied as Array<WriteRow<T>>));
+		total.stale.push(...(o.stale as Array<WriteRow<T>>));
+		total.failed.push(...(o.failed as Array<FailedRow<T>>));
+		total.mutations += o.mutations;
+	}
+	return total;
+}
+
+export async function currentApiVersion(this: IExecuteFunctions): Promise<string> {
+	return shopifyApiVersion(await this.getCredentials(SHOPIFY_CREDENTIAL_TYPE));
+}

@@ -1,0 +1,216 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { decideDelivery, signingSecret, type OutputMode } from './logic/delivery';
+import { checkExists, create, remove } from './logic/subscriptions';
+
+/** The raw request body as received. n8n keeps it in `rawBody` (a Buffer); be defensive about the rest. */
+function rawBodyOf(ctx: IWebhookFunctions): Buffer {
+	const req = ctx.getRequestObject() as unknown as { rawBody?: unknown; body?: unknown };
+	const raw = req.rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+	if (raw instanceof Uint8Array) return Buffer.from(raw);
+	const body = req.body;
+	if (Buffer.isBuffer(body)) return body;
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	// Re-serialised JSON rarely matches Shopify's bytes, so this only ever leads to a 401, never to a false accept.
+	if (body && typeof body === 'object' && Object.keys(body).length > 0) {
+		return Buffer.from(JSON.stringify(body), 'utf8');
+	}
+	return Buffer.alloc(0);
+}
+
+export class ShopifyInventoryTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Shopify Inventory Trigger',
+		name: 'shopifyInventoryTrigger',
+		icon: { light: 'file:shopifyInventoryTrigger.svg', dark: 'file:shopifyInventoryTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["topics"].join(", ")}}',
+		description:
+			'Starts the workflow when Shopify sells, cancels or refunds stock: one verified item per stock change, with an idempotency key for FileMaker',
+		defaults: {
+			name: 'Shopify Inventory Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'shopifyInventoryApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["responseMode"]}}',
+				path: 'shopify-inventory',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Topics',
+				name: 'topics',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Order Cancelled',
+						value: 'orders/cancelled',
+						description: 'Restocks what the cancellation gives back (orders/cancelled)',
+					},
+					{
+						name: 'Order Created',
+						value: 'orders/create',
+						description:
+							'The sale, as soon as the order exists, paid or not (orders/create). Same keys as Order Paid: choosing both applies each sale once.',
+					},
+					{
+						name: 'Order Paid',
+						value: 'orders/paid',
+						description: 'The sale, once the order is paid (orders/paid)',
+					},
+					{
+						name: 'Refund Created',
+						value: 'refunds/create',
+						description: 'Restocks returned or cancelled units of a refund; refunds without restock change nothing (refunds/create)',
+					},
+				],
+				default: ['orders/paid'],
+				required: true,
+				description: 'Shopify events to receive. Each one is subscribed separately; all arrive at this node.',
+			},
+			{
+				displayName: 'Subscription',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Register Automatically Through the API',
+						value: 'api',
+						description:
+							"Subscribes to the topics when the workflow is activated and unsubscribes when it is deactivated. Deliveries are signed with the app's client secret (or the Webhook Signing Secret).",
+					},
+					{
+						name: 'Subscription Created in Shopify Admin',
+						value: 'manual',
+						description:
+							"You create the webhooks in Shopify (Settings → Notifications → Webhooks, format JSON) with this node's production URL. Deliveries are signed with the store's key shown on that page: put it into the credential's Webhook Signing Secret.",
+					},
+				],
+				default: 'api',
+			},
+			{
+				displayName:
+					"In Shopify admin → Settings → Notifications → Webhooks, create one webhook per selected topic with format JSON and this node's Production URL, then copy the key shown there (\"Your webhooks will be signed with …\") into the credential's Webhook Signing Secret",
+				name: 'manualNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'Respond',
+				name: 'responseMode',
+				type: 'options',
+				options: [
+					{
+						name: 'When the Workflow Has Finished',
+						value: 'lastNode',
+						description:
+							'When the workflow has finished (recommended: Shopify retries if FileMaker failed). A failed FileMaker write answers with an error, so Shopify delivers the event again.',
+					},
+					{
+						name: 'Immediately',
+						value: 'onReceived',
+						description:
+							'Answer Shopify as soon as the delivery is verified. A failure later in the workflow is not retried by Shopify; only the scheduled catch-up repairs it.',
+					},
+				],
+				default: 'lastNode',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{
+						name: 'Stock Changes',
+						value: 'stockChanges',
+						description:
+							'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and idempotency key',
+					},
+					{
+						name: 'Raw Order',
+						value: 'raw',
+						description: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
+					},
+				],
+				default: 'stockChanges',
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await remove.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const registration = this.getNodeParameter('registration', 'api') === 'manual' ? 'manual' : 'api';
+		const topics = this.getNodeParameter('topics', ['orders/paid']) as string[] | string;
+		const output = (this.getNodeParameter('output', 'stockChanges') === 'raw' ? 'raw' : 'stockChanges') as OutputMode;
+
+		let secret: string | undefined;
+		try {
+			const credentials = await this.getCredentials('shopifyInventoryApi');
+			secret = signingSecret(credentials, registration);
+		} catch (error) {
+			this.logger.error(
+				`Shopify Inventory Trigger: could not read the Shopify Inventory API credential (${(error as Error).message}); the delivery was rejected (401)`,
+			);
+			secret = undefined;
+		}
+
+		const decision = decideDelivery({
+			rawBody: rawBodyOf(this),
+			headers: this.getHeaderData() as Record<string, unknown>,
+			secret,
+			topics: Array.isArray(topics) ? topics : [topics],
+			output,
+		});
+
+		const res = this.getResponseObject();
+		if (decision.action === 'reject') {
+			if (decision.log.level === 'error') this.logger.error(decision.log.message);
+			else this.logger.warn(decision.log.message);
+			res.status(decision.status).json(decision.body);
+			return { noWebhookResponse: true };
+		}
+		if (decision.action === 'ignore') {
+			if (decision.log) this.logger.info(decision.log.message);
+			// No workflowData: n8n answers 200 with this body and starts no execution.
+			return { webhookResponse: decision.body };
+		}
+		const items: INodeExecutionData[] = decision.items.map((json) => ({ json: json as IDataObject }));
+		return { workflowData: [items] };
+	}
+}

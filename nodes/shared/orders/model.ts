@@ -1,0 +1,89 @@
+/**
+ * The normalised order model (pure, no n8n imports).
+ *
+ * Both sources of order data are converted into this one shape before any stock change is derived:
+ *  - webhook payloads (REST shape: `line_items`, `refunds[].refund_line_items`, snake_case), see normalizeRest.ts;
+ *  - GraphQL Admin API orders (`lineItems`, `refunds[].refundLineItems`, camelCase), see normalizeGraphql.ts.
+ * stockChanges.ts works on this model only, so the trigger and the catch-up (Order → Get Many)
+ * produce identical items and idempotency keys for the same order.
+ *
+ * All ids are plain decimal strings (see ids.ts).
+ */
+
+/** Shopify restock types, lower case (GraphQL's RETURN is stored as 'return'). */
+export type RestockType = 'return' | 'cancel' | 'legacy_restock' | 'no_restock' | (string & {});
+
+/** Restock types that put the units back into stock. */
+export const RESTOCKING_TYPES: ReadonlySet<string> = new Set(['return', 'cancel', 'legacy_restock']);
+
+export interface OrderLine {
+	/** Line item id. */
+	id: string;
+	/** SKU as ordered (null when the line has none). */
+	sku: string | null;
+	/** Units ordered, including units later refunded or removed (Shopify's `quantity`); null if missing. */
+	quantity: number | null;
+	variantId: string | null;
+}
+
+export interface RefundLine {
+	/** The order line item this refund line refers to. */
+	lineItemId: string;
+	quantity: number | null;
+	restockType: RestockType;
+	/** Where the units were restocked (null for no_restock or when unknown). */
+	locationId: string | null;
+	/** SKU / variant of the referenced line item, when the refund carries them. */
+	sku: string | null;
+	variantId: string | null;
+}
+
+export interface Refund {
+	id: string;
+	orderId: string | null;
+	createdAt: string | null;
+	lines: RefundLine[];
+}
+
+export interface Order {
+	id: string;
+	/** Order name as shown in the admin, e.g. "#1001". */
+	name: string | null;
+	/** Set when the order was cancelled. */
+	cancelledAt: string | null;
+	updatedAt: string | null;
+	/** Location the order was placed at (POS / retail location) when Shopify reports one. */
+	locationId: string | null;
+	lines: OrderLine[];
+	refunds: Refund[];
+}
+
+/** Accepts numbers and numeric strings ("3", "3.0"); anything else → null. */
+export function toQuantity(value: unknown): number | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+		return Math.trunc(Number(value));
+	}
+	return null;
+}
+
+/** Trimmed SKU, or null when empty / missing. */
+export function toSku(value: unknown): string | null {
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value !== 'string') return null;
+	const sku = value.trim();
+	return sku === '' ? null : sku;
+}
+
+export function toRestockType(value: unknown, legacyRestockFlag?: unknown): RestockType {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim().toLowerCase();
+	// Very old refunds only had `restock: true|false` on the refund.
+	if (legacyRestockFlag === true) return 'legacy_restock';
+	return 'no_restock';
+}
+
+export function toText(value: unknown): string | null {
+	if (typeof value === 'string') return value === '' ? null : value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return null;
+}

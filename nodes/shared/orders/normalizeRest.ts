@@ -1,0 +1,97 @@
+/**
+ * Webhook payloads (REST shape) → normalised model (pure, no n8n imports).
+ *
+ * orders/create, orders/paid, orders/cancelled (and orders/updated) carry a whole order:
+ * `line_items[]` and `refunds[].refund_line_items[]`. refunds/create carries one refund with
+ * `order_id` and `refund_line_items[]` whose nested `line_item` holds the SKU and variant.
+ *
+ * Ids: `admin_graphql_api_id` (exact) wins over the numeric `id` (see ids.ts).
+ */
+import { restObjectId, toLegacyId } from './ids';
+import {
+	toQuantity,
+	toRestockType,
+	toSku,
+	toText,
+	type Order,
+	type OrderLine,
+	type Refund,
+	type RefundLine,
+} from './model';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json | null {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
+}
+
+function asArray(value: unknown): Json[] {
+	return Array.isArray(value) ? (value.map(asObject).filter((v) => v !== null) as Json[]) : [];
+}
+
+export class PayloadError extends Error {}
+
+function restLine(raw: Json): OrderLine | null {
+	const id = restObjectId(raw);
+	if (id === null) return null;
+	return {
+		id,
+		sku: toSku(raw.sku),
+		quantity: toQuantity(raw.quantity),
+		variantId: toLegacyId(raw.variant_id),
+	};
+}
+
+function restRefundLine(raw: Json, legacyRestock: unknown): RefundLine | null {
+	const lineItem = asObject(raw.line_item);
+	const lineItemId = (lineItem ? restObjectId(lineItem) : null) ?? toLegacyId(raw.line_item_id);
+	if (lineItemId === null) return null;
+	return {
+		lineItemId,
+		quantity: toQuantity(raw.quantity),
+		restockType: toRestockType(raw.restock_type, legacyRestock),
+		locationId: toLegacyId(raw.location_id),
+		sku: lineItem ? toSku(lineItem.sku) : null,
+		variantId: lineItem ? toLegacyId(lineItem.variant_id) : null,
+	};
+}
+
+/**
+ * A refund object (refunds/create payload, or an element of an order's `refunds[]`; inside an order
+ * the order's own exact id is used instead of the refund's `order_id`).
+ */
+export function normalizeRestRefund(payload: unknown, orderId: string | null = null): Refund {
+	const raw = asObject(payload);
+	if (!raw) throw new PayloadError('The refund payload is not a JSON object');
+	const id = restObjectId(raw);
+	if (id === null) throw new PayloadError('The refund payload has no id');
+	const lines = asArray(raw.refund_line_items)
+		.map((l) => restRefundLine(l, raw.restock))
+		.filter((l): l is RefundLine => l !== null);
+	return {
+		id,
+		orderId: orderId ?? toLegacyId(raw.order_id),
+		createdAt: toText(raw.created_at),
+		lines,
+	};
+}
+
+/** An order object (orders/* payloads). */
+export function normalizeRestOrder(payload: unknown): Order {
+	const raw = asObject(payload);
+	if (!raw) throw new PayloadError('The order payload is not a JSON object');
+	const id = restObjectId(raw);
+	if (id === null) throw new PayloadError('The order payload has no id');
+	if (!Array.isArray(raw.line_items)) throw new PayloadError('The order payload has no line_items');
+	return {
+		id,
+		name: toText(raw.name),
+		cancelledAt: toText(raw.cancelled_at),
+		updatedAt: toText(raw.updated_at),
+		locationId: toLegacyId(raw.location_id),
+		lines: asArray(raw.line_items)
+			.map(restLine)
+			.filter((l): l is OrderLine => l !== null),
+		refunds: asArray(raw.refunds).map((r) => normalizeRestRefund(r, id)),
+	};
+}

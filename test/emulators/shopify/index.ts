@@ -1,0 +1,897 @@
+/**
+ * Shopify Admin API emulator (loopback HTTP, node:http). See README.md in this folder for what is
+ * emulated, the per-version rules, the cost model and what is documented vs assumed.
+ *
+ *   const shop = await startShopifyEmulator();
+ *   shop.seed({ items: [{ sku: 'SKU-000001', available: 5 }] });
+ *   // credential: shop = shop.url, accessToken = 'shpat_test_token'
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+	execute,
+	getVariableValues,
+	GraphQLError,
+	Kind,
+	type FragmentDefinitionNode,
+	type GraphQLObjectType,
+	type OperationDefinitionNode,
+} from 'graphql';
+import { startBulkQuery } from './bulk';
+import { EmulatedClock } from './clock';
+import { actualCost, findOversizedInput, MAX_INPUT_ARRAY, MAX_QUERY_COST, requestedCost, type WalkContext } from './cost';
+import {
+	fieldResolver,
+	topicEnumToPath,
+	topicPathToEnum,
+	typeResolver,
+	type EmulatorCore,
+	type ExecContext,
+} from './resolvers';
+import { listInventoryLevels, setInventoryLevel, shopJson, type RestResponse } from './rest';
+import {
+	getSchema,
+	LATEST_VERSION,
+	parseCached,
+	resolveVersion,
+	shopifyValidationError,
+	validateCached,
+	type ApiVersion,
+} from './schema';
+import { available, parseGid, Store, type LevelRec, type RestockType } from './store';
+import {
+	buildInventoryLevelPayload,
+	buildOrderPayload,
+	buildRefundPayload,
+	sendWebhook as deliverWebhook,
+	stringifyIds,
+	type DeliveryLogEntry,
+	type SenderOptions,
+} from './webhooks';
+
+export { SUPPORTED_VERSIONS, LATEST_VERSION, resolveVersion } from './schema';
+export { signBody } from './webhooks';
+
+// ---------------------------------------------------------------- public contract
+
+export interface ShopifyEmulatorOptions {
+	host?: string;
+	port?: number;
+	shopDomain?: string;
+	accessTokens?: { token: string; scopes?: string[] }[];
+	apps?: { clientId: string; clientSecret: string; scopes?: string[]; tokenTtlSeconds?: number }[];
+	bucket?: { maximumAvailable: number; restoreRate: number };
+	rest?: { bucketSize: number; leakPerSecond: number };
+	numbersAsStrings?: boolean;
+	latencyMs?: number | { min: number; max: number };
+	clock?: { speedUp: number };
+	webhookSecret?: string;
+	// ---- extensions (not in the shared contract; all optional) ----
+	/** Emulated ms a bulk query takes from CREATED to COMPLETED (default 500). */
+	bulkDurationMs?: number;
+	/** Per-attempt webhook timeout in real ms (Shopify: 5 s; default 5000). */
+	webhookTimeoutMs?: number;
+	/** Delay before the first webhook retry in real ms, doubled per retry (default 10). */
+	webhookRetryDelayMs?: number;
+	/** HTTP status for a wrong client id/secret at /admin/oauth/access_token (default 401). */
+	oauthInvalidClientStatus?: 400 | 401;
+}
+
+export interface ShopifyEmulator {
+	url: string;
+	port: number;
+	shopDomain: string;
+	close(): Promise<void>;
+	seed(c: {
+		locations?: { id?: number; name: string }[];
+		items: { sku: string; available: number; onHand?: number; committed?: number; locationName?: string; title?: string }[];
+	}): void;
+	location(name?: string): { id: string; name: string };
+	levels(locationId?: string): Map<string, { available: number; on_hand: number; committed: number; inventoryItemId: string; variantId: string }>;
+	sell(sku: string, qty: number, locationId?: string): void;
+	createOrder(o: {
+		lineItems: { sku: string | null; quantity: number }[];
+		locationId?: string;
+		deliver?: boolean;
+		topic?: string;
+	}): Promise<{ order: Record<string, unknown> }>;
+	cancelOrder(orderId: number, o?: { deliver?: boolean }): Promise<{ payload: Record<string, unknown> }>;
+	refundOrder(
+		orderId: number,
+		o: { lines: { lineItemId: number; quantity: number; restockType: 'no_restock' | 'cancel' | 'return' }[]; deliver?: boolean },
+	): Promise<{ payload: Record<string, unknown> }>;
+	sendWebhook(d: {
+		url: string;
+		topic: string;
+		payload: unknown;
+		secret?: string;
+		eventId?: string;
+		webhookId?: string;
+		tamper?: boolean;
+		omitHmac?: boolean;
+		rawBody?: string;
+		retries?: number;
+	}): Promise<{ attempts: { status: number; body: string }[] }>;
+	subscriptions(): { id: string; topic: string; uri: string; format: string }[];
+	setOptions(patch: Partial<ShopifyEmulatorOptions>): void;
+	injectFault(f: {
+		when?: (req: { path: string; operationName?: string; body: string }) => boolean;
+		times?: number;
+		status: number;
+		retryAfter?: number;
+		body?: string;
+		/** extension: 'after' = process the request normally, then answer with the fault (response lost). */
+		phase?: 'before' | 'after';
+	}): void;
+	requestLog: {
+		at: number;
+		path: string;
+		status: number;
+		operationName?: string;
+		kind: 'query' | 'mutation' | 'rest' | 'oauth';
+		requestedCost?: number;
+		actualCost?: number;
+		throttled?: boolean;
+		idempotencyKey?: string;
+		rows?: number;
+	}[];
+	bucketState(token?: string): { currentlyAvailable: number; maximumAvailable: number; restoreRate: number };
+	reset(): void;
+
+	// ---- extensions (not in the shared contract) ----
+	/** Emulated clock: now() in ms, advance(ms) to jump forward (bucket refill, token expiry, bulk completion). */
+	clock: { now(): number; advance(ms: number): void; readonly speedUp: number };
+	/** Every webhook delivery attempt made by the emulator (sendWebhook, createOrder …, inventory_levels/update). */
+	webhookLog: DeliveryLogEntry[];
+	/** REST bucket state ({ used, bucketSize, leakPerSecond }). */
+	restBucketState(token?: string): { used: number; bucketSize: number; leakPerSecond: number };
+	/** Resolve when all background webhook deliveries (inventory_levels/update) are done. */
+	flushWebhooks(): Promise<void>;
+	/** Numeric id of the newest order (handy for cancelOrder/refundOrder). */
+	lastOrderId(): number | undefined;
+}
+
+export const DEFAULT_ACCESS_TOKEN = 'shpat_test_token';
+export const PACKAGE_SCOPES = ['read_inventory', 'write_inventory', 'read_products', 'read_locations', 'read_orders'];
+
+// ---------------------------------------------------------------- internals
+
+type LogEntry = ShopifyEmulator['requestLog'][number];
+
+interface Principal {
+	key: string;
+	token: string;
+	scopes: Set<string>;
+}
+
+interface Fault {
+	when?: (req: { path: string; operationName?: string; body: string }) => boolean;
+	times: number;
+	status: number;
+	retryAfter?: number;
+	body?: string;
+	phase: 'before' | 'after';
+}
+
+interface HttpResult {
+	status: number;
+	headers?: Record<string, string>;
+	body: string | Buffer;
+	contentType?: string;
+	log: Omit<LogEntry, 'at' | 'path' | 'status'>;
+}
+
+const INVALID_TOKEN_BODY = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
+const THROTTLE_DOC = 'https://shopify.dev/api/usage/rate-limits';
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+const json = (status: number, body: unknown, log: HttpResult['log'], headers?: Record<string, string>): HttpResult => ({
+	status,
+	headers,
+	body: JSON.stringify(body),
+	contentType: 'application/json; charset=utf-8',
+	log,
+});
+
+function operationOf(query: unknown, operationName?: unknown): OperationDefinitionNode | undefined {
+	if (typeof query !== 'string') return undefined;
+	const p = parseCached(query);
+	if (!p.ok) return undefined;
+	const ops = p.document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+	if (typeof operationName === 'string' && operationName) return ops.find((o) => o.name?.value === operationName);
+	return ops.length === 1 ? ops[0] : undefined;
+}
+
+function defaultFaultBody(status: number): string {
+	if (status === 429)
+		return JSON.stringify({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' });
+	if (status === 401) return JSON.stringify(INVALID_TOKEN_BODY);
+	if (status >= 500)
+		return JSON.stringify({ errors: `Internal error. Looks like something went wrong on our end.\nRequest ID: ${randomUUID()}` });
+	return JSON.stringify({ errors: `Injected fault (HTTP ${status})` });
+}
+
+class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
+	url = '';
+	port = 0;
+	shopDomain: string;
+	requestLog: LogEntry[] = [];
+	webhookLog: DeliveryLogEntry[] = [];
+	store: Store;
+	clock: EmulatedClock;
+	private server: Server;
+	private sockets = new Set<Socket>();
+	private opts: ShopifyEmulatorOptions;
+	private staticTokens = new Map<string, Set<string>>();
+	private issued = new Map<string, { clientId: string; scopes: Set<string>; expiresAt: number }>();
+	private buckets = new Map<string, { available: number; last: number }>();
+	private restBuckets = new Map<string, { used: number; last: number }>();
+	private faults: Fault[] = [];
+	private pending = new Set<Promise<unknown>>();
+	private activeRequests = new Set<ClientRequest>();
+
+	constructor(opts: ShopifyEmulatorOptions) {
+		this.opts = { ...opts };
+		this.shopDomain = opts.shopDomain ?? 'demo-shop.myshopify.com';
+		this.clock = new EmulatedClock(opts.clock?.speedUp ?? 1);
+		this.store = this.newStore();
+		this.applyTokens();
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch((e: unknown) => {
+				if (!res.headersSent) {
+					res.writeHead(500, { 'Content-Type': 'application/json' });
+					res.end(JSON.stringify({ errors: `Emulator error: ${e instanceof Error ? e.message : String(e)}` }));
+				}
+			});
+		});
+		this.server.on('connection', (s: Socket) => {
+			this.sockets.add(s);
+			s.on('close', () => this.sockets.delete(s));
+		});
+	}
+
+	// ---------------- setup ----------------
+
+	private newStore(): Store {
+		const s = new Store(this.clock);
+		s.onLevelChange = (l) => this.onLevelChange(l);
+		return s;
+	}
+
+	private applyTokens(): void {
+		this.staticTokens.clear();
+		const tokens = this.opts.accessTokens ?? [{ token: DEFAULT_ACCESS_TOKEN }];
+		for (const t of tokens) this.staticTokens.set(t.token, new Set(t.scopes ?? PACKAGE_SCOPES));
+	}
+
+	listen(host: string, port: number): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, host, () => {
+				const addr = this.server.address();
+				this.port = typeof addr === 'object' && addr ? addr.port : port;
+				this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+				resolve();
+			});
+		});
+	}
+
+	baseUrl(): string {
+		return this.url;
+	}
+
+	// ---------------- auth & buckets ----------------
+
+	private principal(token: string | undefined): Principal | undefined {
+		if (!token) return undefined;
+		const scopes = this.staticTokens.get(token);
+		if (scopes) return { key: `token:${token}`, token, scopes };
+		const cc = this.issued.get(token);
+		if (cc && this.clock.now() < cc.expiresAt) return { key: `app:${cc.clientId}`, token, scopes: cc.scopes };
+		return undefined;
+	}
+
+	private bucketOpts() {
+		return this.opts.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
+	}
+
+	private bucket(key: string): { available: number; last: number } {
+		const { maximumAvailable, restoreRate } = this.bucketOpts();
+		const now = this.clock.now();
+		let b = this.buckets.get(key);
+		if (!b) {
+			b = { available: maximumAvailable, last: now };
+			this.buckets.set(key, b);
+		}
+		b.available = Math.min(maximumAvailable, b.available + ((now - b.last) / 1000) * restoreRate);
+		b.last = now;
+		return b;
+	}
+
+	private throttleStatus(b: { available: number }) {
+		const { maximumAvailable, restoreRate } = this.bucketOpts();
+		return { maximumAvailable, currentlyAvailable: Math.floor(b.available), restoreRate };
+	}
+
+	private keyForToken(token?: string): string {
+		const t = token ?? this.opts.accessTokens?.[0]?.token ?? DEFAULT_ACCESS_TOKEN;
+		return this.principal(t)?.key ?? `token:${t}`;
+	}
+
+	bucketState(token?: string) {
+		return this.throttleStatus(this.bucket(this.keyForToken(token)));
+	}
+
+	private restOpts() {
+		return this.opts.rest ?? { bucketSize: 40, leakPerSecond: 2 };
+	}
+
+	private restBucket(key: string) {
+		const { leakPerSecond } = this.restOpts();
+		const now = this.clock.now();
+		let b = this.restBuckets.get(key);
+		if (!b) {
+			b = { used: 0, last: now };
+			this.restBuckets.set(key, b);
+		}
+		b.used = Math.max(0, b.used - ((now - b.last) / 1000) * leakPerSecond);
+		b.last = now;
+		return b;
+	}
+
+	restBucketState(token?: string) {
+		const b = this.restBucket(this.keyForToken(token));
+		return { used: b.used, ...this.restOpts() };
+	}
+
+	// ---------------- HTTP ----------------
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const raw = await readBody(req);
+		const url = new URL(req.url ?? '/', 'http://emulator.local');
+		const path = url.pathname;
+		const method = (req.method ?? 'GET').toUpperCase();
+		const token = (req.headers['x-shopify-access-token'] as string | undefined) ?? undefined;
+
+		// what is this request?
+		let kind: LogEntry['kind'] = 'rest';
+		let operationName: string | undefined;
+		const gql = path.match(/^\/admin\/api\/([^/]+)\/graphql\.json$/);
+		if (gql) {
+			let body: { query?: unknown; operationName?: unknown } = {};
+			try {
+				body = (req.headers['content-type'] ?? '').includes('application/graphql') ? { query: raw } : (JSON.parse(raw) as typeof body);
+			} catch {
+				body = {};
+			}
+			const op = operationOf(body.query, body.operationName);
+			kind = op?.operation === 'mutation' ? 'mutation' : 'query';
+			operationName = typeof body.operationName === 'string' && body.operationName ? body.operationName : op?.name?.value;
+		} else if (path === '/admin/oauth/access_token') kind = 'oauth';
+
+		await this.latency();
+
+		const fault = this.takeFault({ path, operationName, body: raw });
+		let result: HttpResult;
+		if (fault && fault.phase === 'before') {
+			result = this.faultResult(fault, { kind, operationName });
+		} else {
+			result = await this.route(method, path, url, raw, req, token);
+			if (fault) result = { ...this.faultResult(fault, { kind, operationName }), log: { ...result.log, kind, operationName } };
+		}
+		this.requestLog.push({ at: this.clock.now(), path, status: result.status, ...result.log, kind: result.log.kind ?? kind });
+		const headers: Record<string, string> = { ...(result.headers ?? {}) };
+		if (result.contentType) headers['Content-Type'] = result.contentType;
+		res.writeHead(result.status, headers);
+		res.end(result.body);
+	}
+
+	private faultResult(f: Fault, log: HttpResult['log']): HttpResult {
+		const headers: Record<string, string> = {};
+		if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
+		return { status: f.status, headers, body: f.body ?? defaultFaultBody(f.status), contentType: 'application/json; charset=utf-8', log };
+	}
+
+	private takeFault(req: { path: string; operationName?: string; body: string }): Fault | undefined {
+		for (const f of this.faults) {
+			if (f.times <= 0) continue;
+			let hit = true;
+			try {
+				hit = f.when ? f.when(req) : true;
+			} catch {
+				hit = false;
+			}
+			if (!hit) continue;
+			f.times--;
+			this.faults = this.faults.filter((x) => x.times > 0);
+			return f;
+		}
+		return undefined;
+	}
+
+	private async latency(): Promise<void> {
+		const l = this.opts.latencyMs;
+		if (l === undefined) return;
+		const ms = typeof l === 'number' ? l : l.min + Math.random() * Math.max(0, l.max - l.min);
+		if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+	}
+
+	private async route(
+		method: string,
+		path: string,
+		url: URL,
+		raw: string,
+		req: IncomingMessage,
+		token: string | undefined,
+	): Promise<HttpResult> {
+		if (method === 'POST' && path === '/admin/oauth/access_token') return this.oauth(raw, req, url);
+		const bulk = path.match(/^\/bulk-results\/(\d+)\.jsonl$/);
+		if (method === 'GET' && bulk) {
+			const op = this.store.bulkOps.get(Number(bulk[1]));
+			if (!op) return json(404, { errors: 'Not Found' }, { kind: 'rest' });
+			return { status: 200, body: op._jsonl, contentType: 'application/jsonl', log: { kind: 'rest' } };
+		}
+		const api = path.match(/^\/admin\/api\/([^/]+)\/(.+)$/);
+		if (!api) return json(404, { errors: 'Not Found' }, { kind: 'rest' });
+		const version = resolveVersion(api[1]);
+		const resource = api[2];
+		const versionHeader = { 'X-Shopify-API-Version': version };
+		if (resource === 'graphql.json') {
+			if (method !== 'POST') return json(405, { errors: 'Method Not Allowed' }, { kind: 'query' }, versionHeader);
+			const p = this.principal(token);
+			if (!p) {
+				const op = (() => {
+					try {
+						return operationOf((JSON.parse(raw) as { query?: unknown }).query);
+					} catch {
+						return undefined;
+					}
+				})();
+				return json(401, INVALID_TOKEN_BODY, { kind: op?.operation === 'mutation' ? 'mutation' : 'query' }, versionHeader);
+			}
+			const r = await this.graphql(version, raw, req, p);
+			return { ...r, headers: { ...versionHeader, ...(r.headers ?? {}) } };
+		}
+		// REST
+		const p = this.principal(token);
+		if (!p) return json(401, INVALID_TOKEN_BODY, { kind: 'rest' }, versionHeader);
+		const { bucketSize, leakPerSecond } = this.restOpts();
+		const b = this.restBucket(p.key);
+		if (b.used + 1 > bucketSize) {
+			const waitEmu = ((b.used + 1 - bucketSize) / leakPerSecond) * 1000;
+			const retryAfter = Math.max(0.1, this.clock.toRealMs(waitEmu) / 1000);
+			return json(
+				429,
+				{ errors: `Exceeded ${leakPerSecond} calls per second for api client. Reduce request rates to resume uninterrupted service.` },
+				{ kind: 'rest', throttled: true },
+				{ ...versionHeader, 'Retry-After': retryAfter.toFixed(1), 'X-Shopify-Shop-Api-Call-Limit': `${bucketSize}/${bucketSize}` },
+			);
+		}
+		b.used += 1;
+		const limitHeader = { ...versionHeader, 'X-Shopify-Shop-Api-Call-Limit': `${Math.ceil(b.used)}/${bucketSize}` };
+		const ctx = {
+			store: this.store,
+			baseUrl: this.url,
+			version,
+			shopDomain: this.shopDomain,
+			numbersAsStrings: Boolean(this.opts.numbersAsStrings),
+		};
+		let rr: RestResponse;
+		if (method === 'GET' && resource === 'inventory_levels.json') {
+			if (!hasRead(p.scopes, 'read_inventory')) rr = { status: 403, body: { errors: 'This action requires merchant approval for read_inventory scope.' } };
+			else rr = listInventoryLevels(ctx, url.searchParams);
+		} else if (method === 'POST' && (resource === 'inventory_levels/set.json' || resource === 'inventory_levels/adjust.json')) {
+			if (!p.scopes.has('write_inventory')) rr = { status: 403, body: { errors: 'This action requires merchant approval for write_inventory scope.' } };
+			else {
+				let body: Record<string, unknown> | undefined;
+				try {
+					body = JSON.parse(raw || '{}') as Record<string, unknown>;
+				} catch {
+					body = undefined;
+				}
+				rr = body
+					? setInventoryLevel(ctx, body, resource.endsWith('adjust.json'))
+					: { status: 400, body: { errors: { error: 'Invalid JSON' } } };
+			}
+		} else if (method === 'GET' && resource === 'shop.json') rr = shopJson(ctx);
+		else rr = { status: 404, body: { errors: 'Not Found' } };
+		return json(rr.status, rr.body, { kind: 'rest' }, { ...limitHeader, ...(rr.headers ?? {}) });
+	}
+
+	// ---------------- OAuth (client credentials) ----------------
+
+	private oauth(raw: string, req: IncomingMessage, url: URL): HttpResult {
+		const params = new URLSearchParams(url.search);
+		const ct = req.headers['content-type'] ?? '';
+		if (raw) {
+			if (ct.includes('application/json') || raw.trim().startsWith('{')) {
+				try {
+					for (const [k, v] of Object.entries(JSON.parse(raw) as Record<string, unknown>)) params.set(k, String(v));
+				} catch {
+					return json(400, { error: 'invalid_request', error_description: 'The request body is not valid JSON.' }, { kind: 'oauth' });
+				}
+			} else for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
+		}
+		const grant = params.get('grant_type');
+		if (grant !== 'client_credentials')
+			return json(
+				400,
+				{
+					error: 'unsupported_grant_type',
+					error_description: 'The authorization grant type is not supported by the authorization server.',
+				},
+				{ kind: 'oauth' },
+			);
+		const app = (this.opts.apps ?? []).find((a) => a.clientId === params.get('client_id'));
+		if (!app || app.clientSecret !== params.get('client_secret'))
+			return json(
+				this.opts.oauthInvalidClientStatus ?? 401,
+				{
+					error: 'invalid_client',
+					error_description:
+						'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+				},
+				{ kind: 'oauth' },
+			);
+		const ttl = app.tokenTtlSeconds ?? 86399;
+		const token = `shpat_${randomBytes(16).toString('hex')}`;
+		const scopes = app.scopes ?? PACKAGE_SCOPES;
+		this.issued.set(token, { clientId: app.clientId, scopes: new Set(scopes), expiresAt: this.clock.now() + ttl * 1000 });
+		return json(200, { access_token: token, scope: scopes.join(','), expires_in: ttl }, { kind: 'oauth' });
+	}
+
+	// ---------------- GraphQL ----------------
+
+	private async graphql(version: ApiVersion, raw: string, req: IncomingMessage, p: Principal): Promise<HttpResult> {
+		const schema = getSchema(version);
+		let body: { query?: unknown; variables?: unknown; operationName?: unknown };
+		try {
+			body = (req.headers['content-type'] ?? '').includes('application/graphql')
+				? { query: raw }
+				: (JSON.parse(raw) as typeof body);
+		} catch {
+			return json(400, { errors: { query: 'Required parameter missing or invalid' } }, { kind: 'query' });
+		}
+		if (typeof body?.query !== 'string' || !body.query.trim())
+			return json(400, { errors: { query: 'Required parameter missing or invalid' } }, { kind: 'query' });
+		const query = body.query;
+		const variables = (body.variables && typeof body.variables === 'object' ? body.variables : {}) as Record<string, unknown>;
+		const operationName = typeof body.operationName === 'string' && body.operationName ? body.operationName : undefined;
+		const bucket = this.bucket(p.key);
+		const costExt = (requested: number, actual: number | null) => ({
+			cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: this.throttleStatus(bucket) },
+		});
+
+		const parsed = parseCached(query);
+		if (!parsed.ok)
+			return json(
+				200,
+				{
+					errors: parsed.errors.map((e) => ({
+						message: e.message,
+						...(e.locations ? { locations: e.locations } : {}),
+						extensions: { code: 'PARSE_ERROR' },
+					})),
+					extensions: costExt(0, 0),
+				},
+				{ kind: 'query', operationName },
+			);
+		const doc = parsed.document;
+		const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+		const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
+		const kind: 'query' | 'mutation' = op?.operation === 'mutation' ? 'mutation' : 'query';
+		const logBase = { kind, operationName: operationName ?? op?.name?.value };
+		const verrs = validateCached(version, query, doc);
+		if (verrs.length)
+			return json(200, { errors: verrs.map(shopifyValidationError), extensions: costExt(0, 0) }, logBase);
+		if (!op) {
+			const message = operationName
+				? `No operation named "${operationName}"`
+				: 'An operation name is required when the document contains more than one operation.';
+			return json(200, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }], extensions: costExt(0, 0) }, logBase);
+		}
+		if (op.operation === 'subscription')
+			return json(200, { errors: [{ message: 'Subscriptions are not supported', extensions: { code: 'BAD_REQUEST' } }] }, logBase);
+		const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables, { maxErrors: 50 });
+		if (coerced.errors)
+			return json(
+				200,
+				{
+					errors: coerced.errors.map((e) => ({
+						message: e.message,
+						...(e.locations ? { locations: e.locations } : {}),
+						extensions: { code: 'INVALID_VARIABLE' },
+					})),
+					extensions: costExt(0, 0),
+				},
+				logBase,
+			);
+		const fragments: Record<string, FragmentDefinitionNode> = {};
+		for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+		const rootType = (op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType()) as GraphQLObjectType;
+		const w: WalkContext = { schema, fragments, variables: coerced.coerced };
+		const isMutation = op.operation === 'mutation';
+
+		const oversized = findOversizedInput(w, op.selectionSet, rootType);
+		if (oversized)
+			return json(
+				200,
+				{
+					errors: [
+						{
+							message: `The input array size of ${oversized.size} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+							...(oversized.node.loc ? { locations: [locationOf(oversized.node.loc)] } : {}),
+							path: oversized.path,
+							extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' },
+						},
+					],
+					extensions: costExt(0, 0),
+				},
+				{ ...logBase, rows: oversized.size },
+			);
+
+		const requested = requestedCost(w, op.selectionSet, rootType, isMutation);
+		if (requested > MAX_QUERY_COST)
+			return json(
+				200,
+				{
+					errors: [
+						{
+							message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/api/usage/bulk-operations/queries for usage details.\n`,
+							extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_QUERY_COST, documentation: THROTTLE_DOC },
+						},
+					],
+					extensions: costExt(requested, null),
+				},
+				{ ...logBase, requestedCost: requested },
+			);
+		if (requested > bucket.available)
+			return json(
+				200,
+				{
+					errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: THROTTLE_DOC } }],
+					extensions: costExt(requested, null),
+				},
+				{ ...logBase, requestedCost: requested, throttled: true },
+			);
+		bucket.available -= requested;
+
+		const ctx: ExecContext = {
+			core: this,
+			version,
+			schema,
+			bulk: false,
+			scopes: p.scopes,
+			principal: p.key,
+			log: {},
+			dropData: false,
+		};
+		const result = await execute({
+			schema,
+			document: doc,
+			rootValue: {},
+			contextValue: ctx,
+			variableValues: variables,
+			operationName,
+			fieldResolver,
+			typeResolver,
+		});
+		const actual = Math.min(requested, actualCost(w, op.selectionSet, rootType, result.data, isMutation));
+		const { maximumAvailable } = this.bucketOpts();
+		bucket.available = Math.min(maximumAvailable, bucket.available + (requested - actual));
+		const out: Record<string, unknown> = {};
+		if (result.errors?.length) out.errors = result.errors.map(formatError);
+		if (result.data && !ctx.dropData) out.data = result.data;
+		out.extensions = costExt(requested, actual);
+		return json(200, out, {
+			...logBase,
+			requestedCost: requested,
+			actualCost: actual,
+			throttled: false,
+			idempotencyKey: ctx.log.idempotencyKey,
+			rows: ctx.log.rows,
+		});
+	}
+
+	startBulkQuery(query: string, ctx: ExecContext) {
+		return startBulkQuery(ctx, query, { durationMs: this.opts.bulkDurationMs ?? 500 });
+	}
+
+	// ---------------- webhooks ----------------
+
+	private senderOptions(): SenderOptions {
+		return {
+			clock: this.clock,
+			shopDomain: this.shopDomain,
+			defaultSecret: this.webhookSecret(),
+			apiVersion: LATEST_VERSION,
+			timeoutMs: this.opts.webhookTimeoutMs ?? 5000,
+			retryDelayMs: this.opts.webhookRetryDelayMs ?? 10,
+			log: this.webhookLog,
+			active: this.activeRequests,
+		};
+	}
+
+	private webhookSecret(): string {
+		return this.opts.webhookSecret ?? this.opts.apps?.[0]?.clientSecret ?? 'whsec_test';
+	}
+
+	sendWebhook(d: Parameters<ShopifyEmulator['sendWebhook']>[0] & { apiVersion?: string }) {
+		return deliverWebhook({ ...d, topicHeader: topicEnumToPath(d.topic) }, this.senderOptions());
+	}
+
+	private track<T>(p: Promise<T>): Promise<T> {
+		this.pending.add(p);
+		void p.finally(() => this.pending.delete(p));
+		return p;
+	}
+
+	/** Deliver one event to every subscription of `topic` (same X-Shopify-Event-Id for all). */
+	private async deliverEvent(topic: string, payload: unknown): Promise<void> {
+		const topicEnum = topicPathToEnum(topic);
+		const subs = [...this.store.subscriptions.values()].filter((s) => s.topic === topicEnum);
+		if (!subs.length) return;
+		const eventId = randomUUID();
+		const body = this.opts.numbersAsStrings ? stringifyIds(payload) : payload;
+		await Promise.all(
+			subs.map((s) =>
+				this.track(
+					deliverWebhook(
+						{ url: s.uri, topic: topicEnum, topicHeader: topicEnumToPath(topicEnum), payload: body, eventId, apiVersion: s._apiVersion },
+						this.senderOptions(),
+					),
+				),
+			),
+		);
+	}
+
+	private onLevelChange(level: LevelRec): void {
+		let subscribed = false;
+		for (const s of this.store.subscriptions.values()) if (s.topic === 'INVENTORY_LEVELS_UPDATE') subscribed = true;
+		if (!subscribed) return;
+		void this.track(this.deliverEvent('inventory_levels/update', buildInventoryLevelPayload(level, available(level._q))));
+	}
+
+	async flushWebhooks(): Promise<void> {
+		while (this.pending.size) await Promise.allSettled([...this.pending]);
+	}
+
+	// ---------------- test-facing API ----------------
+
+	seed(c: Parameters<ShopifyEmulator['seed']>[0]): void {
+		this.store.seed(c);
+	}
+
+	location(name?: string): { id: string; name: string } {
+		const l = name ? this.store.locationByName(name) : this.store.ensureDefaultLocation();
+		if (!l) throw new Error(`Shopify emulator: no location named "${name}"`);
+		return { id: l.id, name: l.name };
+	}
+
+	private locationIdOf(locationId?: string): number | undefined {
+		if (locationId === undefined) return undefined;
+		const p = parseGid(locationId);
+		if (p?.type === 'Location') return p.id;
+		if (/^\d+$/.test(locationId)) return Number(locationId);
+		throw new Error(`Shopify emulator: not a location id: ${locationId}`);
+	}
+
+	levels(locationId?: string) {
+		const id = this.locationIdOf(locationId);
+		const loc = id !== undefined ? this.store.locations.get(id) : this.store.primaryLocation();
+		const out = new Map<string, { available: number; on_hand: number; committed: number; inventoryItemId: string; variantId: string }>();
+		if (!loc) return out;
+		for (const l of loc._levels) {
+			const item = this.store.items.get(l._itemId)!;
+			if (!item.sku) continue;
+			out.set(item.sku, {
+				available: available(l._q),
+				on_hand: l._q.on_hand,
+				committed: l._q.committed,
+				inventoryItemId: item.id,
+				variantId: this.store.variants.get(item._variantId)!.id,
+			});
+		}
+		return out;
+	}
+
+	sell(sku: string, qty: number, locationId?: string): void {
+		this.store.sell(sku, qty, this.locationIdOf(locationId));
+	}
+
+	async createOrder(o: Parameters<ShopifyEmulator['createOrder']>[0]) {
+		const order = this.store.createOrder({ lineItems: o.lineItems, locationId: this.locationIdOf(o.locationId) });
+		const payload = buildOrderPayload(this.store, order, this.shopDomain);
+		if (o.deliver) await this.deliverEvent(o.topic ?? 'orders/paid', payload);
+		return { order: (this.opts.numbersAsStrings ? stringifyIds(payload) : payload) as Record<string, unknown> };
+	}
+
+	async cancelOrder(orderId: number, o?: { deliver?: boolean }) {
+		const { order } = this.store.cancelOrder(Number(orderId));
+		const payload = buildOrderPayload(this.store, order, this.shopDomain);
+		if (o?.deliver) await this.deliverEvent('orders/cancelled', payload);
+		return { payload: (this.opts.numbersAsStrings ? stringifyIds(payload) : payload) as Record<string, unknown> };
+	}
+
+	async refundOrder(orderId: number, o: { lines: { lineItemId: number; quantity: number; restockType: RestockType }[]; deliver?: boolean }) {
+		const refund = this.store.refundOrder(
+			Number(orderId),
+			o.lines.map((l) => ({ ...l, lineItemId: Number(l.lineItemId) })),
+		);
+		const payload = buildRefundPayload(this.store, refund);
+		if (o.deliver) await this.deliverEvent('refunds/create', payload);
+		return { payload: (this.opts.numbersAsStrings ? stringifyIds(payload) : payload) as Record<string, unknown> };
+	}
+
+	lastOrderId(): number | undefined {
+		return this.store.orderList[this.store.orderList.length - 1]?._id;
+	}
+
+	subscriptions() {
+		return [...this.store.subscriptions.values()].map((s) => ({ id: s.id, topic: s.topic, uri: s.uri, format: s.format }));
+	}
+
+	setOptions(patch: Partial<ShopifyEmulatorOptions>): void {
+		this.opts = { ...this.opts, ...patch };
+		if (patch.shopDomain) this.shopDomain = patch.shopDomain;
+		if (patch.accessTokens) this.applyTokens();
+		if (patch.clock) this.clock.setSpeedUp(patch.clock.speedUp);
+		if (patch.bucket) for (const b of this.buckets.values()) b.available = Math.min(b.available, patch.bucket.maximumAvailable);
+	}
+
+	injectFault(f: Parameters<ShopifyEmulator['injectFault']>[0]): void {
+		this.faults.push({ ...f, times: f.times ?? 1, phase: f.phase ?? 'before' });
+	}
+
+	reset(): void {
+		this.store = this.newStore();
+		this.requestLog.length = 0;
+		this.webhookLog.length = 0;
+		this.buckets.clear();
+		this.restBuckets.clear();
+		this.issued.clear();
+		this.faults = [];
+	}
+
+	async close(): Promise<void> {
+		for (const r of this.activeRequests) r.destroy();
+		await Promise.allSettled([...this.pending]);
+		await new Promise<void>((resolve) => {
+			this.server.close(() => resolve());
+			for (const s of this.sockets) s.destroy();
+		});
+	}
+}
+
+function hasRead(scopes: Set<string>, scope: string): boolean {
+	return scopes.has(scope) || scopes.has(scope.replace(/^read_/, 'write_'));
+}
+
+function locationOf(loc: { startToken: { line: number; column: number } }): { line: number; column: number } {
+	return { line: loc.startToken.line, column: loc.startToken.column };
+}
+
+function formatError(e: GraphQLError): Record<string, unknown> {
+	const o: Record<string, unknown> = { message: e.message };
+	if (e.locations) o.locations = e.locations;
+	if (e.path) o.path = e.path;
+	const ext = { ...(e.extensions ?? {}) };
+	if (!('code' in ext)) ext.code = 'INTERNAL_SERVER_ERROR';
+	o.extensions = ext;
+	return o;
+}
+
+export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): Promise<ShopifyEmulator> {
+	const emu = new ShopifyEmulatorImpl(opts);
+	await emu.listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
+	return emu;
+}
