@@ -14,7 +14,7 @@ import {
 	normalizeDatabase,
 	normalizeHost,
 } from '../nodes/FileMakerInventory/logic/connection';
-import { describeLoginFailure, extractFailure } from '../nodes/FileMakerInventory/logic/errors';
+import { LOGIN_ERROR_NAME, describeLoginFailure, extractFailure } from '../nodes/FileMakerInventory/logic/errors';
 
 // A switch, not a secret (its name only sounds like one to the credential linter).
 const ignoreTlsErrorsProperty: INodeProperties = {
@@ -114,7 +114,7 @@ export class FileMakerDataApi implements ICredentialType {
 		const username = typeof credentials.username === 'string' ? credentials.username : '';
 		const password = typeof credentials.password === 'string' ? credentials.password : '';
 		if (host === '' || database === '') {
-			throw new Error(
+			throw loginError(
 				host === ''
 					? 'The FileMaker credential has no Host. Enter the address of FileMaker Server, e.g. https://fms.example.com.'
 					: 'The FileMaker credential has no Database. Enter the name of the hosted file, without .fmp12.',
@@ -145,15 +145,12 @@ export class FileMakerDataApi implements ICredentialType {
 		}
 		if (failure !== undefined || response === undefined) {
 			const mapped = describeLoginFailure(extractFailure(failure), { host, database, username });
-			// A plain error on purpose: no HTTP response attached, so n8n neither retries the login
-			// (which would count another failed attempt against the account) nor replaces this
-			// message with a bare status text in the credential test.
 			// (Network details stay out: n8n would swap a message naming e.g. ECONNREFUSED for a generic one.)
-			throw new Error(mapped.kind === 'network' ? mapped.message : `${mapped.message} ${mapped.description}`.trim());
+			throw loginError(mapped.kind === 'network' ? mapped.message : `${mapped.message} ${mapped.description}`.trim());
 		}
 		const token = tokenFrom(response);
 		if (!token) {
-			throw new Error(
+			throw loginError(
 				`The host ${host} answered the login, but not as a FileMaker Data API (no session token). Check the Host: it should be the address of FileMaker Server, e.g. https://fms.example.com.`,
 			);
 		}
@@ -180,6 +177,17 @@ export class FileMakerDataApi implements ICredentialType {
 			skipSslCertificateValidation: '={{ $credentials.allowUnauthorizedCerts }}',
 		},
 	};
+}
+
+/**
+ * A plain error on purpose: no HTTP response attached, so n8n neither retries the login (which
+ * would count another failed attempt against the account) nor replaces the message with a bare
+ * status text in the credential test. The name lets the node pass the message on unchanged.
+ */
+function loginError(message: string): Error {
+	const error = new Error(message);
+	error.name = LOGIN_ERROR_NAME;
+	return error;
 }
 
 function tokenFrom(response: { body?: unknown; headers?: IDataObject }): string | undefined {

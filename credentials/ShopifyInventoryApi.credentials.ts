@@ -11,7 +11,8 @@ import type {
 } from 'n8n-workflow';
 
 import { requestClientCredentialsToken } from '../nodes/shared/shopify/auth';
-import { CREDENTIAL_TEST_QUERY, SCOPE_PROBES } from '../nodes/shared/shopify/credentialTest.documents';
+import { SCOPE_PROBES } from '../nodes/shared/shopify/credentialTest';
+import { CREDENTIAL_TEST_QUERY } from '../nodes/shared/shopify/credentialTest.documents';
 import { normalizeShopBaseUrl } from '../nodes/shared/shopify/url';
 
 /** Base URL from the Shop field, as an n8n expression (same rules as normalizeShopBaseUrl). */

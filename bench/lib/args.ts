@@ -19,6 +19,8 @@ export interface BenchOptions {
 	noWrite: boolean;
 	/** Print child process output. */
 	verbose: boolean;
+	/** Workflow JSON run as "ours" ('' = the shipped workflows/filemaker-to-shopify-sync.json). */
+	template: string;
 }
 
 export const DEFAULTS = {
@@ -41,6 +43,7 @@ export const USAGE = `npm run bench -- [options]
   --only ours|baseline          run one side only (no ratios)
   --out <file>                  JSON output path (default bench/results/<date>-<host>.json)
   --no-write                    do not write the JSON file
+  --template <file>             run this workflow as "ours" (default workflows/filemaker-to-shopify-sync.json)
   --verbose                     show the child processes' output`;
 
 function parseSpeedUp(spec: string): Map<number, number> {
@@ -81,6 +84,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 		out: '',
 		noWrite: false,
 		verbose: false,
+		template: '',
 	};
 	const args = argv.filter((a) => a !== '--');
 	for (let i = 0; i < args.length; i++) {
@@ -122,6 +126,9 @@ export function parseArgs(argv: string[]): BenchOptions {
 				break;
 			case '--no-write':
 				options.noWrite = true;
+				break;
+			case '--template':
+				options.template = value();
 				break;
 			case '--verbose':
 				options.verbose = true;

@@ -124,10 +124,10 @@ export class ShopifyInventoryTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'When the Workflow Has Finished',
+						name: 'When the Workflow Has Finished (Recommended: Shopify Retries if FileMaker Failed)',
 						value: 'lastNode',
 						description:
-							'When the workflow has finished (recommended: Shopify retries if FileMaker failed). A failed FileMaker write answers with an error, so Shopify delivers the event again.',
+							'Shopify gets its answer after FileMaker stored the changes. A failed FileMaker write answers with an error, so Shopify delivers the event again.',
 					},
 					{
 						name: 'Immediately',

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, stopGroup } from './n8n.mjs';
+import { REPO_ROOT, stopGroup, trackGroup } from './n8n.mjs';
 
 /**
  * @param {{ size?: number, fileMakerPort?: number, shopifyPort?: number, timeoutMs?: number, onLog?: (s: string) => void }} o
@@ -25,6 +25,7 @@ export async function startEmulators(o = {}) {
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 	});
+	trackGroup(child.pid);
 	let output = '';
 	const onOut = (d) => {
 		output += d;

@@ -17,6 +17,7 @@ export declare function run(cmd: string, args: string[], opts?: RunOptions): Pro
 export declare function runOk(cmd: string, args: string[], opts?: RunOptions): Promise<RunResult>;
 export declare function tail(text: string, lines?: number): string;
 export declare function stopGroup(pid: number | undefined, graceMs?: number): Promise<void>;
+export declare function trackGroup(pid: number): void;
 export declare function sleep(ms: number): Promise<void>;
 export declare function freePort(): Promise<number>;
 export declare function portIsFree(port: number): Promise<boolean>;

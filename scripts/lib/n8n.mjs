@@ -16,7 +16,7 @@ export const PACKAGE_NAME = 'n8n-nodes-filemaker-shopify';
 /** Every child process group started through this module, so that exit can kill leftovers. */
 const liveGroups = new Set();
 let exitHookInstalled = false;
-function trackGroup(pid) {
+export function trackGroup(pid) {
 	liveGroups.add(pid);
 	if (!exitHookInstalled) {
 		exitHookInstalled = true;
@@ -104,6 +104,13 @@ export async function runOk(cmd, args, opts) {
 		throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${r.code}\n${tail(r.stdout + '\n' + r.stderr, 60)}`);
 	}
 	return r;
+}
+
+/** Keeps the first and last 60 lines of long CLI output (execute prints the whole run data). */
+function clip(text, keep = 60) {
+	const lines = String(text).split('\n');
+	if (lines.length <= keep * 2) return text;
+	return [...lines.slice(0, keep), `… ${lines.length - keep * 2} lines left out …`, ...lines.slice(-keep)].join('\n');
 }
 
 export function tail(text, lines = 80) {
@@ -397,7 +404,7 @@ export class N8n {
 			timeoutMs,
 		});
 		const ms = Date.now() - t0;
-		this.appendLog(`\n$ n8n ${args.join(' ')}  (exit ${r.code}, ${ms} ms)\n${r.stdout}${r.stderr}`);
+		this.appendLog(`\n$ n8n ${args.join(' ')}  (exit ${r.code}, ${ms} ms)\n${clip(r.stdout)}${clip(r.stderr)}`);
 		return { ...r, ms };
 	}
 

@@ -25,12 +25,14 @@ export const TEMPLATE_FILES = {
 
 /**
  * @param {{ workDir: string, port?: number, size?: number, owner: { email: string, password: string },
- *   timer: import('./n8n.mjs').PhaseTimer, log?: (s: string) => void, skipBuild?: boolean }} o
+ *   timer: import('./n8n.mjs').PhaseTimer, log?: (s: string) => void, skipBuild?: boolean,
+ *   templatesDir?: string }} o  templatesDir: default workflows/ (other folders only to test this tooling)
  */
 export async function startStack(o) {
 	const log = o.log ?? ((s) => console.log(s));
 	const timer = o.timer;
-	const missing = Object.values(TEMPLATE_FILES).filter((f) => !fs.existsSync(path.join(REPO_ROOT, 'workflows', f)));
+	const templatesDir = o.templatesDir ?? path.join(REPO_ROOT, 'workflows');
+	const missing = Object.values(TEMPLATE_FILES).filter((f) => !fs.existsSync(path.join(templatesDir, f)));
 	if (missing.length) throw new Error(`workflow templates missing in workflows/: ${missing.join(', ')}`);
 
 	fs.rmSync(o.workDir, { recursive: true, force: true });
@@ -58,6 +60,7 @@ export async function startStack(o) {
 		stack.n8n = n8n;
 		await n8n.importCredentials(stack.emulators.ready.credentials);
 		const bound = bindTemplates({
+			templatesDir,
 			files: Object.values(TEMPLATE_FILES),
 			outDir: path.join(o.workDir, 'workflows'),
 			credentialIds: stack.emulators.ready.credentialIds,

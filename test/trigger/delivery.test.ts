@@ -163,6 +163,11 @@ describe('catch-up page sizes and window', () => {
 		expect(resolveUpdatedSince(1764000000000, now).toISOString()).toBe(new Date(1764000000000).toISOString());
 		expect(resolveUpdatedSince(new Date('2026-01-01T00:00:00Z'), now).toISOString()).toBe('2026-01-01T00:00:00.000Z');
 		expect(() => resolveUpdatedSince('yesterday-ish', now)).toThrow(/not a date/);
+		// Without an offset (n8n's date picker): the workflow's time zone.
+		expect(resolveUpdatedSince('2026-11-24T08:30:00', now, 'Europe/Berlin').toISOString()).toBe('2026-11-24T07:30:00.000Z');
+		expect(resolveUpdatedSince('2026-07-01T08:30:00', now, 'Europe/Berlin').toISOString()).toBe('2026-07-01T06:30:00.000Z');
+		expect(resolveUpdatedSince('2026-11-24T08:30:00', now, 'America/New_York').toISOString()).toBe('2026-11-24T13:30:00.000Z');
+		expect(resolveUpdatedSince('2026-11-24T08:30:00', now).toISOString()).toBe('2026-11-24T08:30:00.000Z');
 		expect(updatedSinceQuery(new Date('2026-11-24T07:30:00.900Z'))).toBe("updated_at:>='2026-11-24T07:30:00Z'");
 	});
 });

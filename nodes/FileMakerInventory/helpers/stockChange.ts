@@ -21,7 +21,7 @@ import {
 	parseAppliedKeys,
 } from '../logic/appliedKeys';
 import type { AppliedKeyEntry } from '../logic/appliedKeys';
-import { CONFLICT_BACKOFF, LOCKED_BACKOFF, backoffDelayMs } from '../logic/backoff';
+import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../logic/backoff';
 import { segment } from '../logic/connection';
 import { invalidQuantityMessage, parseWholeNumber } from '../logic/quantity';
 import type { Connection, FileMakerRecord } from '../transport';
@@ -95,6 +95,7 @@ export async function applyStockChange(
 	let lastFailure: 'conflict' | 'locked' | undefined;
 	let lastRecordId = '';
 	for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+		const cycleStart = Date.now();
 		const record = await requireStock.call(this, connection, stock, sku, itemIndex);
 		lastRecordId = record.recordId;
 		requireFields.call(
@@ -212,7 +213,9 @@ export async function applyStockChange(
 		if (code === '306' || code === '101') {
 			// 306: changed since we read it; 101: the record went away (e.g. replaced). Read again.
 			lastFailure = 'conflict';
-			if (attempt < options.maxAttempts) await sleep(backoffDelayMs(attempt, CONFLICT_BACKOFF));
+			if (attempt < options.maxAttempts) {
+				await sleep(backoffDelayMs(attempt, conflictBackoff(Date.now() - cycleStart)));
+			}
 			continue;
 		}
 		if (code === '301') {

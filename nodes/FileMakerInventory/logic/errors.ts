@@ -15,9 +15,14 @@ export interface FailureInfo {
 	networkCode?: string;
 	/** True when the answer had a body that is not a FileMaker Data API envelope (HTML, other API). */
 	foreignBody?: boolean;
+	/** Message of a failed login (the credential's preAuthentication), passed through as it is. */
+	loginMessage?: string;
 	/** The original error's message. */
 	rawMessage: string;
 }
+
+/** Name given to the errors the credential's login throws, so the node can recognise them. */
+export const LOGIN_ERROR_NAME = 'FileMakerLoginError';
 
 type Obj = Record<string, unknown>;
 
@@ -59,6 +64,9 @@ export function extractFailure(error: unknown): FailureInfo {
 		const e = queue.shift();
 		if (!isObj(e) || seen.has(e)) continue;
 		seen.add(e);
+		if (info.loginMessage === undefined && e instanceof Error && e.name === LOGIN_ERROR_NAME) {
+			info.loginMessage = e.message;
+		}
 		const response = e.response;
 		if (isObj(response)) {
 			const status = response.status ?? response.statusCode;
@@ -151,8 +159,12 @@ export function networkReason(code: string | undefined): string {
 		case 'ENETUNREACH':
 		case 'ENETDOWN':
 			return 'host unreachable';
+		case 'EPROTO':
+		case 'ERR_SSL_WRONG_VERSION_NUMBER':
+			return 'no https answer: if the server only speaks http, write http:// in the Host';
 		default:
-			return /CERT|SSL|TLS|UNABLE_TO|SELF_SIGNED/.test(code) ? 'certificate not trusted' : 'network error';
+			if (/CERT|UNABLE_TO|SELF_SIGNED/.test(code)) return 'certificate not trusted';
+			return /SSL|TLS/.test(code) ? 'secure connection failed' : 'network error';
 	}
 }
 
@@ -200,7 +212,7 @@ export function describeLoginFailure(info: FailureInfo, ctx: { host: string; dat
 		};
 	}
 	if (info.httpStatus === undefined) {
-		const tls = info.networkCode !== undefined && /CERT|SSL|TLS|UNABLE_TO|SELF_SIGNED/.test(info.networkCode);
+		const tls = info.networkCode !== undefined && /CERT|UNABLE_TO|SELF_SIGNED/.test(info.networkCode);
 		if (tls) {
 			return {
 				kind: 'network',
@@ -223,6 +235,13 @@ export function describeLoginFailure(info: FailureInfo, ctx: { host: string; dat
 
 /** Messages for a failed Data API call made by the node (not the login). */
 export function describeFileMakerError(info: FailureInfo, ctx: ErrorContext = {}): MappedError {
+	if (info.loginMessage !== undefined) {
+		return {
+			kind: 'auth',
+			message: info.loginMessage,
+			description: 'Logging in to the FileMaker Data API failed. Check the FileMaker Data API credential (Test button).',
+		};
+	}
 	const code = info.code;
 	const layout = ctx.layout ? `'${ctx.layout}'` : 'the layout';
 	const db = ctx.database ? ` in database '${ctx.database}'` : '';

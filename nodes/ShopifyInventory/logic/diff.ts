@@ -50,7 +50,16 @@ export function indexLevels(levels: readonly ShopifyLevel[]): LevelIndex {
 export function diffInventory(
 	rows: readonly InputRow[],
 	levels: readonly ShopifyLevel[],
-	{ onlySku, reportMissingInFileMaker = true }: { onlySku?: string; reportMissingInFileMaker?: boolean } = {},
+	{
+		onlySku,
+		reportMissingInFileMaker = true,
+		otherInputSkus = [],
+	}: {
+		onlySku?: string;
+		reportMissingInFileMaker?: boolean;
+		/** SKUs the input carries on items that are not synced (invalid, duplicate): not "missing in FileMaker". */
+		otherInputSkus?: Iterable<string | undefined>;
+	} = {},
 ): DiffResult {
 	const { bySku, duplicates } = indexLevels(levels);
 	const result: DiffResult = {
@@ -62,6 +71,7 @@ export function diffInventory(
 	};
 	const selected = onlySku === undefined ? rows : rows.filter((r) => r.sku === onlySku);
 	const seen = new Set<string>();
+	for (const sku of otherInputSkus) if (sku !== undefined) seen.add(sku);
 	for (const row of selected) {
 		seen.add(row.sku);
 		const dup = duplicates.get(row.sku);

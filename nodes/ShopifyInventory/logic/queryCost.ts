@@ -4,8 +4,9 @@
  *   n = first/last (the connection's own `pageInfo` is covered by the 2) · a list of objects costs
  *   size × (1 + selection), the size being the length of its `names`/`ids` argument (else 1) ·
  *   mutation field 10 (its payload selection is not charged on top).
- * Without a schema at run time, a field with a selection set is an object and a field taking `first`
- * or `last` is a connection (`edges { node }` / `nodes` are its per-node object).
+ * Without a schema at run time, a field with a selection set is an object, a field selecting
+ * `nodes`/`edges`/`pageInfo` is a connection sized by `first`/`last` (0 without) (`edges { node }` / `nodes` are its
+ * per-node object), and one taking `first`/`last` without those is a plain list of that size.
  * Pure: only depends on the document text (it has its own small tokenizer, no graphql import at run time).
  */
 
@@ -183,12 +184,12 @@ function listLength(raw: string | undefined, variables: Record<string, unknown>)
 
 function fieldCost(field: Field, variables: Record<string, unknown>): number {
 	if (field.children.length === 0) return 0;
-	const isConnection = 'first' in field.args || 'last' in field.args;
-	if (isConnection) {
-		const size = resolveInt(field.args.first, variables) ?? resolveInt(field.args.last, variables) ?? 0;
-		return 2 + size * connectionNodeCost(field.children, variables);
-	}
-	const size = listLength(field.args.names ?? field.args.ids, variables) ?? 1;
+	const paged = 'first' in field.args || 'last' in field.args;
+	const pageSize = resolveInt(field.args.first, variables) ?? resolveInt(field.args.last, variables) ?? 0;
+	const isConnection = field.children.some((c) => ['nodes', 'edges', 'pageInfo'].includes(c.name));
+	if (isConnection) return 2 + pageSize * connectionNodeCost(field.children, variables);
+	// A plain list (e.g. Order.refunds(first:), quantities(names:)) costs size × one object.
+	const size = paged ? pageSize : (listLength(field.args.names ?? field.args.ids, variables) ?? 1);
 	return size * (1 + selectionCost(field.children, variables));
 }
 

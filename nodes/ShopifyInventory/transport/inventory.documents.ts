@@ -89,10 +89,10 @@ export const VARIANTS_COUNT_QUERY = `query VariantsCount {
 
 /**
  * Bulk-operation query (sent as the `query` argument of bulkOperationRunQuery). Bulk queries take no
- * variables: BULK_LOCATION_PLACEHOLDER is replaced by the JSON-quoted location gid before sending.
- * The variant ids come back as child lines carrying `__parentId` (stitched in logic/jsonl.ts).
+ * variables: the location literal "gid://shopify/Location/0" is replaced by the JSON-quoted location gid
+ * before sending (transport/inventory.ts). The variant ids come back as child lines carrying
+ * `__parentId` (stitched in logic/jsonl.ts).
  */
-export const BULK_LOCATION_PLACEHOLDER = '"gid://shopify/Location/0"';
 export const BULK_INVENTORY_QUERY = `query BulkInventoryAtLocation {
   inventoryItems {
     edges {

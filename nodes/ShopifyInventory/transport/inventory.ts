@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import {
+	asNodeError,
 	shopifyApiVersion,
 	shopifyGraphql,
 	SHOPIFY_CREDENTIAL_TYPE,
@@ -26,7 +27,7 @@ import {
 	skuSearchQuery,
 	type ShopifyLevel,
 } from '../logic/levels';
-import { largestPageSize, requestedQueryCost } from '../logic/queryCost';
+import { largestPageSize, PAGE_COST_LIMIT, requestedQueryCost } from '../logic/queryCost';
 import {
 	classifyUserErrors,
 	IDEMPOTENCY_RETRY_NEW_KEY,
@@ -35,7 +36,6 @@ import {
 } from '../logic/userErrors';
 import {
 	BULK_INVENTORY_QUERY,
-	BULK_LOCATION_PLACEHOLDER,
 	BULK_RUN_MUTATION,
 	BULK_STATUS_QUERY,
 	INVENTORY_ADJUST_MUTATION,
@@ -47,6 +47,9 @@ import {
 } from './inventory.documents';
 
 export type ReadMode = 'automatic' | 'paged' | 'bulk';
+
+/** The location literal in BULK_INVENTORY_QUERY that is replaced by the real location gid. */
+export const BULK_LOCATION_PLACEHOLDER = '"gid://shopify/Location/0"';
 
 /** Page sizes that keep each page query below Shopify's 1000-point single-query limit. */
 export const LEVELS_PAGE_SIZE = largestPageSize(LOCATION_LEVELS_PAGE_QUERY);
@@ -66,6 +69,13 @@ function apiError(ctx: IExecuteFunctions, message: string, description?: string,
 	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description, itemIndex });
 }
 
+/** Largest page whose requested cost fits the single-query limit and this shop's bucket size. */
+function pageSizeFor(document: string, budget: CostBudget, bucketLimit?: number): number {
+	const max = bucketLimit ?? budget.throttle?.maximumAvailable;
+	const limit = max !== undefined ? Math.min(PAGE_COST_LIMIT, Math.floor(max)) : PAGE_COST_LIMIT;
+	return largestPageSize(document, {}, { limit: Math.max(limit, 10) });
+}
+
 /** Reads `location.inventoryLevels` page by page. `limit` stops early (0 = all). */
 export async function readLevelsPaged(
 	this: IExecuteFunctions,
@@ -74,16 +84,31 @@ export async function readLevelsPaged(
 	{ withVariants = false, limit = 0 }: { withVariants?: boolean; limit?: number } = {},
 ): Promise<ShopifyLevel[]> {
 	const document = withVariants ? LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY : LOCATION_LEVELS_PAGE_QUERY;
-	const pageSize = withVariants ? LEVELS_WITH_VARIANTS_PAGE_SIZE : LEVELS_PAGE_SIZE;
 	const levels: ShopifyLevel[] = [];
 	let after: string | null = null;
+	let bucketLimit: number | undefined;
 	for (;;) {
+		const pageSize = pageSizeFor(document, budget, bucketLimit);
 		const first = limit > 0 ? Math.min(pageSize, limit - levels.length) : pageSize;
 		const variables: IDataObject = { locationId, first, after };
-		const { data } = await shopifyGraphql.call(this, document, variables, {
-			budget,
-			estimatedCost: requestedQueryCost(document, variables),
-		});
+		let data: IDataObject = {};
+		let failure: unknown;
+		try {
+			({ data } = await shopifyGraphql.call(this, document, variables, {
+				budget,
+				estimatedCost: requestedQueryCost(document, variables),
+			}));
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined) {
+			const bucket = (failure as { costAboveBucket?: number }).costAboveBucket;
+			if (bucket !== undefined && bucketLimit === undefined) {
+				bucketLimit = bucket;
+				continue;
+			}
+			throw asNodeError(this.getNode(), failure);
+		}
 		const location = data.location as IDataObject | null | undefined;
 		if (!location) {
 			throw new NodeOperationError(this.getNode(), `Shopify has no location ${locationId}`, {

@@ -13,7 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { graphqlEnumToTopic, topicToGraphqlEnum } from '../../shared/orders';
+import { graphqlEnumToTopic, ORDER_TOPICS, topicToGraphqlEnum } from '../../shared/orders';
 import { shopifyGraphql, type ShopifyGraphqlResult } from '../../shared/shopify/transport';
 import {
 	WEBHOOK_SUBSCRIPTION_CREATE_MUTATION,
@@ -85,7 +85,9 @@ function loud(ctx: IHookFunctions, message: string, description: string | undefi
 	});
 	const raw: JsonObject = { message };
 	if (cause instanceof Error && cause.message) raw.cause = cause.message;
-	return new NodeApiError(node, raw, { message, description });
+	const error = new NodeApiError(node, raw, { message, description });
+	(error as NodeApiError & { alreadyLogged?: boolean }).alreadyLogged = true;
+	return error;
 }
 
 function errorText(error: unknown): string {
@@ -223,27 +225,33 @@ async function deleteOne(ctx: IHookFunctions, id: string): Promise<boolean> {
 // webhookMethods.default
 // ---------------------------------------------------------------------------------------------
 
+/** Our subscriptions (this node's URL) for every topic the trigger knows, selected or not. */
+async function ownSubscriptions(ctx: IHookFunctions, uri: string): Promise<SubscriptionRecord[]> {
+	try {
+		return await listSubscriptions(ctx, [...ORDER_TOPICS], uri);
+	} catch (error) {
+		throw loud(
+			ctx,
+			'Could not read the webhook subscriptions from Shopify',
+			`${errorText(error)}. The workflow may not receive orders from Shopify.`,
+			error,
+		);
+	}
+}
+
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const mode = registrationMode(this);
 	await assertSigningSecret(this, mode);
 	if (mode === 'manual') return true;
 	const topics = selectedTopics(this);
 	const uri = webhookUrl(this);
-	let existing: SubscriptionRecord[];
-	try {
-		existing = await listSubscriptions(this, topics, uri);
-	} catch (error) {
-		throw loud(
-			this,
-			'Could not read the webhook subscriptions from Shopify',
-			`${errorText(error)}. The workflow may not receive orders from Shopify.`,
-			error,
-		);
-	}
+	const existing = await ownSubscriptions(this, uri);
 	const subs: Record<string, string> = {};
 	for (const s of existing) if (topics.includes(s.topic) && !subs[s.topic]) subs[s.topic] = s.id;
 	saveSubscriptions(this, subs);
-	return topics.every((t) => subs[t] !== undefined);
+	// A topic that is no longer selected still subscribed at this URL → let create() remove it.
+	const stale = existing.some((s) => !topics.includes(s.topic));
+	return !stale && topics.every((t) => subs[t] !== undefined);
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
@@ -255,6 +263,13 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const subs = storedSubscriptions(this);
 	const createdNow: string[] = [];
 	try {
+		// Topics deselected while the workflow was inactive: their subscriptions at this URL go away.
+		for (const s of await ownSubscriptions(this, uri)) {
+			if (topics.includes(s.topic)) continue;
+			if (await deleteOne(this, s.id)) {
+				this.logger.info(`Shopify Inventory Trigger: removed the ${s.topic} subscription (topic no longer selected)`);
+			}
+		}
 		for (const topic of topics) {
 			if (subs[topic]) continue;
 			const id = await createOne(this, topic, uri);
@@ -277,7 +292,9 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			Object.fromEntries(Object.entries(subs).filter(([, id]) => !createdNow.includes(id))),
 		);
 		const failure =
-			error instanceof NodeApiError ? error : loud(this, 'Could not register the Shopify webhooks', errorText(error), error);
+			error instanceof NodeApiError && (error as NodeApiError & { alreadyLogged?: boolean }).alreadyLogged
+				? error
+				: loud(this, 'Could not register the Shopify webhooks', `${errorText(error)}. The workflow is NOT receiving orders from Shopify.`, error);
 		throw failure;
 	}
 	saveSubscriptions(this, subs);

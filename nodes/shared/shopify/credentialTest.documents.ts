@@ -21,11 +21,3 @@ export const CREDENTIAL_TEST_QUERY = `query CredentialTest {
     id
   }
 }`;
-
-/** Probe field → scope it needs (the order of the fields in CREDENTIAL_TEST_QUERY). */
-export const SCOPE_PROBES: ReadonlyArray<{ field: string; scope: string }> = [
-	{ field: 'location', scope: 'read_locations' },
-	{ field: 'inventoryItem', scope: 'read_inventory' },
-	{ field: 'productVariant', scope: 'read_products' },
-	{ field: 'order', scope: 'read_orders' },
-];

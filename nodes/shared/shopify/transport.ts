@@ -1,5 +1,6 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	sleep,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -7,6 +8,7 @@ import {
 	type IHookFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type INode,
 	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
@@ -55,6 +57,12 @@ export interface ShopifyGraphqlResult {
 /** Upper bound on THROTTLED answers for one request (each one is followed by an exact wait). */
 const MAX_THROTTLED_RETRIES = 8;
 const REQUEST_TIMEOUT_MS = 60_000;
+
+/** Keeps n8n errors as they are (message, HTTP code), wraps anything else. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
 
 export function shopifyBaseUrl(credentials: ICredentialDataDecryptedObject | IDataObject): string {
 	return normalizeShopBaseUrl(credentials.shop);
@@ -373,6 +381,18 @@ export async function shopifyGraphql(
 					}
 					const status = cost?.throttleStatus ?? budget.throttle;
 					const requested = cost?.requestedQueryCost ?? estimated ?? 0;
+					if (status && requested > status.maximumAvailable) {
+						// Waiting cannot help: the bucket never holds that many points. Callers that page
+						// (readLevelsPaged) catch this and ask for smaller pages.
+						const error = apiError(
+							this,
+							`The request needs ${requested} points but this shop's API bucket holds only ${status.maximumAvailable}`,
+							`Request "${key}". Use smaller pages or Read Mode "Bulk Operation".`,
+							{ itemIndex: options.itemIndex },
+						);
+						(error as NodeApiError & { costAboveBucket?: number }).costAboveBucket = status.maximumAvailable;
+						throw error;
+					}
 					const wait = status
 						? throttledWaitMs(requested, status.currentlyAvailable, status.restoreRate)
 						: backoffDelayMs(throttles);

@@ -92,6 +92,18 @@ export function checkPageArgs(args: ConnArgs, bulk: boolean): void {
 		});
 }
 
+/** Edge with a lazily computed cursor (bulk reads of 50 000 nodes rarely ask for cursors). */
+function edge<T>(node: T, keyOf: (t: T) => SortKey): { cursor: string; node: T } {
+	let c: string | undefined;
+	return {
+		node,
+		get cursor() {
+			if (c === undefined) c = encodeCursor(keyOf(node));
+			return c;
+		},
+	};
+}
+
 /**
  * `list` must be sorted ascending by `keyOf`. In bulk mode, a missing first/last means "all".
  */
@@ -125,7 +137,7 @@ export function connection<T>(
 	for (let i = start; i < end; i++) {
 		const node = list[phys(i)];
 		nodes.push(node);
-		edges.push({ cursor: encodeCursor(keyOf(node)), node });
+		edges.push(edge(node, keyOf));
 	}
 	return {
 		edges,
@@ -133,8 +145,12 @@ export function connection<T>(
 		pageInfo: {
 			hasNextPage: end < n,
 			hasPreviousPage: start > 0,
-			startCursor: edges.length ? edges[0].cursor : null,
-			endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+			get startCursor() {
+				return edges.length ? edges[0].cursor : null;
+			},
+			get endCursor() {
+				return edges.length ? edges[edges.length - 1].cursor : null;
+			},
 		},
 	};
 }

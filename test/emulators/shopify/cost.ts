@@ -35,6 +35,8 @@ export interface WalkContext {
 	schema: GraphQLSchema;
 	fragments: Record<string, FragmentDefinitionNode>;
 	variables: Record<string, unknown>;
+	/** collectFields memo (valid because variables are fixed for one walk). */
+	memo?: WeakMap<SelectionSetNode, Map<string, Map<string, CollectedField>>>;
 }
 
 export interface CollectedField {
@@ -61,8 +63,28 @@ export function collectFields(
 	ctx: WalkContext,
 	selectionSet: SelectionSetNode | undefined,
 	parentType: GraphQLCompositeType,
-	out = new Map<string, CollectedField>(),
-	visited = new Set<string>(),
+): Map<string, CollectedField> {
+	if (!selectionSet) return new Map();
+	if (!ctx.memo) ctx.memo = new WeakMap();
+	let byType = ctx.memo.get(selectionSet);
+	if (!byType) {
+		byType = new Map();
+		ctx.memo.set(selectionSet, byType);
+	}
+	let hit = byType.get(parentType.name);
+	if (!hit) {
+		hit = collectInto(ctx, selectionSet, parentType, new Map(), new Set());
+		byType.set(parentType.name, hit);
+	}
+	return hit;
+}
+
+function collectInto(
+	ctx: WalkContext,
+	selectionSet: SelectionSetNode | undefined,
+	parentType: GraphQLCompositeType,
+	out: Map<string, CollectedField>,
+	visited: Set<string>,
 ): Map<string, CollectedField> {
 	if (!selectionSet) return out;
 	for (const sel of selectionSet.selections) {
@@ -76,7 +98,7 @@ export function collectFields(
 			const t = sel.typeCondition
 				? (ctx.schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined)
 				: parentType;
-			if (t) collectFields(ctx, sel.selectionSet, t, out, visited);
+			if (t) collectInto(ctx, sel.selectionSet, t, out, visited);
 		} else if (sel.kind === Kind.FRAGMENT_SPREAD) {
 			const name = sel.name.value;
 			if (visited.has(name)) continue;
@@ -84,7 +106,7 @@ export function collectFields(
 			const frag = ctx.fragments[name];
 			if (!frag) continue;
 			const t = ctx.schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined;
-			if (t) collectFields(ctx, frag.selectionSet, t, out, visited);
+			if (t) collectInto(ctx, frag.selectionSet, t, out, visited);
 		}
 	}
 	return out;

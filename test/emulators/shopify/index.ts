@@ -690,7 +690,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		bucket.available = Math.min(maximumAvailable, bucket.available + (requested - actual));
 		const out: Record<string, unknown> = {};
 		if (result.errors?.length) out.errors = result.errors.map(formatError);
-		if (result.data && !ctx.dropData) out.data = result.data;
+		if (result.data !== undefined && !ctx.dropData) out.data = result.data;
 		out.extensions = costExt(requested, actual);
 		return json(200, out, {
 			...logBase,

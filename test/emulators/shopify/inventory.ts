@@ -73,6 +73,12 @@ const MSG: Record<string, string> = {
 	ITEM_NOT_STOCKED_AT_LOCATION: 'The item is not stocked at the intended location.',
 	NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR: 'The combination of inventoryItemId and locationId must be unique.',
 	IDEMPOTENCY_KEY_PARAMETER_MISMATCH: 'The same idempotency key cannot be used with different operation parameters.',
+	INVALID_AVAILABLE_DOCUMENT: 'A ledger document URI is not allowed when adjusting available.',
+	INVALID_QUANTITY_DOCUMENT: 'A ledger document URI is required except when adjusting available.',
+	INTERNAL_LEDGER_DOCUMENT: 'Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.',
+	INVALID_LEDGER_DOCUMENT: 'The specified ledger document is invalid.',
+	MAX_ONE_LEDGER_DOCUMENT:
+		'All changes must have the same ledger document URI or, in the case of adjusting available, no ledger document URI.',
 };
 
 export function userError(code: string, field: string[] | null, message = MSG[code] ?? code): UserError {
@@ -159,6 +165,16 @@ export function runInventoryMutation(
 			if (after > MAX_ADJUST_QUANTITY) errors.push(userError('INVALID_QUANTITY_TOO_HIGH', path('delta'), "The quantity can't be higher than 2,000,000,000."));
 			else if (after < -MAX_ADJUST_QUANTITY) errors.push(userError('INVALID_QUANTITY_TOO_LOW', path('delta'), "The quantity can't be lower than -2,000,000,000."));
 		}
+		if (kind === 'adjust') {
+			const ledger = row.ledgerDocumentUri;
+			if (name === 'available' && ledger !== null && ledger !== undefined)
+				errors.push(userError('INVALID_AVAILABLE_DOCUMENT', path('ledgerDocumentUri')));
+			else if (name === 'on_hand') {
+				if (ledger === null || ledger === undefined) errors.push(userError('INVALID_QUANTITY_DOCUMENT', path('ledgerDocumentUri')));
+				else if (/^gid:\/\/shopify\//i.test(ledger)) errors.push(userError('INTERNAL_LEDGER_DOCUMENT', path('ledgerDocumentUri')));
+				else if (!isValidReferenceUri(ledger)) errors.push(userError('INVALID_LEDGER_DOCUMENT', path('ledgerDocumentUri')));
+			}
+		}
 		// compare-and-swap
 		if (row.changeFromQuantity !== null && row.changeFromQuantity !== undefined) {
 			if (row.changeFromQuantity !== current) errors.push(userError('CHANGE_FROM_QUANTITY_STALE', path('changeFromQuantity')));
@@ -172,6 +188,9 @@ export function runInventoryMutation(
 		}
 		planned.push({ index: i, item, loc, level, row });
 	});
+
+	if (kind === 'adjust' && name === 'on_hand' && new Set(rows.map((r) => r.ledgerDocumentUri ?? null)).size > 1)
+		errors.push(userError('MAX_ONE_LEDGER_DOCUMENT', ['input', rowsKey]));
 
 	if (errors.length) return { payload: { inventoryAdjustmentGroup: null, userErrors: errors }, changed: [] };
 

@@ -618,13 +618,13 @@ export class Store {
 		const item = variant ? this.items.get(variant._itemId) : undefined;
 		const level = item?._levels.get(order._locationId);
 		if (!item || !level || !item.tracked) return false;
-		if (type === 'cancel') {
-			const release = Math.min(qty, level._q.committed);
-			level._q.committed -= release;
-			level._q.on_hand += qty - release;
-		} else {
-			level._q.on_hand += qty;
-		}
+		// No fulfilment model: every unit of an order stays committed until it is refunded or cancelled.
+		// 'cancel' releases committed units back to available; 'return' (and legacy_restock) of a unit
+		// the emulator never fulfilled does the same (fulfil + return nets out); units beyond what is
+		// still committed come back on hand.
+		const release = Math.min(qty, level._q.committed);
+		level._q.committed -= release;
+		level._q.on_hand += qty - release;
 		this.touch(level);
 		return true;
 	}

@@ -209,9 +209,10 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 		? options.invalidQuantities
 		: 'fail') as InvalidQuantityMode;
 	const sinceField = options.modifiedSinceField === undefined ? DEFAULTS.modifiedSinceField : String(options.modifiedSinceField).trim();
+	const criteria = readCriteria.call(this, itemIndex);
 	const query = buildQuery.call(
 		this,
-		readCriteria.call(this, itemIndex),
+		criteria,
 		{ value: options.modifiedSince, field: sinceField, what: 'Modified Since' },
 		itemIndex,
 	);
@@ -224,7 +225,13 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 		layout: stock.layout,
 		query,
 		pageSize,
-		fields: [stock.skuField, stock.quantityField, ...extraFields, ...(query && options.modifiedSince ? [sinceField] : [])],
+		fields: [
+			stock.skuField,
+			stock.quantityField,
+			...extraFields,
+			...criteria.map((c) => c.field),
+			...(query && options.modifiedSince ? [sinceField] : []),
+		],
 		action: `reading the stock records of layout '${stock.layout}'`,
 		itemIndex,
 		onPage: (records: FileMakerRecord[]) => {

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { CostBudget } from '../../../shared/shopify/cost';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
@@ -122,8 +122,4 @@ export async function applyWithStaleRetry<T>(
 	return result;
 }
 
-/** Keeps n8n errors as they are (message, HTTP code), wraps anything else. */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
-}
+export { asNodeError } from '../../../shared/shopify/transport';

@@ -199,7 +199,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	// 3. Diff.
-	const diff = diffInventory(rows, levels, { onlySku, reportMissingInFileMaker });
+	const diff = diffInventory(rows, levels, {
+		onlySku,
+		reportMissingInFileMaker,
+		otherInputSkus: validated.problems.map((p) => p.sku),
+	});
 
 	// 4./5. Write.
 	const details: Detail[] = [];

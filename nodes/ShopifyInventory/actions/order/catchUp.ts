@@ -67,11 +67,46 @@ export function refundLinesPageCost(first: number): number {
 	return 1 /* refund */ + connection(first, refundLineNodeCost());
 }
 
+/** Offset (ms) of `timeZone` from UTC at the instant `ms`. */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(ms));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** A wall-clock time without offset ("2026-11-24T08:00:00", as n8n's date picker gives it) in `timeZone`. */
+export function wallClockToDate(text: string, timeZone: string): Date | undefined {
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/.exec(text);
+	if (!m) return undefined;
+	const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m;
+	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0')));
+	if (Number.isNaN(wall)) return undefined;
+	let zone: number;
+	try {
+		zone = zoneOffsetMs(wall, timeZone);
+		// Second pass: the offset at the resulting instant (DST changes in between).
+		zone = zoneOffsetMs(wall - zone, timeZone);
+	} catch {
+		zone = 0;
+	}
+	return new Date(wall - zone);
+}
+
 /**
- * The start of the window. Empty → now − 24 h. Accepts ISO strings, epoch milliseconds, Date and
- * Luxon DateTime-like values (anything with toISO()/toJSDate()).
+ * The start of the window. Empty → now − 24 h. Accepts ISO strings (a time without offset is read in
+ * `timeZone`, the workflow's time zone), epoch milliseconds, Date and Luxon DateTime-like values.
  */
-export function resolveUpdatedSince(value: unknown, now: Date): Date {
+export function resolveUpdatedSince(value: unknown, now: Date, timeZone = 'UTC'): Date {
 	if (value === undefined || value === null || value === '') return new Date(now.getTime() - DEFAULT_WINDOW_MS);
 	if (value instanceof Date) {
 		if (Number.isNaN(value.getTime())) throw new RangeError('Updated Since is not a valid date');
@@ -79,8 +114,8 @@ export function resolveUpdatedSince(value: unknown, now: Date): Date {
 	}
 	if (typeof value === 'object') {
 		const v = value as { toJSDate?: () => Date; toISO?: () => string };
-		if (typeof v.toJSDate === 'function') return resolveUpdatedSince(v.toJSDate(), now);
-		if (typeof v.toISO === 'function') return resolveUpdatedSince(v.toISO(), now);
+		if (typeof v.toJSDate === 'function') return resolveUpdatedSince(v.toJSDate(), now, timeZone);
+		if (typeof v.toISO === 'function') return resolveUpdatedSince(v.toISO(), now, timeZone);
 	}
 	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
 	if (typeof value === 'string') {
@@ -90,6 +125,8 @@ export function resolveUpdatedSince(value: unknown, now: Date): Date {
 			const n = Number(text);
 			return new Date(text.length <= 10 ? n * 1000 : n);
 		}
+		const wall = wallClockToDate(text, timeZone);
+		if (wall) return wall;
 		const t = Date.parse(text);
 		if (!Number.isNaN(t)) return new Date(t);
 	}

@@ -85,13 +85,35 @@ export const description: INodeProperties[] = [
 		displayOptions,
 		options: [
 			{
-				displayName: 'Location ID',
-				name: 'locationId',
-				type: 'string',
-				default: '',
-				placeholder: 'gid://shopify/Location/123456789',
+				displayName: 'Location',
+				name: 'location',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
 				description:
-					'Only stock changes at this location (ID or gid). Changes whose location Shopify does not report (most online orders) are kept. Stock Changes output only.',
+					'Only stock changes at this location. Changes whose location Shopify does not report (most online orders) are kept. Stock Changes output only.',
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchLocations', searchable: true },
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'gid://shopify/Location/123456789 or 123456789',
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)\\s*$',
+									errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
+								},
+							},
+						],
+					},
+				],
 			},
 		],
 	},
@@ -99,8 +121,29 @@ export const description: INodeProperties[] = [
 
 type Json = Record<string, unknown>;
 
+/** The value of the Location option (a resource locator `{ __rl, mode, value }`, or a plain string). */
+function locationValue(option: unknown): string {
+	const value = option && typeof option === 'object' ? (option as { value?: unknown }).value : option;
+	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
 interface OrdersPage {
 	orders?: { pageInfo?: unknown; nodes?: unknown; edges?: unknown };
+}
+
+/** Never guess: stock changes computed from a partly read order could apply units twice or not at all. */
+function incomplete(this: IExecuteFunctions, order: Json, what: string, itemIndex: number): NodeApiError {
+	const name = String(order.name ?? order.id);
+	return new NodeApiError(
+		this.getNode(),
+		{ message: `Order ${name}: ${what} could not be read` },
+		{
+			message: `Shopify did not return ${what} of order ${name}`,
+			description:
+				'The catch-up stopped instead of computing stock changes from an incomplete order. Run it again; if it persists, check the read_orders scope.',
+			itemIndex,
+		},
+	);
 }
 
 async function completeLineItems(
@@ -111,6 +154,7 @@ async function completeLineItems(
 ): Promise<void> {
 	let info = pageInfoOf(order.lineItems);
 	let connection: unknown = order.lineItems;
+	if (info.hasNextPage && !info.endCursor) throw incomplete.call(this, order, 'its line items', itemIndex);
 	while (info.hasNextPage && info.endCursor) {
 		const { data } = await shopifyGraphql.call(
 			this,
@@ -119,6 +163,7 @@ async function completeLineItems(
 			{ budget, itemIndex, estimatedCost: lineItemsPageCost(LINE_ITEMS_PAGE) },
 		);
 		const page = (data.order as Json | null)?.lineItems;
+		if (!page) throw incomplete.call(this, order, 'its line items', itemIndex);
 		const next = pageInfoOf(page);
 		if (next.endCursor === info.endCursor) break;
 		connection = appendToConnection(connection, nodesOf(page), next);
@@ -129,6 +174,7 @@ async function completeLineItems(
 
 async function completeRefundLines(
 	this: IExecuteFunctions,
+	order: Json,
 	refund: Json,
 	budget: CostBudget,
 	itemIndex: number,
@@ -137,7 +183,8 @@ async function completeRefundLines(
 	const hasLines = refund.refundLineItems !== undefined && refund.refundLineItems !== null;
 	let connection: unknown = hasLines ? refund.refundLineItems : undefined;
 	let info = hasLines ? pageInfoOf(refund.refundLineItems) : { hasNextPage: true, endCursor: null };
-	if (hasLines && info.endCursor === null) return refund;
+	if (hasLines && !info.hasNextPage) return refund;
+	if (hasLines && info.endCursor === null) throw incomplete.call(this, order, `the lines of refund ${String(refund.id)}`, itemIndex);
 	while (info.hasNextPage) {
 		const { data } = await shopifyGraphql.call(
 			this,
@@ -145,8 +192,11 @@ async function completeRefundLines(
 			{ id: refund.id as string, first: REFUND_LINES_PAGE, after: info.endCursor },
 			{ budget, itemIndex, estimatedCost: refundLinesPageCost(REFUND_LINES_PAGE) },
 		);
-		const fetched = data.refund as Json | null;
-		if (!fetched) break;
+		const fetched = data.node as Json | null;
+		if (!fetched || fetched.id === undefined) {
+			// A cancellation computed without this refund could restock units twice.
+			throw incomplete.call(this, order, `refund ${String(refund.id)}`, itemIndex);
+		}
 		if (refund.createdAt === undefined) refund.createdAt = fetched.createdAt;
 		const page = fetched.refundLineItems;
 		const next = pageInfoOf(page);
@@ -172,7 +222,9 @@ async function completeRefunds(
 			{ id: order.id as string, first: REFUND_IDS_PAGE },
 			{ budget, itemIndex, estimatedCost: refundIdsCost(REFUND_IDS_PAGE) },
 		);
-		const all = nodesOf({ nodes: (data.order as Json | null)?.refunds });
+		const listed = (data.order as Json | null)?.refunds;
+		if (!Array.isArray(listed)) throw incomplete.call(this, order, 'its refunds', itemIndex);
+		const all = nodesOf({ nodes: listed });
 		const known = new Set(refunds.map((r) => r.id));
 		refunds = [...refunds, ...all.filter((r) => !known.has(r.id)).map((r) => ({ ...r }))];
 	}
@@ -180,7 +232,7 @@ async function completeRefunds(
 	for (const refund of refunds) {
 		completed.push(
 			refund.refundLineItems === undefined || pageInfoOf(refund.refundLineItems).hasNextPage
-				? await completeRefundLines.call(this, refund, budget, itemIndex)
+				? await completeRefundLines.call(this, order, refund, budget, itemIndex)
 				: refund,
 		);
 	}
@@ -226,18 +278,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			let since: Date;
 			try {
-				since = resolveUpdatedSince(this.getNodeParameter('updatedSince', i, ''), new Date());
+				since = resolveUpdatedSince(this.getNodeParameter('updatedSince', i, ''), new Date(), this.getTimezone());
 			} catch (error) {
 				throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
 			}
 			const output = this.getNodeParameter('output', i, 'stockChanges') as string;
 			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const locationRaw = typeof options.locationId === 'string' ? options.locationId.trim() : '';
+			const locationRaw = locationValue(options.location);
 			const locationId = locationRaw ? toLegacyId(locationRaw) : null;
 			if (locationRaw && locationId === null) {
 				throw new NodeOperationError(
 					this.getNode(),
-					`Location ID "${locationRaw}" is not a Shopify location id`,
+					`Location "${locationRaw}" is not a Shopify location id`,
 					{ itemIndex: i, description: 'Use the numeric id (123456789) or the gid (gid://shopify/Location/123456789).' },
 				);
 			}

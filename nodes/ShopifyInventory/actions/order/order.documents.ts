@@ -93,24 +93,26 @@ export const ORDER_REFUND_IDS_QUERY = `query ShopifyInventoryOrderRefundIds($id:
   }
 }`;
 
-/** One page of the lines of one refund. */
+/** One page of the lines of one refund (read through `node`, which every API version supports). */
 export const REFUND_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryRefundLineItems($id: ID!, $first: Int!, $after: String) {
-  refund(id: $id) {
-    id
-    createdAt
-    refundLineItems(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        quantity
-        restockType
-        location {
-          id
+  node(id: $id) {
+    ... on Refund {
+      id
+      createdAt
+      refundLineItems(first: $first, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
         }
-        lineItem {
-          id
+        nodes {
+          quantity
+          restockType
+          location {
+            id
+          }
+          lineItem {
+            id
+          }
         }
       }
     }

@@ -1,0 +1,422 @@
+/**
+ * `npm run bench`: the sync template (ours) against what a user would otherwise build (baseline)
+ * and against the floor Shopify's cost model allows, on the same emulators, in one run.
+ * Method, formula and measured figures: bench/README.md.
+ *
+ * This process owns the emulators (FileMaker with a per-request latency, Shopify with the Standard
+ * plan's leaky bucket and, where stated, a faster clock); each measurement runs in its own child
+ * process (bench/lib/child.ts) so its peak RSS is the n8n process's own.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { seedCatalogue as seedFileMaker, startFileMakerEmulator } from '../test/emulators/filemaker';
+import type { FileMakerEmulator } from '../test/emulators/filemaker';
+import { startShopifyEmulator, type ShopifyEmulator } from '../test/emulators/shopify';
+import { seedCatalogue as seedShopify } from '../test/emulators/shopify/catalogue';
+import { parseArgs, speedUpFor, type BenchOptions } from './lib/args';
+import { bundleSides, REPO_ROOT, runSide } from './lib/child';
+import { computeFloor, FLOOR_FORMULA, type FloorPlan } from './lib/floor';
+import { describeMachine } from './lib/machine';
+import {
+	averagePoints,
+	fileMakerFigures,
+	shopifyFigures,
+	type FileMakerFigures,
+	type ShopifyFigures,
+} from './lib/metrics';
+import { probeFileMaker, probeShopify } from './lib/probe';
+import type { SideConfig, SideResult } from './lib/protocol';
+import { makeScenario, type Scenario } from './lib/scenario';
+import { startTlsFront, type TlsFront } from './lib/tls-front';
+
+const SHIPPED_TEMPLATE = path.join(REPO_ROOT, 'workflows', 'filemaker-to-shopify-sync.json');
+let TEMPLATE = SHIPPED_TEMPLATE;
+const FM_ACCOUNT = { username: 'admin', password: 'secret' };
+const SHOPIFY_TOKEN = 'shpat_test_token';
+const SHOPIFY_API_VERSION = '2026-10';
+const LAYOUT = 'Stock';
+
+interface SideReport {
+	side: 'ours' | 'baseline';
+	ok: boolean;
+	error?: string;
+	wallSeconds: number;
+	/** wallSeconds × speedUp: the seconds that passed on the Shopify emulator's clock. */
+	shopifyClockSeconds: number;
+	peakRssMB: number;
+	processSeconds: number;
+	shopify: ShopifyFigures;
+	filemaker: FileMakerFigures;
+	/** SKUs whose Shopify available differs from FileMaker after the sync (0 = correct). */
+	mismatchesAfter: number;
+	phasesMs: Record<string, number>;
+	details: Record<string, unknown>;
+}
+
+interface SizeReport {
+	size: number;
+	changed: number;
+	speedUp: number;
+	fmLatencyMs: number;
+	bucket: { maximumAvailable: number; initiallyAvailable: number; restoreRate: number };
+	rttMs: { shopify: number; filemaker: number };
+	ours?: SideReport;
+	baseline?: SideReport;
+	floor?: FloorPlan & { inputs: Record<string, unknown> };
+	ratios: { oursOverBaseline?: number; baselineOverOurs?: number; oursOverFloor?: number };
+	targets: Record<string, { target: string; value: string; met: boolean | null }>;
+}
+
+const MB = 1024 * 1024;
+const round = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : n);
+
+function log(line = '') {
+	process.stdout.write(`${line}\n`);
+}
+
+async function startEmulators(options: BenchOptions, speedUp: number) {
+	const fm = await startFileMakerEmulator({ latencyMs: options.fmLatencyMs, accounts: [FM_ACCOUNT] });
+	const shop = await startShopifyEmulator({ clock: { speedUp } });
+	return { fm, shop };
+}
+
+async function closeEmulators(e: { fm: FileMakerEmulator; shop: ShopifyEmulator }) {
+	await e.shop.close();
+	await e.fm.close();
+}
+
+function seed(e: { fm: FileMakerEmulator; shop: ShopifyEmulator }, scenario: Scenario) {
+	seedFileMaker(e.fm, scenario.size);
+	seedShopify(e.shop, scenario.size, { available: (i) => scenario.shopify[i - 1] });
+	const fmRecords = e.fm.records(LAYOUT);
+	for (let i = 0; i < scenario.size; i++) {
+		if (Number(fmRecords[i].fieldData.Quantity) !== scenario.fileMaker[i]) {
+			throw new Error('The FileMaker catalogue is not the one the scenario expects (seedCatalogue changed?)');
+		}
+	}
+}
+
+function mismatches(shop: ShopifyEmulator, locationId: string, scenario: Scenario): number {
+	const levels = shop.levels(locationId);
+	let wrong = 0;
+	for (let i = 0; i < scenario.size; i++) {
+		const sku = `SKU-${String(i + 1).padStart(6, '0')}`;
+		if (levels.get(sku)?.available !== scenario.fileMaker[i]) wrong++;
+	}
+	return wrong;
+}
+
+async function measureRtt(options: BenchOptions): Promise<{ shopify: number; filemaker: number }> {
+	const { fm, shop } = await startEmulators(options, 1);
+	try {
+		seedFileMaker(fm, 10);
+		seedShopify(shop, 10);
+		const filemaker = await probeFileMaker({ url: fm.url, database: fm.database, layout: LAYOUT, ...FM_ACCOUNT });
+		const shopify = await probeShopify({ url: shop.url, accessToken: SHOPIFY_TOKEN, apiVersion: SHOPIFY_API_VERSION });
+		return { shopify: round(shopify, 3), filemaker: round(filemaker, 3) };
+	} finally {
+		await closeEmulators({ fm, shop });
+	}
+}
+
+async function measure(
+	side: 'ours' | 'baseline',
+	scenario: Scenario,
+	options: BenchOptions,
+	speedUp: number,
+	bundles: Record<'ours' | 'baseline', string>,
+	tls: TlsFront | undefined,
+): Promise<{ report: SideReport; bucket: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } }> {
+	const emulators = await startEmulators(options, speedUp);
+	try {
+		const { fm, shop } = emulators;
+		seed(emulators, scenario);
+		const location = shop.location();
+		const config: SideConfig = {
+			side,
+			size: scenario.size,
+			speedUp,
+			filemaker: {
+				url: fm.url,
+				httpsHost: tls?.hostPort ?? '',
+				database: fm.database,
+				layout: LAYOUT,
+				...FM_ACCOUNT,
+			},
+			shopify: {
+				url: shop.url,
+				accessToken: SHOPIFY_TOKEN,
+				apiVersion: SHOPIFY_API_VERSION,
+				locationId: location.id,
+				locationName: location.name,
+			},
+			baselineFmPage: options.baselineFmPage,
+			templatePath: TEMPLATE,
+		};
+		if (side === 'baseline') {
+			tls?.setUpstream(fm.url);
+			const mapping: Record<string, number> = {};
+			for (const [sku, level] of shop.levels(location.id)) mapping[sku] = Number(level.inventoryItemId.split('/').pop());
+			config.baseline = { mapping, locationNumericId: Number(location.id.split('/').pop()) };
+		}
+		const bucket = shop.bucketState(SHOPIFY_TOKEN);
+		fm.requestLog.length = 0;
+		shop.requestLog.length = 0;
+		const child = await runSide(bundles[side], config, {
+			verbose: options.verbose,
+			env: side === 'baseline' ? { NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' } : {},
+		});
+		const result: SideResult = child.result;
+		const shopify = shopifyFigures(shop.requestLog);
+		const filemaker = fileMakerFigures(fm.requestLog, fm.stats);
+		const report: SideReport = {
+			side,
+			ok: result.ok,
+			error: result.error,
+			wallSeconds: round(result.wallMs / 1000, 3),
+			shopifyClockSeconds: round((result.wallMs / 1000) * speedUp, 2),
+			peakRssMB: round(result.peakRssBytes / MB, 1),
+			processSeconds: round(child.processMs / 1000, 2),
+			shopify,
+			filemaker,
+			mismatchesAfter: mismatches(shop, location.id, scenario),
+			phasesMs: result.phases,
+			details: result.details,
+		};
+		if (!result.ok) {
+			log(`  ! ${side} failed: ${result.error?.split('\n').slice(0, 6).join('\n    ')}`);
+			if (!options.verbose && child.stderr.trim()) log(`    stderr (tail):\n${child.stderr.slice(-2000)}`);
+		}
+		return { report, bucket };
+	} finally {
+		await closeEmulators(emulators);
+	}
+}
+
+function evaluate(report: SizeReport, options: BenchOptions) {
+	const { ours, baseline } = report;
+	const writesNeeded = Math.ceil(report.changed / 250);
+	if (ours?.ok && baseline?.ok) {
+		report.ratios.oursOverBaseline = round(ours.wallSeconds / baseline.wallSeconds, 5);
+		report.ratios.baselineOverOurs = round(baseline.wallSeconds / ours.wallSeconds, 1);
+	}
+	if (ours?.ok) {
+		const write = averagePoints(ours.shopify, 'InventorySetQuantities') ?? 10;
+		const bulkRun = averagePoints(ours.shopify, 'BulkRunQuery') ?? 10;
+		const bulkPoll = ours.shopify.byOperation.BulkOperationStatus
+			? (averagePoints(ours.shopify, 'BulkOperationStatus') ?? 1)
+			: 1;
+		const filemakerPage = ours.filemaker.reads > 0 ? Math.ceil(report.size / ours.filemaker.reads) : 1000;
+		const inputs = {
+			items: report.size,
+			changed: report.changed,
+			bucket: { initiallyAvailable: report.bucket.initiallyAvailable, restoreRate: report.bucket.restoreRate },
+			speedUp: report.speedUp,
+			costs: { write: round(write, 2), bulkRun: round(bulkRun, 2), bulkPoll: round(bulkPoll, 2) },
+			rttMs: report.rttMs,
+			filemakerPage,
+		};
+		const plan = computeFloor(inputs);
+		report.floor = { ...plan, inputs };
+		report.ratios.oursOverFloor = round(ours.wallSeconds / plan.seconds, 2);
+	}
+	const t = report.targets;
+	t.speedup = {
+		target: '≥ 50× faster than the baseline',
+		value: report.ratios.baselineOverOurs !== undefined ? `${report.ratios.baselineOverOurs}×` : 'n/a',
+		met: report.ratios.baselineOverOurs !== undefined ? report.ratios.baselineOverOurs >= 50 : null,
+	};
+	t.writes = {
+		target: `Shopify write calls = ⌈changed/250⌉ = ${writesNeeded}`,
+		value: ours ? String(ours.shopify.writes) : 'n/a',
+		met: ours?.ok ? ours.shopify.writes === writesNeeded : null,
+	};
+	t.floor = {
+		target: '≤ 2× the floor',
+		value: report.ratios.oursOverFloor !== undefined ? `${report.ratios.oursOverFloor}×` : 'n/a',
+		met: report.ratios.oursOverFloor !== undefined ? report.ratios.oursOverFloor <= 2 : null,
+	};
+	t.rss = {
+		target: 'peak RSS < 400 MB',
+		value: ours?.ok ? `${ours.peakRssMB} MB` : 'n/a',
+		met: ours?.ok ? ours.peakRssMB < 400 : null,
+	};
+	t.sessions = {
+		target: 'one FileMaker session per sync',
+		value: ours ? `${ours.filemaker.logins} login(s), ${ours.filemaker.logouts} logout(s)` : 'n/a',
+		met: ours?.ok ? ours.filemaker.logins === 1 && ours.filemaker.openAtEnd === 0 : null,
+	};
+	t.correct = {
+		target: 'Shopify equals FileMaker afterwards',
+		value: [ours && `ours ${ours.mismatchesAfter} wrong`, baseline && `baseline ${baseline.mismatchesAfter} wrong`]
+			.filter(Boolean)
+			.join(', '),
+		met: [ours, baseline].every((s) => !s || (s.ok && s.mismatchesAfter === 0)),
+	};
+	void options;
+}
+
+function fmtInt(n: number | undefined): string {
+	return n === undefined || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US');
+}
+
+function fmtSec(n: number | undefined): string {
+	if (n === undefined || !Number.isFinite(n)) return 'n/a';
+	return n >= 100 ? n.toFixed(1) : n >= 10 ? n.toFixed(2) : n.toFixed(3);
+}
+
+function printSize(r: SizeReport) {
+	const o = r.ours;
+	const b = r.baseline;
+	const f = r.floor;
+	const pct = Math.round((r.changed / r.size) * 1000) / 10;
+	log('');
+	log(
+		`== ${r.size.toLocaleString('en-US')} SKUs, ${r.changed.toLocaleString('en-US')} changed (${pct} %) · FileMaker latency ${r.fmLatencyMs} ms · Shopify clock ×${r.speedUp}${r.speedUp !== 1 ? ' (both sides)' : ''} ==`,
+	);
+	const rows: [string, string, string, string][] = [['', 'ours', 'baseline', 'floor']];
+	const side = (s: SideReport | undefined, fn: (s: SideReport) => string) => (s ? (s.ok ? fn(s) : 'FAILED') : '—');
+	rows.push(['wall time, measured (s)', side(o, (s) => fmtSec(s.wallSeconds)), side(b, (s) => fmtSec(s.wallSeconds)), f ? fmtSec(f.seconds) : '—']);
+	if (r.speedUp !== 1) {
+		rows.push([
+			`  × ${r.speedUp} = Shopify-clock s`,
+			side(o, (s) => fmtSec(s.shopifyClockSeconds)),
+			side(b, (s) => fmtSec(s.shopifyClockSeconds)),
+			f ? fmtSec(f.seconds * r.speedUp) : '—',
+		]);
+	}
+	const calls = (s: SideReport) => {
+		const parts = [];
+		if (s.shopify.graphqlQueries) parts.push(`${s.shopify.graphqlQueries} q`);
+		if (s.shopify.graphqlMutations) parts.push(`${s.shopify.graphqlMutations} m`);
+		if (s.shopify.rest) parts.push(`${s.shopify.rest} REST`);
+		if (s.shopify.bulkDownloads) parts.push(`${s.shopify.bulkDownloads} dl`);
+		return `${fmtInt(s.shopify.calls)} (${parts.join(', ')})`;
+	};
+	rows.push(['Shopify calls', side(o, calls), side(b, calls), f ? fmtInt(f.shopifyRoundTrips) : '—']);
+	rows.push(['  write calls', side(o, (s) => fmtInt(s.shopify.writes)), side(b, (s) => fmtInt(s.shopify.writes)), f ? fmtInt(f.writes) : '—']);
+	rows.push(['  throttled answers', side(o, (s) => fmtInt(s.shopify.throttled)), side(b, (s) => fmtInt(s.shopify.throttled)), '0']);
+	rows.push([
+		'Shopify points used',
+		side(o, (s) => fmtInt(s.shopify.pointsUsed)),
+		side(b, (s) => (s.shopify.rest ? `n/a (REST: ${fmtInt(s.shopify.rest)} calls)` : fmtInt(s.shopify.pointsUsed))),
+		f ? fmtInt(f.points) : '—',
+	]);
+	rows.push(['FileMaker requests', side(o, (s) => fmtInt(s.filemaker.requests)), side(b, (s) => fmtInt(s.filemaker.requests)), f ? fmtInt(f.filemakerRoundTrips) : '—']);
+	const sessions = (s: SideReport) => `${s.filemaker.logins} (${s.filemaker.logouts} logged out)`;
+	rows.push(['FileMaker sessions', side(o, sessions), side(b, sessions), '1']);
+	rows.push(['peak RSS of the n8n process (MB)', side(o, (s) => s.peakRssMB.toFixed(0)), side(b, (s) => s.peakRssMB.toFixed(0)), '']);
+	rows.push(['Shopify = FileMaker afterwards', side(o, (s) => (s.mismatchesAfter === 0 ? 'yes' : `${s.mismatchesAfter} wrong`)), side(b, (s) => (s.mismatchesAfter === 0 ? 'yes' : `${s.mismatchesAfter} wrong`)), '']);
+	const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
+	for (const row of rows) {
+		log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padStart(widths[2])}  ${row[3].padStart(widths[3])}`);
+	}
+	if (r.ratios.oursOverBaseline !== undefined) {
+		log(`  ratio ours/baseline  ${r.ratios.oursOverBaseline} (${r.ratios.baselineOverOurs}× faster, same clock)`);
+	}
+	if (r.ratios.oursOverFloor !== undefined && f) {
+		log(
+			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor: ${f.read} read, ${fmtInt(f.points)} points − ${fmtInt(r.bucket.initiallyAvailable)} credit → ${fmtSec(f.pointsSeconds)} Shopify-s ÷ ${r.speedUp} + ${f.shopifyRoundTrips} × ${r.rttMs.shopify} ms + ${f.filemakerRoundTrips} × ${r.rttMs.filemaker} ms`,
+		);
+	}
+	for (const [, t] of Object.entries(r.targets)) {
+		log(`  ${t.met === null ? '·' : t.met ? '✓' : '✗'} ${t.target}: ${t.value}`);
+	}
+}
+
+async function main() {
+	const options = parseArgs(process.argv.slice(2));
+	if (options.template) TEMPLATE = path.resolve(options.template);
+	const machine = describeMachine();
+	const startedAt = new Date();
+	log(`n8n-nodes-filemaker-shopify benchmark · ${startedAt.toISOString()}`);
+	log(`machine: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
+	log(
+		`sizes ${options.sizes.join(', ')} · ${options.changedFraction * 100} % changed · FileMaker latency ${options.fmLatencyMs} ms · Shopify Standard plan (GraphQL bucket 2000, restore 100/s; REST bucket 40, 2/s)`,
+	);
+	if (options.sides.includes('ours') && !fs.existsSync(TEMPLATE)) throw new Error(`The sync template is missing: ${path.relative(REPO_ROOT, TEMPLATE)}`);
+	const bundles = await bundleSides();
+	const tls = options.sides.includes('baseline') ? await startTlsFront('http://127.0.0.1:9') : undefined;
+	const rttMs = await measureRtt(options);
+	log(`minimal round trips (median): Shopify ${rttMs.shopify} ms, FileMaker ${rttMs.filemaker} ms`);
+
+	const reports: SizeReport[] = [];
+	try {
+		for (const size of options.sizes) {
+			const speedUp = speedUpFor(options, size);
+			const scenario = makeScenario(size, options.changedFraction);
+			const report: SizeReport = {
+				size,
+				changed: scenario.changed,
+				speedUp,
+				fmLatencyMs: options.fmLatencyMs,
+				bucket: { maximumAvailable: NaN, initiallyAvailable: NaN, restoreRate: NaN },
+				rttMs,
+				ratios: {},
+				targets: {},
+			};
+			for (const side of options.sides) {
+				log(`  … ${size.toLocaleString('en-US')} SKUs: ${side}`);
+				const { report: sideReport, bucket } = await measure(side, scenario, options, speedUp, bundles, tls);
+				report[side] = sideReport;
+				report.bucket = {
+					maximumAvailable: bucket.maximumAvailable,
+					initiallyAvailable: bucket.currentlyAvailable,
+					restoreRate: bucket.restoreRate,
+				};
+			}
+			evaluate(report, options);
+			printSize(report);
+			reports.push(report);
+		}
+	} finally {
+		await tls?.close();
+	}
+
+	log('');
+	log(`floor formula: ${FLOOR_FORMULA}`);
+	if (reports.some((r) => r.speedUp !== 1)) {
+		log(
+			'clock speed-up: the Shopify emulator clock (bucket refill, REST leak, bulk completion) runs ×speedUp for BOTH sides of that size; FileMaker latency and CPU are real time. Wall times are measured, not extrapolated; "Shopify-clock s" = measured × speedUp.',
+		);
+	}
+	if (!options.noWrite) {
+		const file =
+			options.out ||
+			path.join(
+				REPO_ROOT,
+				'bench',
+				'results',
+				`${startedAt.toISOString().slice(0, 10)}-${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}.json`,
+			);
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		const json = {
+			generatedAt: startedAt.toISOString(),
+			durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 1),
+			machine,
+			options: {
+				sizes: options.sizes,
+				changedFraction: options.changedFraction,
+				fmLatencyMs: options.fmLatencyMs,
+				speedUp: Object.fromEntries(options.sizes.map((s) => [s, speedUpFor(options, s)])),
+				baselineFmPage: options.baselineFmPage,
+				sides: options.sides,
+				shopifyPlan: 'Standard: GraphQL bucket 2000 points, restore 100 points/s; REST bucket 40, leak 2/s',
+				shopifyApiVersion: SHOPIFY_API_VERSION,
+			},
+			floorFormula: FLOOR_FORMULA,
+			sizes: reports,
+		};
+		fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+		log(`results: ${path.relative(REPO_ROOT, file)}`);
+	}
+	const failed = reports.some((r) => (r.ours && !r.ours.ok) || (r.baseline && !r.baseline.ok));
+	process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+	process.exit(1);
+});

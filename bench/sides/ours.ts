@@ -1,0 +1,85 @@
+/**
+ * Ours: the shipped sync template (workflows/filemaker-to-shopify-sync.json) run in-process with
+ * n8n-core's WorkflowExecute (test/helpers/n8n-harness.ts), its credentials pointed at the emulators.
+ * Only what the template leaves to the user is filled in (credentials, the Shopify location); every
+ * other parameter is the template's own.
+ */
+import fs from 'node:fs';
+
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { FileMakerDataApi } from '../../credentials/FileMakerDataApi.credentials';
+import { ShopifyInventoryApi } from '../../credentials/ShopifyInventoryApi.credentials';
+import { FileMakerInventory } from '../../nodes/FileMakerInventory/FileMakerInventory.node';
+import { ShopifyInventory } from '../../nodes/ShopifyInventory/ShopifyInventory.node';
+import { CredentialStore, PACKAGE_NAME, registerTypes, runWorkflow, type WorkflowJson } from '../../test/helpers/n8n-harness';
+import { sideMain } from './common';
+
+const SHOPIFY_TYPE = `${PACKAGE_NAME}.shopifyInventory`;
+const FILEMAKER_TYPE = `${PACKAGE_NAME}.fileMakerInventory`;
+
+/** Points every Shopify Inventory node of the template at the emulator's location. */
+function pointAtLocation(node: INode, locationId: string, locationName: string) {
+	const parameters = node.parameters as IDataObject;
+	for (const [key, value] of Object.entries(parameters)) {
+		if (value && typeof value === 'object' && (value as IDataObject).__rl === true && /location/i.test(key)) {
+			parameters[key] = { __rl: true, mode: 'id', value: locationId, cachedResultName: locationName };
+		}
+	}
+}
+
+sideMain(async (config, sw) => {
+	await registerTypes({
+		nodes: {
+			[FILEMAKER_TYPE]: new FileMakerInventory(),
+			[SHOPIFY_TYPE]: new ShopifyInventory(),
+		},
+		credentials: {
+			fileMakerDataApi: new FileMakerDataApi(),
+			shopifyInventoryApi: new ShopifyInventoryApi(),
+		},
+	});
+	const template = JSON.parse(fs.readFileSync(config.templatePath!, 'utf8')) as WorkflowJson;
+	const workflow: WorkflowJson = {
+		...template,
+		nodes: template.nodes.map((node) => {
+			const copy = structuredClone(node);
+			if (copy.type === SHOPIFY_TYPE) pointAtLocation(copy, config.shopify.locationId, config.shopify.locationName);
+			return copy;
+		}),
+	};
+
+	const credentials = new CredentialStore();
+	credentials.set('fileMakerDataApi', {
+		host: config.filemaker.url,
+		database: config.filemaker.database,
+		username: config.filemaker.username,
+		password: config.filemaker.password,
+		apiVersion: 'vLatest',
+		sessionToken: '',
+	});
+	credentials.set('shopifyInventoryApi', {
+		shop: config.shopify.url,
+		authentication: 'accessToken',
+		accessToken: config.shopify.accessToken,
+		apiVersion: config.shopify.apiVersion,
+		sessionToken: '',
+	});
+
+	sw.start();
+	const run = await runWorkflow({ workflow, credentials });
+	sw.phase('workflow');
+	if (run.error) throw run.error;
+	const shopifyNode = workflow.nodes.find((n) => n.type === SHOPIFY_TYPE && !n.disabled);
+	const summary = shopifyNode ? run.outputOf(shopifyNode.name)[0]?.json : undefined;
+	const perNode: Record<string, number> = {};
+	for (const [name, tasks] of Object.entries(run.run.data.resultData.runData)) {
+		perNode[name] = Math.round(tasks.reduce((sum, task) => sum + (task.executionTime ?? 0), 0));
+	}
+	Object.assign(sw.phases, Object.fromEntries(Object.entries(perNode).map(([k, v]) => [`node: ${k}`, v])));
+	return {
+		status: run.status,
+		executionOrder: run.executionOrder,
+		syncSummary: summary ?? null,
+	};
+});

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// `npm run screenshots`: runs the demo (real n8n + emulators), logs into the editor with headless
+// Chromium over the Chrome DevTools Protocol (Node's global WebSocket, no npm dependencies) and saves
+// PNGs of each workflow template and of the finished sync execution to docs/screenshots/.
+//
+//   CHROMIUM_BIN=/usr/bin/chromium   (Debian: apt-get install -y chromium)
+//   SCREENSHOT_WIDTH=1600 SCREENSHOT_HEIGHT=900
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Node 20 has WebSocket only behind a flag: re-run this script with it.
+if (typeof WebSocket === 'undefined' && !process.env.SCREENSHOTS_REEXEC) {
+	const r = spawnSync(process.execPath, ['--experimental-websocket', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+		stdio: 'inherit',
+		env: { ...process.env, SCREENSHOTS_REEXEC: '1' },
+	});
+	process.exit(r.status ?? 1);
+}
+
+const { REPO_ROOT, sleep } = await import('./lib/n8n.mjs');
+const { runDemo } = await import('./demo.mjs');
+const { Cdp, launchChromium } = await import('./lib/cdp.mjs');
+
+const OUT_DIR = '/tmp/tw2/shots';
+const WIDTH = Number(process.env.SCREENSHOT_WIDTH || 1600);
+const HEIGHT = Number(process.env.SCREENSHOT_HEIGHT || 900);
+
+async function settleCanvas(page, expectedNodes) {
+	await page.waitFor(`document.querySelectorAll('.vue-flow__node').length >= ${expectedNodes}`, {
+		timeoutMs: 45_000,
+		what: `${expectedNodes} canvas nodes`,
+	});
+	// Close whatever popped up (what's new, tours) and let the fit-view animation end.
+	await page.key('Escape', 'Escape', 27);
+	await sleep(1_500);
+}
+
+async function main() {
+	const shots = [];
+	let handle;
+	let chromium;
+	let cdp;
+	const stopAll = async () => {
+		cdp?.close();
+		await chromium?.stop().catch(() => undefined);
+		await handle?.stop().catch(() => undefined);
+	};
+	process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+	try {
+		handle = await runDemo({ workDir: '/tmp/tw2/work', templatesDir: '/tmp/tw2/templates' });
+		const { url, owner, ids, stack } = handle;
+
+		console.log('\nTaking screenshots with headless Chromium …');
+		chromium = await launchChromium({ width: WIDTH, height: HEIGHT });
+		cdp = await Cdp.connect(chromium.wsUrl);
+		const page = await cdp.newPage({ width: WIDTH, height: HEIGHT });
+
+		// Log in from inside the page, so the auth cookie is bound to the editor's own browser id.
+		await page.goto(`${url}/signin`);
+		const status = await page.eval(`(async () => {
+			let bid = localStorage.getItem('n8n-browserId');
+			if (!bid) { bid = crypto.randomUUID(); localStorage.setItem('n8n-browserId', bid); }
+			const r = await fetch('/rest/login', {
+				method: 'POST', credentials: 'include',
+				headers: { 'content-type': 'application/json', 'browser-id': bid },
+				body: JSON.stringify(${JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password })}),
+			});
+			return r.status;
+		})()`);
+		if (status !== 200) throw new Error(`login from the browser answered HTTP ${status}`);
+
+		const templates = [
+			['sync', 'filemaker-to-shopify-sync.png'],
+			['orders', 'shopify-orders-to-filemaker.png'],
+			['single', 'sync-single-sku.png'],
+		];
+		for (const [key, file] of templates) {
+			await page.goto(`${url}/workflow/${ids[key]}`);
+			await settleCanvas(page, stack.workflows[key].nodes.length);
+			shots.push(await page.screenshot(path.join(OUT_DIR, file)));
+		}
+
+		if (handle.syncExecutionId) {
+			await page.goto(`${url}/workflow/${ids.sync}/executions/${handle.syncExecutionId}`);
+			await sleep(8000);
+			await page.screenshot('/tmp/tw2/shots/exec-debug.png');
+			console.log(await page.eval(`JSON.stringify({ iframes: [...document.querySelectorAll('iframe')].map(f => ({src: f.src, cls: f.className})), nodes: document.querySelectorAll('.vue-flow__node').length, url: location.href, body: document.body.innerText.slice(0, 800) })`));
+			// The execution preview is an iframe running the editor in preview mode.
+			await page.waitFor(
+				`(() => { const f = document.querySelector('iframe'); try { return f && f.contentDocument && f.contentDocument.querySelectorAll('.vue-flow__node').length >= ${stack.workflows.sync.nodes.length}; } catch { return false; } })()`,
+				{ timeoutMs: 45_000, what: 'the execution preview' },
+			);
+			await sleep(2_000);
+			shots.push(await page.screenshot(path.join(OUT_DIR, 'sync-execution.png')));
+		} else {
+			console.log('No sync execution was recorded: sync-execution.png not taken');
+		}
+		console.log(`Saved:\n${shots.map((s) => `  ${path.relative(REPO_ROOT, s)}`).join('\n')}`);
+	} finally {
+		await stopAll();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(e) => {
+		console.error(`screenshots failed: ${e.stack ?? e.message}`);
+		process.exit(1);
+	},
+);

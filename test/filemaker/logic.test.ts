@@ -1,0 +1,416 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+	DEFAULT_APPLIED_KEYS_TO_KEEP,
+	appendAppliedKey,
+	compactIso,
+	entryAgeSeconds,
+	findAppliedKey,
+	idempotencyKeyProblem,
+	parseAppliedKeys,
+} from '../../nodes/FileMakerInventory/logic/appliedKeys';
+import {
+	CONFLICT_BACKOFF,
+	DEFAULT_MAX_ATTEMPTS,
+	conflictBackoff,
+	LOCKED_BACKOFF,
+	backoffCeilings,
+	backoffDelayMs,
+} from '../../nodes/FileMakerInventory/logic/backoff';
+import { databaseBaseUrl, normalizeHost } from '../../nodes/FileMakerInventory/logic/connection';
+import { DateInputError, toFileMakerDate, toFileMakerTimestamp } from '../../nodes/FileMakerInventory/logic/dates';
+import {
+	describeFileMakerError,
+	describeLoginFailure,
+	extractFailure,
+	fileMakerMessage,
+} from '../../nodes/FileMakerInventory/logic/errors';
+import {
+	FindQueryError,
+	buildFindQuery,
+	criterionExpression,
+	escapeFindValue,
+	exactMatch,
+	filterExactSku,
+} from '../../nodes/FileMakerInventory/logic/findQuery';
+import { flattenLayouts, flattenScripts } from '../../nodes/FileMakerInventory/logic/lists';
+import { DEFAULT_PAGE_SIZE, expectedPageRequests, shouldFetchNextPage } from '../../nodes/FileMakerInventory/logic/paging';
+import {
+	invalidInputNumberMessage,
+	invalidQuantityMessage,
+	parseWholeNumber,
+} from '../../nodes/FileMakerInventory/logic/quantity';
+import { buildScriptParam, parseScriptOutcome } from '../../nodes/FileMakerInventory/logic/scriptResult';
+import { InvalidQuantityError, markDuplicateSkus, toStockRows } from '../../nodes/FileMakerInventory/logic/stockRows';
+import { DEFAULTS, changeOptions, pageSizeOption, stockFieldsCollection } from '../../nodes/FileMakerInventory/actions/common.descriptions';
+
+import layoutsFixture from '../fixtures/filemaker/layouts-list.json';
+import scriptsFixture from '../fixtures/filemaker/scripts-list.json';
+import error102 from '../fixtures/filemaker/error-102-field-missing.json';
+import error401 from '../fixtures/filemaker/error-401-no-records-match.json';
+import error952 from '../fixtures/filemaker/error-952-invalid-token.json';
+
+describe('quantity parsing', () => {
+	it('accepts numbers and numeric strings', () => {
+		expect(parseWholeNumber(12)).toEqual({ ok: true, value: 12 });
+		expect(parseWholeNumber('12')).toEqual({ ok: true, value: 12 });
+		expect(parseWholeNumber(' -3 ')).toEqual({ ok: true, value: -3 });
+		expect(parseWholeNumber('+7')).toEqual({ ok: true, value: 7 });
+		expect(parseWholeNumber('12.0')).toEqual({ ok: true, value: 12 });
+		expect(parseWholeNumber(0)).toEqual({ ok: true, value: 0 });
+		expect(parseWholeNumber(-0)).toEqual({ ok: true, value: 0 });
+		expect(parseWholeNumber('1e3')).toEqual({ ok: true, value: 1000 });
+	});
+
+	it('refuses empty, text, fractions and huge values', () => {
+		expect(parseWholeNumber('')).toEqual({ ok: false, reason: 'empty' });
+		expect(parseWholeNumber('  ')).toEqual({ ok: false, reason: 'empty' });
+		expect(parseWholeNumber(undefined)).toEqual({ ok: false, reason: 'empty' });
+		expect(parseWholeNumber(null)).toEqual({ ok: false, reason: 'empty' });
+		expect(parseWholeNumber('n/a')).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber('1,200')).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber('12abc')).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber(true)).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber({})).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber(NaN)).toEqual({ ok: false, reason: 'notNumber' });
+		expect(parseWholeNumber(1.5)).toEqual({ ok: false, reason: 'notWhole' });
+		expect(parseWholeNumber('2.5')).toEqual({ ok: false, reason: 'notWhole' });
+		expect(parseWholeNumber(2 ** 60)).toEqual({ ok: false, reason: 'tooLarge' });
+	});
+
+	it('builds the messages the node shows', () => {
+		expect(invalidQuantityMessage({ recordId: '12', sku: 'ABC', raw: 'n/a', field: 'Quantity', reason: 'notNumber' })).toBe(
+			"Record 12 (SKU 'ABC') has quantity 'n/a' in field 'Quantity', which is not a whole number. Fix the record in FileMaker.",
+		);
+		expect(invalidQuantityMessage({ recordId: '3', sku: 'X', raw: '', field: 'Qty', reason: 'empty' })).toBe(
+			"Record 3 (SKU 'X') has an empty quantity in field 'Qty', which is not a whole number. Fix the record in FileMaker.",
+		);
+		expect(invalidInputNumberMessage({ what: 'change', sku: 'ABC', raw: 1.5, reason: 'notWhole' })).toBe(
+			"The change (delta) for SKU 'ABC' must be a whole number such as -1 or 5 (got '1.5').",
+		);
+	});
+});
+
+describe('applied keys', () => {
+	it('parses CR, LF and CRLF lists and bare keys', () => {
+		const entries = parseAppliedKeys('a\r\nb\tx\t\t\rc\t-1\t41\t2026-11-24T10:00:00Z\n\n d ');
+		expect(entries.map((e) => e.key)).toEqual(['a', 'b', 'c', 'd']);
+		expect(entries[2]).toEqual({ key: 'c', change: -1, quantityAfter: 41, appliedAt: '2026-11-24T10:00:00Z' });
+		expect(entries[1]).toEqual({ key: 'b' });
+		expect(parseAppliedKeys('')).toEqual([]);
+		expect(parseAppliedKeys(undefined)).toEqual([]);
+	});
+
+	it('appends, replaces an older entry of the same key and keeps the newest N', () => {
+		let text = '';
+		for (let i = 1; i <= 5; i++) {
+			text = appendAppliedKey(parseAppliedKeys(text), { key: `k${i}`, change: -i, quantityAfter: 100 - i, appliedAt: 'T' }, 3);
+		}
+		expect(text).toBe('k3\t-3\t97\tT\rk4\t-4\t96\tT\rk5\t-5\t95\tT');
+		const again = appendAppliedKey(parseAppliedKeys(text), { key: 'k4' }, 3);
+		expect(parseAppliedKeys(again).map((e) => e.key)).toEqual(['k3', 'k5', 'k4']);
+		expect(findAppliedKey(parseAppliedKeys(text), 'k4')?.change).toBe(-4);
+		expect(findAppliedKey(parseAppliedKeys(text), 'K4')).toBeUndefined();
+		expect(DEFAULT_APPLIED_KEYS_TO_KEEP).toBe(100);
+	});
+
+	it('checks keys and ages', () => {
+		expect(idempotencyKeyProblem('shopify:order:1:line:2')).toBeUndefined();
+		expect(idempotencyKeyProblem('a\nb')).toMatch(/line breaks/);
+		expect(idempotencyKeyProblem('a\tb')).toMatch(/tabs/);
+		expect(idempotencyKeyProblem('x'.repeat(501))).toMatch(/at most 500/);
+		const now = new Date('2026-11-24T10:01:00Z');
+		expect(entryAgeSeconds({ key: 'k', appliedAt: '2026-11-24T10:00:00Z' }, now)).toBe(60);
+		expect(entryAgeSeconds({ key: 'k' }, now)).toBe(Infinity);
+		expect(compactIso(new Date('2026-11-24T10:00:00.123Z'))).toBe('2026-11-24T10:00:00Z');
+	});
+});
+
+describe('find queries', () => {
+	it('escapes find operators', () => {
+		expect(escapeFindValue('ABC-123')).toBe('ABC-123');
+		expect(escapeFindValue('A*B@C#"=<>!~\\')).toBe('A\\*B\\@C\\#\\"\\=\\<\\>\\!\\~\\\\');
+		expect(escapeFindValue('1...5')).toBe('1\\.\\.\\.5');
+		expect(escapeFindValue('a//b')).toBe('a\\/\\/b');
+		expect(exactMatch('SKU-1')).toBe('==SKU-1');
+	});
+
+	it('maps operators', () => {
+		const e = (operator: Parameters<typeof criterionExpression>[0]['operator'], value = 'v') =>
+			criterionExpression({ field: 'F', operator, value });
+		expect(e('equals')).toBe('==v');
+		expect(e('contains')).toBe('*v*');
+		expect(e('beginsWith')).toBe('==v*');
+		expect(e('lessThan', '5')).toBe('<5');
+		expect(e('lessOrEqual', '5')).toBe('<=5');
+		expect(e('greaterThan', '5')).toBe('>5');
+		expect(e('greaterOrEqual', '5')).toBe('>=5');
+		expect(e('isEmpty')).toBe('=');
+		expect(e('isNotEmpty')).toBe('*');
+		expect(e('raw', '5...10')).toBe('5...10');
+	});
+
+	it('ANDs criteria in one request, adds omits and the required conditions', () => {
+		expect(
+			buildFindQuery(
+				[
+					{ field: 'Name', operator: 'contains', value: 'red' },
+					{ field: 'SKU', operator: 'notEquals', value: 'X-1' },
+				],
+				{ ModifiedAt: '>=11/24/2026 10:00:00' },
+			),
+		).toEqual([{ ModifiedAt: '>=11/24/2026 10:00:00', Name: '*red*' }, { SKU: '==X-1', omit: 'true' }]);
+	});
+
+	it('finds "every record except" with only omit criteria', () => {
+		expect(buildFindQuery([{ field: 'SKU', operator: 'notEquals', value: 'A' }])).toEqual([
+			{ SKU: '*' },
+			{ SKU: '=' },
+			{ SKU: '==A', omit: 'true' },
+		]);
+		expect(buildFindQuery([])).toEqual([]);
+	});
+
+	it('refuses a field used twice', () => {
+		expect(() =>
+			buildFindQuery([
+				{ field: 'Quantity', operator: 'greaterThan', value: 1 },
+				{ field: 'Quantity', operator: 'lessThan', value: 9 },
+			]),
+		).toThrow(FindQueryError);
+	});
+
+	it('prefers exact SKUs over case-insensitive ones', () => {
+		const recs = [{ s: 'abc' }, { s: 'ABC' }];
+		expect(filterExactSku(recs, 'ABC', (r) => r.s)).toEqual([{ s: 'ABC' }]);
+		expect(filterExactSku(recs, 'Abc', (r) => r.s)).toEqual(recs);
+		expect(filterExactSku(recs, 'X', (r) => r.s)).toEqual([]);
+	});
+});
+
+describe('FileMaker dates', () => {
+	it('formats ISO instants in a time zone', () => {
+		expect(toFileMakerTimestamp('2026-11-24T09:30:05Z', 'UTC')).toBe('11/24/2026 09:30:05');
+		expect(toFileMakerTimestamp('2026-11-24T09:30:05Z', 'Europe/Berlin')).toBe('11/24/2026 10:30:05');
+		expect(toFileMakerTimestamp('2026-07-01T00:00:00+02:00', 'America/New_York')).toBe('06/30/2026 18:00:00');
+		expect(toFileMakerTimestamp('2026-11-24T09:30:05.999+0100', 'UTC')).toBe('11/24/2026 08:30:05');
+		expect(toFileMakerTimestamp(new Date('2026-01-02T03:04:05Z'), 'UTC')).toBe('01/02/2026 03:04:05');
+	});
+
+	it('keeps wall-clock times without an offset', () => {
+		expect(toFileMakerTimestamp('2026-11-24T09:30', 'Asia/Tokyo')).toBe('11/24/2026 09:30:00');
+		expect(toFileMakerTimestamp('2026-11-24', 'Asia/Tokyo')).toBe('11/24/2026 00:00:00');
+		expect(toFileMakerDate('2026-11-24T23:30:00Z', 'Asia/Tokyo')).toBe('11/25/2026');
+		expect(toFileMakerTimestamp({ toISO: () => '2026-11-24T09:30:05.000Z' }, 'UTC')).toBe('11/24/2026 09:30:05');
+	});
+
+	it('refuses non-dates', () => {
+		expect(() => toFileMakerTimestamp('yesterday', 'UTC')).toThrow(DateInputError);
+		expect(() => toFileMakerTimestamp('2026-02-30', 'UTC')).toThrow(DateInputError);
+		expect(() => toFileMakerTimestamp('2026-11-24T10:00:00Z', 'Not/AZone')).toThrow(DateInputError);
+	});
+});
+
+describe('retry schedule', () => {
+	it('is exponential with full jitter and a cap', () => {
+		expect(backoffDelayMs(1, CONFLICT_BACKOFF, () => 0.999)).toBe(49);
+		expect(backoffDelayMs(3, CONFLICT_BACKOFF, () => 0.5)).toBe(100);
+		expect(backoffDelayMs(20, CONFLICT_BACKOFF, () => 0.5)).toBe(5000);
+		expect(backoffDelayMs(2, LOCKED_BACKOFF, () => 0)).toBe(0);
+		expect(backoffCeilings(DEFAULT_MAX_ATTEMPTS, CONFLICT_BACKOFF)).toEqual([50, 100, 200, 400, 800, 1600, 3200, 6400, 10000]);
+		expect(backoffCeilings(DEFAULT_MAX_ATTEMPTS, LOCKED_BACKOFF)).toEqual([250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
+		// scale follows the read-and-write cycle: 8 cycles base, 100 cycles cap (at least 50 ms / 10 s)
+		expect(conflictBackoff(3)).toEqual({ baseMs: 50, maxMs: 10_000 });
+		expect(conflictBackoff(30)).toEqual({ baseMs: 240, maxMs: 10_000 });
+		expect(conflictBackoff(250)).toEqual({ baseMs: 2000, maxMs: 25_000 });
+		expect(conflictBackoff(NaN)).toEqual(CONFLICT_BACKOFF);
+		for (let i = 0; i < 100; i++) {
+			const d = backoffDelayMs(4, CONFLICT_BACKOFF);
+			expect(d).toBeGreaterThanOrEqual(0);
+			expect(d).toBeLessThan(400);
+		}
+	});
+});
+
+describe('paging', () => {
+	it('asks for exactly ceil(N / size) pages', () => {
+		const simulate = (total: number, size: number) => {
+			let offset = 1;
+			let requests = 0;
+			for (;;) {
+				requests++;
+				const returned = Math.max(0, Math.min(size, total - (offset - 1)));
+				if (!shouldFetchNextPage({ offset, limit: size, returned, foundCount: total })) break;
+				offset += returned;
+			}
+			return requests;
+		};
+		for (const [n, size] of [
+			[0, 1000],
+			[1, 1000],
+			[999, 1000],
+			[1000, 1000],
+			[1001, 1000],
+			[50_000, 1000],
+			[30, 7],
+		]) {
+			expect(simulate(n, size)).toBe(expectedPageRequests(n, size));
+		}
+		expect(DEFAULT_PAGE_SIZE).toBe(1000);
+	});
+
+	it('continues on a full page when the server sends no count', () => {
+		expect(shouldFetchNextPage({ offset: 1, limit: 10, returned: 10 })).toBe(true);
+		expect(shouldFetchNextPage({ offset: 1, limit: 10, returned: 9 })).toBe(false);
+	});
+});
+
+describe('errors', () => {
+	it('extracts the FileMaker code from an axios-like error wrapped by n8n', () => {
+		const axiosError = Object.assign(new Error('Request failed with status code 500'), {
+			response: { status: 500, data: error102 },
+		});
+		const wrapped = Object.assign(new Error('The service was not able to process your request'), {
+			cause: axiosError,
+			httpCode: '500',
+		});
+		expect(extractFailure(wrapped)).toMatchObject({ httpStatus: 500, code: '102', fmMessage: 'Field missing' });
+		expect(extractFailure({ context: { data: error401 }, httpCode: '500' })).toMatchObject({ code: '401', httpStatus: 500 });
+		expect(extractFailure({ response: { status: 401, data: JSON.stringify(error952) } })).toMatchObject({ code: '952' });
+		const network = extractFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+		expect(network.networkCode).toBe('ECONNREFUSED');
+		expect(network.httpStatus).toBeUndefined();
+		expect(extractFailure({ response: { status: 404, data: '<html>' } })).toMatchObject({ httpStatus: 404, foreignBody: true });
+		expect(fileMakerMessage({ messages: [{ code: 0, message: 'OK' }] })).toEqual({ code: '0', message: 'OK' });
+	});
+
+	it('maps login failures to host / database / account', () => {
+		const ctx = { host: 'https://fms.example.com', database: 'Inventory', username: 'admin' };
+		expect(describeLoginFailure({ rawMessage: '', httpStatus: 401, code: '212' }, ctx).message).toMatch(/account name or password/);
+		expect(describeLoginFailure({ rawMessage: '', httpStatus: 500, code: '802' }, ctx).message).toMatch(/Database name/);
+		expect(describeLoginFailure({ rawMessage: '', httpStatus: 500, code: '812' }, ctx).message).toMatch(/no room/);
+		expect(describeLoginFailure({ rawMessage: '', httpStatus: 500, code: '956' }, ctx).message).toMatch(/no room/);
+		expect(describeLoginFailure({ rawMessage: 'x', networkCode: 'ENOTFOUND' }, ctx).message).toMatch(/Could not reach.*Check the Host/);
+		expect(describeLoginFailure({ rawMessage: 'x', networkCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, ctx).message).toMatch(
+			/Ignore TLS Errors/,
+		);
+		expect(describeLoginFailure({ rawMessage: '', httpStatus: 404, foreignBody: true }, ctx).message).toMatch(
+			/not as a FileMaker Data API/,
+		);
+		for (const code of ['212', '802', '812']) {
+			const m = describeLoginFailure({ rawMessage: '', httpStatus: 500, code }, ctx);
+			expect(`${m.message} ${m.description}`).not.toMatch(/secret/);
+		}
+		// n8n replaces messages naming raw network codes: ours must not contain them.
+		expect(describeLoginFailure({ rawMessage: 'x', networkCode: 'ECONNREFUSED' }, ctx).message).not.toMatch(/ECONNREFUSED/);
+	});
+
+	it('maps data-call codes to actionable messages', () => {
+		const ctx = { layout: 'Stock', database: 'Inventory', fields: ['SKU', 'Qty'] };
+		expect(describeFileMakerError({ rawMessage: '', code: '102' }, { ...ctx, missingFields: ['Qty'] }).message).toBe(
+			"The field 'Qty' is not on layout 'Stock' in database 'Inventory' (code 102). Add it to the layout in FileMaker or correct the field name in the node.",
+		);
+		expect(describeFileMakerError({ rawMessage: '', code: '102' }, ctx).message).toMatch(/one of 'SKU', 'Qty'/);
+		expect(describeFileMakerError({ rawMessage: '', code: '105' }, ctx).message).toMatch(/layout 'Stock' does not exist/);
+		expect(describeFileMakerError({ rawMessage: '', code: '504' }, ctx).kind).toBe('validation');
+		expect(describeFileMakerError({ rawMessage: '', code: '507' }, ctx).message).toMatch(/validation rule/);
+		expect(describeFileMakerError({ rawMessage: '', code: '306' }, { sku: 'A', recordId: '4' }).kind).toBe('conflict');
+		expect(describeFileMakerError({ rawMessage: '', code: '301' }, {}).kind).toBe('locked');
+		expect(describeFileMakerError({ rawMessage: '', code: '401' }, {}).kind).toBe('noRecords');
+		expect(describeFileMakerError({ rawMessage: '', code: '812' }, {}).kind).toBe('capacity');
+		expect(describeFileMakerError({ rawMessage: '', code: '802' }, ctx).message).toMatch(/Database name/);
+		expect(describeFileMakerError({ rawMessage: '', code: '212' }, ctx).message).toMatch(/account name or password/);
+		expect(describeFileMakerError({ rawMessage: '', httpStatus: 502 }, ctx).message).toMatch(/Data API engine/);
+	});
+});
+
+describe('script results', () => {
+	it('builds the parameter and reads the result', () => {
+		expect(JSON.parse(buildScriptParam({ sku: 'A', delta: -1, key: 'k', reason: 'r', source: 's', reference: '' }))).toEqual({
+			sku: 'A',
+			delta: -1,
+			key: 'k',
+			reason: 'r',
+			source: 's',
+			reference: '',
+		});
+		expect(parseScriptOutcome('Adjust', '0', '{"applied":true,"quantityAfter":"41","duplicate":false}')).toMatchObject({
+			ok: true,
+			applied: true,
+			duplicate: false,
+			quantityAfter: 41,
+		});
+		expect(parseScriptOutcome('Adjust', 0, '{"applied":0,"duplicate":"true"}')).toMatchObject({ ok: true, applied: false, duplicate: true });
+		expect(parseScriptOutcome('Adjust', '104', undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/error 104/) });
+		expect(parseScriptOutcome('Adjust', '0', 'done')).toMatchObject({ ok: false, message: expect.stringMatching(/not a JSON object/) });
+		expect(parseScriptOutcome('Adjust', '0', '')).toMatchObject({ ok: false, message: expect.stringMatching(/no result/) });
+		expect(parseScriptOutcome('Adjust', '0', '{"error":"unknown SKU"}')).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/refused the change: unknown SKU/),
+		});
+	});
+});
+
+describe('stock rows for Get Many', () => {
+	const records = [
+		{ recordId: '1', modId: '0', fieldData: { SKU: 'A', Quantity: '5', Name: 'a' } },
+		{ recordId: '2', modId: '3', fieldData: { SKU: 'B', Quantity: 'n/a', Name: 'b' } },
+		{ recordId: '3', modId: '0', fieldData: { SKU: 'A', Quantity: 2, Name: 'a2' } },
+	];
+	const config = { skuField: 'SKU', quantityField: 'Quantity', extraFields: ['Name'] };
+
+	it('fails, skips or flags invalid quantities', () => {
+		expect(() => toStockRows(records, { ...config, invalidQuantities: 'fail' })).toThrow(InvalidQuantityError);
+		expect(() => toStockRows(records, { ...config, invalidQuantities: 'fail' })).toThrow(
+			"Record 2 (SKU 'B') has quantity 'n/a' in field 'Quantity', which is not a whole number. Fix the record in FileMaker.",
+		);
+		const skipped = toStockRows(records, { ...config, invalidQuantities: 'skip' });
+		expect(skipped.rows.map((r) => r.recordId)).toEqual(['1', '3']);
+		expect(skipped.skipped).toEqual([{ recordId: '2', sku: 'B', message: expect.stringMatching(/Record 2/) }]);
+		const flagged = toStockRows(records, { ...config, invalidQuantities: 'flag' });
+		expect(flagged.rows[1]).toMatchObject({ sku: 'B', quantity: 'n/a', invalidQuantity: true });
+		expect(flagged.rows[0]).toEqual({ sku: 'A', quantity: 5, recordId: '1', modId: '0', Name: 'a' });
+	});
+
+	it('reports duplicate SKUs', () => {
+		const { rows } = toStockRows(records, { ...config, invalidQuantities: 'skip' });
+		const problems = markDuplicateSkus(rows);
+		expect(problems).toHaveLength(1);
+		expect(problems[0].message).toMatch(/2 records have SKU 'A' \(record IDs 1, 3\)/);
+		expect(rows[0]).toMatchObject({ duplicateSku: true, duplicateRecordIds: ['1', '3'] });
+	});
+});
+
+describe('connection and lists', () => {
+	it('normalises the host', () => {
+		expect(normalizeHost('fms.example.com')).toBe('https://fms.example.com');
+		expect(normalizeHost('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+		expect(normalizeHost(' https://fms.example.com/fmi/data/vLatest/databases/X ')).toBe('https://fms.example.com');
+		expect(databaseBaseUrl({ host: 'fms.example.com', database: 'My Shop.fmp12' })).toBe(
+			'https://fms.example.com/fmi/data/vLatest/databases/My%20Shop',
+		);
+		expect(databaseBaseUrl({ host: 'h', database: 'D', apiVersion: 'v1' })).toBe('https://h/fmi/data/v1/databases/D');
+	});
+
+	it('flattens layout and script folders (real bodies)', () => {
+		expect(flattenLayouts(layoutsFixture.response.layouts)).toEqual(['Customers', 'Details', 'Mark as sent', 'Find Unsent']);
+		expect(flattenScripts(scriptsFixture.response.scripts)).toEqual(['GotoFirst', 'script1', 'script2', 'script3', 'script4']);
+	});
+});
+
+describe('parameter defaults', () => {
+	it('match the documented defaults', () => {
+		const byName = (name: string) => (stockFieldsCollection.options ?? []).find((o) => 'name' in o && o.name === name) as { default: unknown };
+		expect(byName('skuField').default).toBe(DEFAULTS.stock.skuField);
+		expect(byName('quantityField').default).toBe(DEFAULTS.stock.quantityField);
+		expect(byName('appliedKeysField').default).toBe(DEFAULTS.stock.appliedKeysField);
+		expect(pageSizeOption.default).toBe(DEFAULT_PAGE_SIZE);
+		const options = Object.fromEntries(changeOptions().map((o) => [o.name, o.default]));
+		expect(options).toEqual({
+			appliedKeysToKeep: DEFAULT_APPLIED_KEYS_TO_KEEP,
+			maxAttempts: DEFAULT_MAX_ATTEMPTS,
+			recordMovement: true,
+			repairAfterSeconds: DEFAULTS.repairAfterSeconds,
+		});
+	});
+});
