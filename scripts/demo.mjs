@@ -112,6 +112,7 @@ export async function runDemo(o = {}) {
 			out(`The sync FAILED (exit ${exec.code}). Last lines:\n${exec.output.split('\n').slice(-30).join('\n')}`);
 		} else {
 			const last = exec.run?.data?.resultData?.lastNodeExecuted;
+			handle.syncLastNode = last;
 			const outputs = outputsOf(exec.run);
 			const items = last ? outputs[last] ?? [] : [];
 			out(`Sync finished (execution ${handle.syncExecutionId ?? '?'}, ${(exec.ms / 1000).toFixed(1)} s including CLI start-up).`);

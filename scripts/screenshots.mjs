@@ -83,13 +83,35 @@ async function main() {
 
 		if (handle.syncExecutionId) {
 			await page.goto(`${url}/workflow/${ids.sync}/executions/${handle.syncExecutionId}`);
-			// The execution preview is an iframe running the editor in preview mode.
-			await page.waitFor(
-				`(() => { const f = document.querySelector('iframe'); try { return f && f.contentDocument && f.contentDocument.querySelectorAll('.vue-flow__node').length >= ${stack.workflows.sync.nodes.length}; } catch { return false; } })()`,
-				{ timeoutMs: 45_000, what: 'the execution preview' },
-			);
-			await sleep(2_000);
+			// n8n 2.41 shows the execution inline (older versions used an iframe).
+			await page.waitFor(`/Succeeded|Success/.test(document.body.innerText)`, { timeoutMs: 45_000, what: 'a succeeded execution' });
+			await settleCanvas(page, stack.workflows.sync.nodes.length);
 			shots.push(await page.screenshot(path.join(OUT_DIR, 'sync-execution.png')));
+
+			// Open the node that produced the sync summary to show its output.
+			const last = handle.syncLastNode;
+			if (last) {
+				const box = await page.eval(`(() => {
+					const want = ${JSON.stringify(last)};
+					for (const n of document.querySelectorAll('.vue-flow__node')) {
+						const label = n.querySelector('[data-test-id="canvas-node-box-title"], .label, [class*="label"]');
+						const text = (label ? label.innerText : n.innerText).split('\\n')[0].trim();
+						if (text === want || n.innerText.split('\\n').map((s) => s.trim()).includes(want)) {
+							const box = (n.querySelector('[data-test-id="canvas-node"], [class*="node"]') || n).getBoundingClientRect();
+							return { x: box.left + box.width / 2, y: box.top + Math.min(box.height, 100) / 2 };
+						}
+					}
+					return null;
+				})()`);
+				if (box) {
+					await page.doubleClick(box.x, box.y);
+					await page
+						.waitFor(`!!document.querySelector('[data-test-id="ndv"], .ndv-wrapper, [class*="ndv"]')`, { timeoutMs: 15_000, what: 'the node details view' })
+						.then(() => sleep(2_000))
+						.then(async () => shots.push(await page.screenshot(path.join(OUT_DIR, 'sync-execution-summary.png'))))
+						.catch((e) => console.log(`could not open "${last}" in the execution: ${e.message}`));
+				}
+			}
 		} else {
 			console.log('No sync execution was recorded: sync-execution.png not taken');
 		}

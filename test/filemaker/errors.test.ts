@@ -83,6 +83,10 @@ describe('per-item errors name the SKU and the record', () => {
 		expect((await env.run(stock('set', { sku: 'OK-1', quantity: '7.25' }))).error?.message).toBe(
 			"The new quantity for SKU 'OK-1' must be a whole number such as -1 or 5 (got '7.25').",
 		);
+		// (left empty in the editor n8n refuses to run the node; an expression can still give '')
+		expect((await env.run(stock('set', { sku: 'OK-1', quantity: '={{ $json.missing ?? "" }}' }))).error?.message).toBe(
+			"The new quantity for SKU 'OK-1' is empty. Give a whole number such as -1 or 5.",
+		);
 		expect((await env.run(stock('adjust', { sku: '  ', delta: 1 }))).error?.message).toMatch(/^The SKU is empty/);
 		expect(stockOf(env.fm, 'OK-1')?.fieldData.Quantity).toBe(10);
 	});

@@ -215,7 +215,7 @@ describe('Inventory → Adjust', () => {
 			when: (req) => {
 				if (!sold && req.operationName === 'InventoryAdjustQuantities') {
 					sold = true;
-					emu.sell(a, 1, Number(emu.location('Main').id.split('/').pop()));
+					emu.sell(a, 1, emu.location('Main').id);
 				}
 				return false;
 			},
@@ -244,12 +244,53 @@ describe('Sync with Continue On Fail', () => {
 			emu,
 			tokenCredentials(emu),
 			[{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }],
-			{ location: { __rl: true, mode: 'id', value: 'not-a-location' } },
+			{ location: { __rl: true, mode: 'id', value: '999999' } },
 			true,
 		);
 		expect(r.error).toBeUndefined();
 		expect(r.items.length).toBe(1);
-		expect(r.items[0].json.error).toBe('"not-a-location" is not a Shopify location id');
+		expect(r.items[0].json.error).toBe('Shopify has no location gid://shopify/Location/999999');
 		expect(r.items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
+
+describe('location list (resource locator) and bulk fallback', () => {
+	it('searchLocations lists and filters the locations', async () => {
+		const { searchLocations, getLocations } = await import('../../nodes/ShopifyInventory/methods/listSearch');
+		const ctx = {
+			getNode: () => ({ id: 'n', name: 'Shopify Inventory', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),
+			getCredentials: async () => ({ shop: emu.url, apiVersion: '2026-10', authentication: 'accessToken', accessToken: 'shpat_test_token' }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, o: { url: string; body: unknown; method: string }) => {
+					const res = await fetch(o.url, {
+						method: o.method,
+						headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': 'shpat_test_token' },
+						body: JSON.stringify(o.body),
+					});
+					return await res.json();
+				},
+			},
+		};
+		const all = await searchLocations.call(ctx as never);
+		expect(all.results.map((x) => x.name)).toEqual(expect.arrayContaining(['Main', 'Warehouse']));
+		const filtered = await searchLocations.call(ctx as never, 'ware');
+		expect(filtered.results).toEqual([{ name: 'Warehouse', value: emu.location('Warehouse').id }]);
+		const options = await getLocations.call(ctx as never);
+		expect(options.map((o) => o.value)).toContain(emu.location('Main').id);
+	});
+
+	it('reads page by page when Shopify refuses to start a bulk operation', async () => {
+		emu.injectFault({
+			when: (req) => req.operationName === 'BulkRunQuery',
+			times: 1,
+			status: 200,
+			body: JSON.stringify({
+				data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: 'A bulk query operation for this app and shop is already in progress.', code: 'OPERATION_IN_PROGRESS' }] } },
+			}),
+		});
+		const r = await run({ resource: 'inventory', operation: 'getMany', location: locationParam(emu, 'Main'), options: { readMode: 'bulk' } });
+		expect(r.error).toBeUndefined();
+		expect(r.items.length).toBe(30);
+		expect(emu.requestLog.some((l) => l.operationName === 'LocationLevelsWithVariantsPage')).toBe(true);
 	});
 });

@@ -22,7 +22,7 @@ async function drain(emu: ShopifyEmulator, locationId: string, times: number) {
 describe('a tiny bucket', () => {
 	let emu: ShopifyEmulator;
 	beforeAll(async () => {
-		emu = await startShopifyEmulator({ bucket: { maximumAvailable: 1000, restoreRate: 250 } });
+		emu = await startShopifyEmulator({ bucket: { maximumAvailable: 1000, restoreRate: 500 } });
 	});
 	afterAll(async () => emu?.close());
 

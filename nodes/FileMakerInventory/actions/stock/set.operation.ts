@@ -23,9 +23,11 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Quantity',
 		name: 'quantity',
-		type: 'number',
-		default: 0,
+		// Text on purpose: an unset quantity must fail, not silently set the stock to 0.
+		type: 'string',
+		default: '',
 		required: true,
+		placeholder: 'e.g. 25',
 		description:
 			'New quantity in stock (whole number). Written with the same modification-ID check as Adjust; the movement row records the difference.',
 	},

@@ -41,6 +41,14 @@ import { applyWithStaleRetry, DEFAULT_MAX_STALE_RETRIES, getLocationId, referenc
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
 export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Sets Shopify’s Available quantity at the location to the quantity in the input (FileMaker is the source of truth) and writes only what differs. Units sold but not yet shipped stay committed in Shopify: a sale during the sync is never lost, it reaches FileMaker through the order webhook and the next sync.',
+		name: 'syncNotice',
+		type: 'notice',
+		default: '',
+		displayOptions,
+	},
 	locationLocator(['sync']),
 	{
 		displayName: 'SKU Field',
@@ -354,6 +362,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		apiCalls: budget.calls,
 		costUsed: budget.costUsed,
 		throttledWaits: budget.throttledWaits,
+		paceWaits: budget.preemptiveWaits,
+		waitedMs: budget.waitedMs,
 		retries: budget.retries,
 		durationMs: Date.now() - startedAt,
 	};
