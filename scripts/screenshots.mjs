@@ -31,10 +31,27 @@ async function settleCanvas(page, expectedNodes) {
 		timeoutMs: 45_000,
 		what: `${expectedNodes} canvas nodes`,
 	});
-	// Close whatever popped up (what's new, tours) and let the fit-view animation end.
+	// Close whatever popped up (what's new, tours, the production checklist of published workflows)
+	// and let the fit-view animation end.
 	await page.key('Escape', 'Escape', 27);
-	await sleep(1_500);
+	await sleep(800);
+	await page.eval(DISMISS_POPUPS);
+	await sleep(1_200);
 }
+
+/** Clicks the close button of the "Production Checklist" card n8n shows on published workflows. */
+const DISMISS_POPUPS = `(() => {
+	let closed = 0;
+	for (const el of document.querySelectorAll('body *')) {
+		if (el.childElementCount !== 0 || el.textContent.trim() !== 'Production Checklist') continue;
+		let card = el.parentElement;
+		for (let i = 0; i < 6 && card; i++, card = card.parentElement) {
+			const btn = card.querySelector('button, [role="button"]');
+			if (btn) { btn.click(); closed++; break; }
+		}
+	}
+	return closed;
+})()`;
 
 async function main() {
 	const shots = [];

@@ -85,6 +85,22 @@ describe('a sale between the read and the write', () => {
 	});
 });
 
+describe('idempotency keys across executions', () => {
+	it('an identical write in a later execution is applied again (new key), not replayed from the first', async () => {
+		emu.seed({ items: [{ sku: 'SAME', available: 5 }] });
+		const creds = tokenCredentials(emu);
+		const first = await runSync(emu, creds, [{ sku: 'SAME', quantity: 7 }]);
+		expect(first.summary.updated).toBe(1);
+		emu.sell('SAME', 2); // available back to 5: the next sync writes exactly the same row (5 → 7)
+		const second = await runSync(emu, creds, [{ sku: 'SAME', quantity: 7 }]);
+		expect(second.summary.updated).toBe(1);
+		expect(emu.levels().get('SAME')!.available).toBe(7);
+		const keys = mutationsOf(emu).map((w) => w.idempotencyKey);
+		expect(keys.length).toBe(2);
+		expect(keys[0]).not.toBe(keys[1]);
+	});
+});
+
 describe('dry run', () => {
 	it('changes nothing and reports exactly the diff a real run then applies', async () => {
 		emu.seed({ items: skus(120).map((sku, i) => ({ sku, available: i % 7 })) });

@@ -307,6 +307,13 @@ export interface WriteSettings {
 	referenceDocumentUri?: string;
 	locationId: string;
 	apiVersion: string;
+	/**
+	 * Identifies this execution (n8n's execution id). Part of every idempotency key: retries inside the
+	 * execution reuse the key, while an identical write in a later execution (same rows, e.g. after a sale
+	 * and a restock brought the same numbers back) is a new operation and must not be answered from
+	 * Shopify's idempotency cache.
+	 */
+	executionScope: string;
 }
 
 export interface FailedRow<T> {
@@ -381,7 +388,7 @@ export async function writeBatch<T>(
 		const key = idempotencyKey({
 			apiVersion: settings.apiVersion,
 			operation: `${settings.operation}:${settings.name}`,
-			context: [settings.locationId, settings.reason, settings.referenceDocumentUri ?? null],
+			context: [settings.executionScope, settings.locationId, settings.reason, settings.referenceDocumentUri ?? null],
 			rows: (input.quantities ?? input.changes) as unknown,
 			salt: salt || undefined,
 		});

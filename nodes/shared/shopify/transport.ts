@@ -93,6 +93,7 @@ interface HttpFailure {
 	preAuth?: boolean;
 	/** preAuthentication failed for a reason that may pass (token endpoint 5xx / network). */
 	preAuthRetryable?: boolean;
+	preAuthMessage?: string;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -122,6 +123,7 @@ export function describeHttpError(error: unknown): HttpFailure {
 		if (e.shopifyPreAuthFailure === true) {
 			out.preAuth = true;
 			out.preAuthRetryable = e.shopifyRetryable === true;
+			if (typeof e.message === 'string') out.preAuthMessage = e.message;
 		}
 		const response = e.response as Record<string, unknown> | undefined;
 		if (response && typeof response === 'object') {
@@ -194,7 +196,7 @@ function httpFailureError(
 	const opts = { httpCode, itemIndex };
 	switch (kind) {
 		case 'preAuth':
-			return apiError(ctx, redactSecrets(failure.message, secrets), undefined, opts);
+			return apiError(ctx, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
 		case 'auth':
 			return apiError(
 				ctx,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { CostBudget } from '../../../shared/shopify/cost';
@@ -27,17 +29,25 @@ export function getLocationId(ctx: IExecuteFunctions, itemIndex: number): string
 	return gid;
 }
 
+function executionIdOf(ctx: IExecuteFunctions): string | undefined {
+	try {
+		const id = ctx.getExecutionId();
+		return typeof id === 'string' && id.trim() !== '' ? id : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Scope of this execution's idempotency keys: n8n's execution id (a random id if n8n gives none). */
+export function executionScope(ctx: IExecuteFunctions): string {
+	return executionIdOf(ctx) ?? randomUUID();
+}
+
 /** The reference document URI written with every change (option, or one naming this execution). */
 export function referenceUri(ctx: IExecuteFunctions, operation: string, configured: unknown): string {
 	const value = typeof configured === 'string' ? configured.trim() : '';
 	if (value) return value;
-	let executionId: string | undefined;
-	try {
-		executionId = ctx.getExecutionId();
-	} catch {
-		executionId = undefined;
-	}
-	return `${REFERENCE_URI_PREFIX}/${operation}/${executionId || 'manual'}`;
+	return `${REFERENCE_URI_PREFIX}/${operation}/${executionIdOf(ctx) ?? 'manual'}`;
 }
 
 export function levelJson(level: ShopifyLevel, locationId: string): IDataObject {

@@ -36,7 +36,13 @@ import {
 	reasonOption,
 	referenceDocumentUriOption,
 } from '../common.descriptions';
-import { applyWithStaleRetry, DEFAULT_MAX_STALE_RETRIES, getLocationId, referenceUri } from './shared';
+import {
+	applyWithStaleRetry,
+	DEFAULT_MAX_STALE_RETRIES,
+	executionScope,
+	getLocationId,
+	referenceUri,
+} from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
@@ -243,6 +249,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				referenceDocumentUri: referenceUri(this, 'InventorySync', options.referenceDocumentUri),
 				locationId,
 				apiVersion,
+				executionScope: executionScope(this),
 			},
 			writeRowsList,
 			{

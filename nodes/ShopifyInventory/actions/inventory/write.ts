@@ -27,7 +27,13 @@ import {
 	reasonOption,
 	referenceDocumentUriOption,
 } from '../common.descriptions';
-import { applyWithStaleRetry, DEFAULT_MAX_STALE_RETRIES, getLocationId, referenceUri } from './shared';
+import {
+	applyWithStaleRetry,
+	DEFAULT_MAX_STALE_RETRIES,
+	executionScope,
+	getLocationId,
+	referenceUri,
+} from './shared';
 
 type Mode = 'set' | 'adjust';
 
@@ -188,6 +194,7 @@ export async function executeWrite(
 	const reason = (options.reason as string | undefined) || 'correction';
 	const operationName = mode === 'set' ? 'InventorySet' : 'InventoryAdjust';
 	const referenceDocumentUri = referenceUri(this, operationName, options.referenceDocumentUri);
+	const scope = executionScope(this);
 	const current = (level: { available: number; onHand?: number }) =>
 		quantityName === 'on_hand' ? level.onHand : level.available;
 
@@ -237,7 +244,7 @@ export async function executeWrite(
 		const result = await applyWithStaleRetry(
 			this,
 			budget,
-			{ operation: mode, name: quantityName, reason, referenceDocumentUri, locationId, apiVersion },
+			{ operation: mode, name: quantityName, reason, referenceDocumentUri, locationId, apiVersion, executionScope: scope },
 			toWrite,
 			{
 				maxStaleRetries,
