@@ -39,17 +39,10 @@ async function settleCanvas(page, expectedNodes) {
 	await sleep(1_200);
 }
 
-/** Clicks the close button of the "Production Checklist" card n8n shows on published workflows. */
+/** Closes the "Production Checklist" card n8n 2.41 shows on published workflows. */
 const DISMISS_POPUPS = `(() => {
 	let closed = 0;
-	for (const el of document.querySelectorAll('body *')) {
-		if (el.childElementCount !== 0 || el.textContent.trim() !== 'Production Checklist') continue;
-		let card = el.parentElement;
-		for (let i = 0; i < 6 && card; i++, card = card.parentElement) {
-			const btn = card.querySelector('button, [role="button"]');
-			if (btn) { btn.click(); closed++; break; }
-		}
-	}
+	for (const el of document.querySelectorAll('[data-test-id="suggested-actions-close"]')) { el.click(); closed++; }
 	return closed;
 })()`;
 

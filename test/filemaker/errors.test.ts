@@ -115,11 +115,13 @@ describe('continue on fail', () => {
 		expect(r.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2, 3, 4, 5]);
 		const json = r.items.map((i) => i.json);
 		expect(json[0]).toMatchObject({ sku: 'OK-1', applied: true, quantityAfter: 9 });
-		expect(json[1]).toEqual({ error: "No record with SKU 'NOPE-9' in layout 'Stock' (field 'SKU'). Create the record in FileMaker or correct the SKU.", sku: 'NOPE-9' });
+		expect(json[1]).toEqual({ error: "No record with SKU 'NOPE-9' in layout 'Stock' (field 'SKU'). Create the record in FileMaker or correct the SKU.", sku: 'NOPE-9', retryable: false });
 		expect(json[2]).toMatchObject({ sku: 'OK-2', error: "The change (delta) for SKU 'OK-2' must be a whole number such as -1 or 5 (got '0.5')." });
 		expect(json[3].error).toMatch(/^Record 2 \(SKU 'BAD-1'\) has quantity 'n\/a'/);
 		expect(json[4].error).toMatch(/^2 records in layout 'Stock' have SKU 'DUP-1'/);
 		expect(json[5]).toMatchObject({ sku: 'OK-2', applied: true, quantityAfter: 18 });
+		// every failure here is about the item's own data: retrying cannot help
+		expect(json.filter((j) => j.error !== undefined).map((j) => j.retryable)).toEqual([false, false, false, false]);
 		expect(movementsOf(env.fm)).toHaveLength(2);
 	});
 
@@ -245,6 +247,14 @@ describe('FileMaker error codes become clear messages', () => {
 		} finally {
 			env.fm.setOptions({ sessionCap: undefined });
 		}
+	});
+
+	it('with continue on fail, a FileMaker failure is marked retryable (the item itself is fine)', async () => {
+		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 1, httpStatus: 500, code: '812', message: 'Exceeded host’s capacity' });
+		const r = await env.run(stock('adjust', { sku: 'OK-1', delta: -1 }), [{}], { continueOnFail: true });
+		expect(r.error).toBeUndefined();
+		expect(r.items[0].json).toMatchObject({ sku: 'OK-1', retryable: true });
+		expect(String(r.items[0].json.error)).not.toBe('');
 	});
 
 	it('a find problem in the node itself is explained before any request', async () => {

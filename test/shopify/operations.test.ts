@@ -294,3 +294,27 @@ describe('location list (resource locator) and bulk fallback', () => {
 		expect(emu.requestLog.some((l) => l.operationName === 'LocationLevelsWithVariantsPage')).toBe(true);
 	});
 });
+
+describe('Read Mode: Automatic', () => {
+	const countAnswer = (count: number) =>
+		JSON.stringify({
+			data: { productVariantsCount: { count, precision: 'EXACT' } },
+			extensions: { cost: { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } } },
+		});
+
+	it('counts first: at or above the threshold it uses a bulk operation, below it pages', async () => {
+		const params = { resource: 'inventory', operation: 'getMany', location: locationParam(emu, 'Main'), options: { bulkThreshold: 5000 } };
+		emu.injectFault({ when: (req) => req.operationName === 'VariantsCount', times: 1, status: 200, body: countAnswer(5000) });
+		const big = await run(params);
+		expect(big.error).toBeUndefined();
+		expect(big.items.length).toBe(30);
+		expect(emu.requestLog.map((l) => l.operationName)[0]).toBe('VariantsCount');
+		expect(emu.requestLog.some((l) => l.operationName === 'BulkRunQuery')).toBe(true);
+
+		emu.requestLog.length = 0;
+		emu.injectFault({ when: (req) => req.operationName === 'VariantsCount', times: 1, status: 200, body: countAnswer(4999) });
+		const small = await run(params);
+		expect(small.items.length).toBe(30);
+		expect(emu.requestLog.map((l) => l.operationName)).toEqual(['VariantsCount', 'LocationLevelsWithVariantsPage']);
+	});
+});

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isItemProblem } from '../helpers/itemProblem';
 import type { Connection } from '../transport';
 import { getConnection } from '../transport';
 import * as movement from './movement/Movement.resource';
@@ -39,6 +40,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (typeof description === 'string' && description !== '') json.errorDescription = description;
 				const sku = safeSku.call(this, itemIndex);
 				if (sku !== undefined) json.sku = sku;
+				// false: the item's data is the problem (retrying cannot help); true: FileMaker/network/configuration
+				json.retryable = !isItemProblem(error);
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 				continue;
 			}

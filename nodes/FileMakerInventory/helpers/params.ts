@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from '../actions/common.descriptions';
 import { DEFAULT_APPLIED_KEYS_TO_KEEP } from '../logic/appliedKeys';
@@ -7,6 +6,7 @@ import { DEFAULT_MAX_ATTEMPTS } from '../logic/backoff';
 import { invalidInputNumberMessage, parseWholeNumber } from '../logic/quantity';
 import { getText, nonNegative, positiveInt } from './config';
 import type { ChangeOptions } from './stockChange';
+import { itemProblem } from './itemProblem';
 
 /** Reads the delta of an item as a whole number (numbers or numeric text). */
 export function readWholeParameter(
@@ -19,9 +19,7 @@ export function readWholeParameter(
 	const raw = this.getNodeParameter(name, itemIndex, undefined) as unknown;
 	const parsed = parseWholeNumber(raw);
 	if (!parsed.ok) {
-		throw new NodeOperationError(this.getNode(), invalidInputNumberMessage({ what, sku, raw, reason: parsed.reason }), {
-			itemIndex,
-		});
+		throw itemProblem(this.getNode(), invalidInputNumberMessage({ what, sku, raw, reason: parsed.reason }), itemIndex);
 	}
 	return parsed.value;
 }
@@ -29,9 +27,7 @@ export function readWholeParameter(
 export function readSku(this: IExecuteFunctions, itemIndex: number): string {
 	const sku = getText.call(this, 'sku', itemIndex);
 	if (sku === '') {
-		throw new NodeOperationError(this.getNode(), 'The SKU is empty. Map the SKU of the item to the SKU field of the node.', {
-			itemIndex,
-		});
+		throw itemProblem(this.getNode(), 'The SKU is empty. Map the SKU of the item to the SKU field of the node.', itemIndex);
 	}
 	return sku;
 }

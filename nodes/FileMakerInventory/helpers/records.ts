@@ -8,6 +8,7 @@ import { shouldFetchNextPage } from '../logic/paging';
 import type { Connection, FileMakerRecord } from '../transport';
 import { countOf, fileMakerRequest, recordsOf } from '../transport';
 import type { MovementConfig, StockConfig } from './config';
+import { itemProblem } from './itemProblem';
 
 export function fieldText(record: FileMakerRecord, field: string): string {
 	const value = record.fieldData[field];
@@ -63,10 +64,10 @@ export async function requireStock(
 ): Promise<FileMakerRecord> {
 	const lookup = await lookupStock.call(this, connection, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
-		throw new NodeOperationError(this.getNode(), unknownSkuMessage(stock, sku), { itemIndex });
+		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
 	}
 	if (lookup.status === 'duplicate') {
-		throw new NodeOperationError(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), { itemIndex });
+		throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);
 	}
 	return lookup.record;
 }

@@ -28,6 +28,7 @@ import type { Connection, FileMakerRecord } from '../transport';
 import { fileMakerCall, fileMakerError, findMissingFields } from '../transport';
 import type { MovementConfig, StockConfig } from './config';
 import { createMovement, fieldText, findMovementsByKey, requireFields, requireStock } from './records';
+import { itemProblem } from './itemProblem';
 
 export interface ChangeRequest {
 	sku: string;
@@ -58,10 +59,10 @@ export function quantityOf(
 	const raw = record.fieldData[stock.quantityField];
 	const parsed = parseWholeNumber(raw);
 	if (!parsed.ok) {
-		throw new NodeOperationError(
+		throw itemProblem(
 			this.getNode(),
 			invalidQuantityMessage({ recordId: record.recordId, sku, raw, field: stock.quantityField, reason: parsed.reason }),
-			{ itemIndex },
+			itemIndex,
 		);
 	}
 	return parsed.value;
@@ -81,7 +82,7 @@ export async function applyStockChange(
 	const useMovementLookup = key !== '' && options.recordMovement !== false && movement.referenceField !== '';
 	if (key !== '') {
 		const problem = idempotencyKeyProblem(key);
-		if (problem) throw new NodeOperationError(this.getNode(), `${problem} (SKU '${sku}')`, { itemIndex });
+		if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
 		if (!useKeys && !useMovementLookup) {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -150,9 +151,7 @@ export async function applyStockChange(
 		const after = request.mode === 'delta' ? before + request.amount : request.amount;
 		const change = after - before;
 		if (!Number.isSafeInteger(after)) {
-			throw new NodeOperationError(this.getNode(), `The new quantity for SKU '${sku}' would be too large (${after}).`, {
-				itemIndex,
-			});
+			throw itemProblem(this.getNode(), `The new quantity for SKU '${sku}' would be too large (${after}).`, itemIndex);
 		}
 		if (change === 0) {
 			return {

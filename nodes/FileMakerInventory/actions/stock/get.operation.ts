@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getStockConfig } from '../../helpers/config';
 import { readSku } from '../../helpers/params';
@@ -7,6 +7,7 @@ import { duplicateSkuMessage, lookupStock, requireFields, unknownSkuMessage } fr
 import { quantityOf } from '../../helpers/stockChange';
 import type { Connection } from '../../transport';
 import { skuProperty, stockFieldsCollection } from '../common.descriptions';
+import { itemProblem } from '../../helpers/itemProblem';
 
 const properties: INodeProperties[] = [
 	skuProperty,
@@ -64,10 +65,10 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 	const lookup = await lookupStock.call(this, connection, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		if (options.notFound === 'output') return [{ sku, found: false }];
-		throw new NodeOperationError(this.getNode(), unknownSkuMessage(stock, sku), { itemIndex });
+		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
 	}
 	if (lookup.status === 'duplicate') {
-		throw new NodeOperationError(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), { itemIndex });
+		throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);
 	}
 	const { record } = lookup;
 	requireFields.call(
