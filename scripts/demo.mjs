@@ -39,21 +39,59 @@ function printBeforeAfter(before, after, out) {
 	const a = new Map(after.map((r) => [r.sku, r]));
 	const interesting = before.filter((r) => r.status !== 'in step' || a.get(r.sku)?.status !== 'in step');
 	interesting.sort((x, y) => x.status.localeCompare(y.status) || x.sku.localeCompare(y.sku));
-	out(`  ${pad('SKU', 20)} ${padL('FileMaker', 10)} ${padL('Shopify before', 15)} ${padL('Shopify after', 14)}   after the sync`);
-	out(`  ${'-'.repeat(20)} ${'-'.repeat(10)} ${'-'.repeat(15)} ${'-'.repeat(14)}   ${'-'.repeat(22)}`);
+	out(`  ${pad('', 20)} ${pad('---- before ----', 22)} ${pad('---- after -----', 22)}`);
+	out(`  ${pad('SKU', 20)} ${padL('FileMaker', 10)} ${padL('Shopify', 10)}  ${padL('FileMaker', 10)} ${padL('Shopify', 10)}   status after`);
 	for (const r of interesting) {
 		const x = a.get(r.sku);
 		out(
-			`  ${pad(r.sku, 20)} ${padL(fmtQty(r.fileMaker), 10)} ${padL(r.shopify ?? '—', 15)} ${padL(x?.shopify ?? '—', 14)}   ${x?.status ?? '?'}`,
+			`  ${pad(r.sku, 20)} ${padL(fmtQty(r.fileMaker), 10)} ${padL(r.shopify ?? '—', 10)}  ` +
+				`${padL(fmtQty(x?.fileMaker), 10)} ${padL(x?.shopify ?? '—', 10)}   ${x?.status ?? '?'}`,
 		);
 	}
 	out(`  before: ${statusCounts(before)}`);
 	out(`  after:  ${statusCounts(after)}`);
 }
 
-function compactJson(v, max = 1500) {
-	const s = JSON.stringify(v);
-	return s.length > max ? `${s.slice(0, max)}…` : s;
+/** Finds the sync's summary in a run: the item with a `summary` text (the template's Summary node). */
+function findSummary(run) {
+	const outputs = outputsOf(run);
+	const names = Object.keys(outputs);
+	const preferred = names.includes('Summary') ? ['Summary', ...names] : names;
+	for (const name of preferred) {
+		const item = outputs[name]?.find((j) => typeof j?.summary === 'string');
+		if (item) return { node: name, item };
+	}
+	return undefined;
+}
+
+async function runSync(stack, timer, out, label) {
+	const { n8n, api, ids, workflows } = stack;
+	timer.phase(label);
+	out(`Running "${workflows.sync.name}" with n8n execute --id=${ids.sync} …`);
+	const exec = await n8n.executeWorkflow(ids.sync);
+	timer.end();
+	const executions = await api.listExecutions({ workflowId: ids.sync });
+	const executionId = executions[0]?.id;
+	const lastNode = exec.run?.data?.resultData?.lastNodeExecuted;
+	const error = exec.run?.data?.resultData?.error;
+	const summary = findSummary(exec.run);
+	out(
+		`  execution ${executionId ?? '?'}: ${exec.ok ? 'succeeded' : 'marked as failed'} ` +
+			`(${(exec.ms / 1000).toFixed(1)} s including the CLI start-up)`,
+	);
+	if (summary) {
+		out(`  summary: ${summary.item.summary}`);
+		const counts = Object.entries(summary.item)
+			.filter(([k, v]) => typeof v === 'number' || typeof v === 'boolean')
+			.map(([k, v]) => `${k}=${v}`)
+			.join(' ');
+		if (counts) out(`  counts:  ${counts}`);
+	}
+	if (!exec.ok) {
+		if (error?.message) out(`  why:     ${error.message}`);
+		else out(`  n8n said:\n${exec.output.split('\n').slice(-25).join('\n')}`);
+	}
+	return { ...exec, executionId, lastNode, summary };
 }
 
 /**
@@ -100,33 +138,29 @@ export async function runDemo(o = {}) {
 
 		// --- the sync -------------------------------------------------------------------------
 		const before = await emulators.request('snapshot');
-		timer.phase('run the sync (n8n execute)');
 		out('');
-		out(`Running "${workflows.sync.name}" with n8n execute --id=${ids.sync} …`);
-		const exec = await n8n.executeWorkflow(ids.sync);
-		timer.end();
-		const after = await emulators.request('snapshot');
-		const executions = await api.listExecutions({ workflowId: ids.sync });
-		handle.syncExecutionId = executions[0]?.id;
-		if (!exec.ok) {
-			out(`The sync FAILED (exit ${exec.code}). Last lines:\n${exec.output.split('\n').slice(-30).join('\n')}`);
-		} else {
-			const last = exec.run?.data?.resultData?.lastNodeExecuted;
-			handle.syncLastNode = last;
-			const outputs = outputsOf(exec.run);
-			const items = last ? outputs[last] ?? [] : [];
-			out(`Sync finished (execution ${handle.syncExecutionId ?? '?'}, ${(exec.ms / 1000).toFixed(1)} s including CLI start-up).`);
-			out(`Sync summary (node "${last}", ${items.length} item${items.length === 1 ? '' : 's'}):`);
-			for (const it of items.slice(0, 5)) out(`  ${compactJson(it)}`);
-			if (items.length > 5) out(`  … ${items.length - 5} more`);
+		const first = await runSync(stack, timer, out, 'run the sync (n8n execute)');
+		let after = await emulators.request('snapshot');
+		let exec = first;
+		if (sc.duplicateInFileMaker.length > 0 && after.some((r) => r.status === 'duplicate in FileMaker')) {
+			out('');
+			out(
+				`A SKU twice in FileMaker is not guessed at: the sync leaves it alone and flags it. Fixing it the way a ` +
+					`FileMaker user would, by deleting the old record of ${sc.duplicateInFileMaker.join(', ')} (Data API DELETE) …`,
+			);
+			await emulators.request('fixDuplicates');
+			exec = await runSync(stack, timer, out, 'run the sync again');
+			after = await emulators.request('snapshot');
 		}
+		handle.syncExecutionId = exec.executionId;
+		handle.syncLastNode = exec.lastNode;
 		out('');
-		out('Before / after the sync (SKUs that were not in step):');
+		out('Before / after (SKUs that were not in step):');
 		printBeforeAfter(before, after, out);
 
 		// --- a demo order -------------------------------------------------------------------------
 		timer.phase('demo order (signed webhook → FileMaker)');
-		const trigger = workflows.orders.nodes.find((n) => /Trigger$/.test(n.type));
+		const trigger = workflows.orders.nodes.find((n) => n.type === 'n8n-nodes-filemaker-shopify.shopifyInventoryTrigger');
 		const topics = trigger?.parameters?.topics;
 		const topic = Array.isArray(topics) && topics.length ? topics[0] : typeof topics === 'string' ? topics : 'orders/paid';
 		const candidates = sc.inStep.filter((sku) => {
@@ -161,6 +195,24 @@ export async function runDemo(o = {}) {
 			);
 		}
 		const orderExecs = await api.listExecutions({ workflowId: ids.orders });
+		const count = (rows) => Object.fromEntries(Object.entries(rows.reduce((c, r) => ((c[r.status] = (c[r.status] ?? 0) + 1), c), {})));
+		handle.result = {
+			syncOk: exec.ok,
+			firstSyncOk: first.ok,
+			firstSyncError: first.run?.data?.resultData?.error?.message ?? null,
+			summary: exec.summary?.item?.summary ?? null,
+			syncExecutionId: handle.syncExecutionId ?? null,
+			before: count(before),
+			after: count(after),
+			subscriptions: stack.subscriptions.length,
+			order: lines.map((l) => ({
+				sku: l.sku,
+				quantity: l.quantity,
+				fileMakerBefore: fmBefore.get(l.sku)?.fileMaker ?? [],
+				fileMakerAfter: afterOrder.find((r) => r.sku === l.sku)?.fileMaker ?? [],
+			})),
+			orderExecutions: orderExecs.map((e) => e.status),
+		};
 		out(`  orders workflow executions: ${orderExecs.map((e) => `#${e.id} ${e.status}`).join(', ') || 'none'}`);
 
 		out('');
@@ -202,6 +254,7 @@ async function main() {
 		process.exit(1);
 	}
 	if (exitAfterRun) {
+		if (handle.result) console.log(`DEMO_RESULT ${JSON.stringify(handle.result)}`);
 		await stopAll(0);
 		return;
 	}

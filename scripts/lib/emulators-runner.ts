@@ -1,7 +1,7 @@
 /**
  * Runs both emulators seeded with the demo scenario in a child process (started by
  * scripts/lib/emulators.mjs through vite-node, with an IPC channel) and answers requests:
- *   { id, cmd: 'snapshot' | 'createOrder' | 'subscriptions' | 'stats' | 'close', args }
+ *   { id, cmd: 'snapshot' | 'createOrder' | 'subscriptions' | 'stats' | 'fixDuplicates' | 'movements' | 'close', args }
  * Config comes from the env var EMULATORS_RUNNER_CONFIG (JSON: { size, fileMakerPort, shopifyPort }).
  * Exits when the parent goes away.
  */
@@ -10,6 +10,8 @@ import { startShopifyEmulator, type ShopifyEmulator } from '../../test/emulators
 import {
 	buildScenario,
 	CREDENTIAL_IDS,
+	duplicateRecordIds,
+	fileMakerEdit,
 	fileMakerOptions,
 	scenarioCredentials,
 	seedScenario,
@@ -67,6 +69,16 @@ async function main(): Promise<void> {
 			shopifyMutations: s.requestLog.filter((r) => r.kind === 'mutation').length,
 			movements: f.records('StockMovements').length,
 		}),
+		/** What a FileMaker user would do about the duplicate: delete the old record (through the Data API). */
+		fixDuplicates: async () => {
+			const removed: { sku: string; recordId: string }[] = [];
+			for (const sku of scenario.duplicateInFileMaker) {
+				const ids = duplicateRecordIds(f, sku);
+				await fileMakerEdit(f, ids.map((recordId) => ({ recordId, delete: true as const })));
+				for (const recordId of ids) removed.push({ sku, recordId });
+			}
+			return removed;
+		},
 		movements: () => f.records('StockMovements').map((r) => r.fieldData),
 		close: async () => {
 			await closeAll();

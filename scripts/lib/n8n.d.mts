@@ -138,6 +138,7 @@ export declare class N8nApi {
 	browserId: string;
 	cookie: string | undefined;
 	apiKey: string | undefined;
+	get(pathname: string): Promise<{ status: number; json: any; text: string }>;
 	rest(
 		method: string,
 		pathname: string,

@@ -568,6 +568,21 @@ export class N8nApi {
 		this.apiKey = undefined;
 	}
 
+	/** GET any path of the instance with the session (e.g. /types/nodes.json, which needs a login in 2.41). */
+	async get(pathname) {
+		const headers = { 'browser-id': this.browserId };
+		if (this.cookie) headers.cookie = this.cookie;
+		const res = await fetch(`${this.baseUrl}${pathname}`, { headers, signal: AbortSignal.timeout(60_000) });
+		const text = await res.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return { status: res.status, json, text };
+	}
+
 	async rest(method, pathname, body, { expectOk = true } = {}) {
 		const headers = { 'browser-id': this.browserId, accept: 'application/json' };
 		if (this.cookie) headers.cookie = this.cookie;

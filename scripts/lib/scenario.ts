@@ -166,6 +166,47 @@ export const CREDENTIAL_IDS: Record<string, string> = {
 	shopifyInventoryApi: SHOPIFY_CREDENTIAL_ID,
 };
 
+/**
+ * Edits FileMaker the way a FileMaker user's change reaches the Data API (login, edit, logout), to
+ * change stock between sync runs. Plain documented Data API calls, nothing emulator-specific.
+ */
+export async function fileMakerEdit(
+	fm: { url: string; database: string },
+	edits: ({ layout?: string; recordId: string } & ({ delete: true } | { fieldData: Record<string, unknown> }))[],
+): Promise<void> {
+	const base = `${fm.url}/fmi/data/vLatest/databases/${encodeURIComponent(fm.database)}`;
+	const basic = Buffer.from(`${FILEMAKER_ACCOUNT.username}:${FILEMAKER_ACCOUNT.password}`).toString('base64');
+	const login = await fetch(`${base}/sessions`, {
+		method: 'POST',
+		headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+		body: '{}',
+	});
+	const token = login.headers.get('x-fm-data-access-token') ?? ((await login.json()) as { response?: { token?: string } }).response?.token;
+	if (!login.ok || !token) throw new Error(`FileMaker login failed: HTTP ${login.status}`);
+	const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+	try {
+		for (const e of edits) {
+			const url = `${base}/layouts/${encodeURIComponent(e.layout ?? 'Stock')}/records/${e.recordId}`;
+			const res =
+				'delete' in e
+					? await fetch(url, { method: 'DELETE', headers: auth })
+					: await fetch(url, { method: 'PATCH', headers: auth, body: JSON.stringify({ fieldData: e.fieldData }) });
+			if (!res.ok) throw new Error(`FileMaker ${'delete' in e ? 'DELETE' : 'PATCH'} record ${e.recordId}: HTTP ${res.status} ${await res.text()}`);
+		}
+	} finally {
+		await fetch(`${base}/sessions/${token}`, { method: 'DELETE' }).catch(() => undefined);
+	}
+}
+
+/** Record ids of the extra ("old record") rows of the scenario's duplicated SKU. */
+export function duplicateRecordIds(fm: FileMakerEmulator, sku: string): string[] {
+	return fm
+		.records('Stock')
+		.filter((r) => r.fieldData.SKU === sku)
+		.slice(1)
+		.map((r) => r.recordId);
+}
+
 export interface StockRow {
 	sku: string;
 	fileMaker: number[];

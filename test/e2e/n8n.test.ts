@@ -167,15 +167,15 @@ afterAll(async () => {
 describe('real n8n 2.x with the packed community package', () => {
 	it('loads the three nodes and both credentials from the installed package', async () => {
 		printLogTailOnFailure();
-		const res = await fetch(`${n8n!.url}/types/nodes.json`);
-		expect(res.status).toBe(200);
-		const types = (await res.json()) as { name: string }[];
-		const names = new Set(types.map((t) => t.name));
+		const nodes = await api!.get('/types/nodes.json');
+		expect(nodes.status).toBe(200);
+		const names = new Set((nodes.json as { name: string }[]).map((t) => t.name));
 		for (const n of ['fileMakerInventory', 'shopifyInventory', 'shopifyInventoryTrigger']) {
 			expect(names.has(`${PACKAGE_PREFIX}${n}`), `${PACKAGE_PREFIX}${n} registered`).toBe(true);
 		}
-		const credRes = await fetch(`${n8n!.url}/types/credentials.json`);
-		const creds = new Set(((await credRes.json()) as { name: string }[]).map((c) => c.name));
+		const credentialTypes = await api!.get('/types/credentials.json');
+		expect(credentialTypes.status).toBe(200);
+		const creds = new Set((credentialTypes.json as { name: string }[]).map((c) => c.name));
 		expect(creds.has('fileMakerDataApi')).toBe(true);
 		expect(creds.has('shopifyInventoryApi')).toBe(true);
 	});
