@@ -33,6 +33,8 @@ import {
 	SHOPIFY_WEBHOOK_SECRET,
 	buildScenario,
 	countByStatus,
+	duplicateRecordIds,
+	fileMakerEdit,
 	fileMakerOptions,
 	scenarioCredentials,
 	seedScenario,
@@ -190,40 +192,71 @@ describe('real n8n 2.x with the packed community package', () => {
 		expect(shopResult, JSON.stringify(shopResult)).toMatchObject({ status: 'OK' });
 	});
 
-	it('runs the sync template from the CLI (n8n execute) and leaves Shopify equal to FileMaker', async () => {
+	it('runs the sync template from the CLI (n8n execute): Shopify ends equal to FileMaker, a duplicate SKU is flagged', async () => {
 		printLogTailOnFailure();
 		const sync = workflows.sync;
 		const firstTrigger = sync.nodes.find((n) => /trigger/i.test(n.type));
 		// n8n execute starts from the first trigger node in `nodes` (measured): the Manual Trigger must come first.
 		expect(firstTrigger?.type, 'first trigger node of the sync template').toBe('n8n-nodes-base.manualTrigger');
 
+		// Run 1: the catalogue has a SKU twice in FileMaker. Everything else is synced; the duplicate is
+		// left alone and the execution is marked failed with a message saying what to fix.
 		const before = stockSnapshot(fm!, shop!);
 		expect(countByStatus(before).differs).toBe(scenario.outOfStep.length);
-		const t0 = Date.now();
-		const exec = await n8n!.executeWorkflow(ids.sync);
-		console.log(`[e2e] n8n execute --id=${ids.sync}: ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${exec.code}`);
-		expect(exec.ok, exec.output.split('\n').slice(-40).join('\n')).toBe(true);
+		const run1 = await n8n!.executeWorkflow(ids.sync);
+		console.log(`[e2e] sync run 1 (n8n execute, duplicate SKU in FileMaker): ${(run1.ms / 1000).toFixed(1)} s, exit ${run1.code}`);
+		const error1 = run1.run?.data?.resultData?.error?.message ?? '';
+		console.log(`[e2e] sync run 1 result: ${error1 || 'success'}`);
+		expect(run1.ok, 'a duplicate SKU in FileMaker fails the execution').toBe(false);
+		expect(error1).toMatch(/more than once in FileMaker/);
+		const mid = stockSnapshot(fm!, shop!);
+		for (const row of mid.values()) {
+			if (row.status === 'duplicate in FileMaker' || row.status === 'only in FileMaker' || row.status === 'only in Shopify') continue;
+			expect(row.shopify, `Shopify stock of ${row.sku} after run 1`).toBe(row.fileMaker[0]);
+		}
+		for (const sku of scenario.duplicateInFileMaker) expect(mid.get(sku)?.shopify, `${sku} left alone`).toBe(before.get(sku)?.shopify);
+		for (const sku of scenario.missingInFileMaker) expect(mid.get(sku)?.shopify).toBe(before.get(sku)?.shopify);
+		for (const sku of scenario.missingInShopify) expect(mid.get(sku)?.shopify).toBeUndefined();
+		// FileMaker (the source of truth) is not changed by the sync.
+		for (const [sku, row] of before) expect(mid.get(sku)?.fileMaker, sku).toEqual(row.fileMaker);
 
+		// Someone fixes FileMaker: deletes the old duplicate record and counts three SKUs again.
+		const recount = scenario.inStep.slice(0, 3);
+		const records = fm!.records('Stock');
+		await fileMakerEdit(fm!, [
+			...scenario.duplicateInFileMaker.flatMap((sku) => duplicateRecordIds(fm!, sku).map((recordId) => ({ recordId, delete: true as const }))),
+			...recount.map((sku, i) => ({
+				recordId: records.find((r) => r.fieldData.SKU === sku)!.recordId,
+				fieldData: { Quantity: Number(records.find((r) => r.fieldData.SKU === sku)!.fieldData.Quantity) + 7 + i },
+			})),
+		]);
+
+		// Run 2: clean, succeeds, and every SKU on both sides is equal.
+		const run2 = await n8n!.executeWorkflow(ids.sync);
+		console.log(`[e2e] sync run 2 (n8n execute): ${(run2.ms / 1000).toFixed(1)} s, exit ${run2.code}`);
+		expect(run2.ok, run2.output.split('\n').slice(-40).join('\n')).toBe(true);
 		const after = stockSnapshot(fm!, shop!);
 		console.log(`[e2e] stock before: ${JSON.stringify(countByStatus(before))} after: ${JSON.stringify(countByStatus(after))}`);
-		// Every SKU that exists once on each side is now equal.
 		for (const row of after.values()) {
-			if (row.status === 'duplicate in FileMaker' || row.status === 'only in FileMaker' || row.status === 'only in Shopify') continue;
+			if (row.status === 'only in FileMaker' || row.status === 'only in Shopify') continue;
+			expect(row.fileMaker.length, `${row.sku} once in FileMaker`).toBe(1);
 			expect(row.shopify, `Shopify stock of ${row.sku}`).toBe(row.fileMaker[0]);
 		}
-		// What cannot be synced is left alone: the Shopify-only SKU keeps its stock, the FileMaker-only SKU is not created.
-		for (const sku of scenario.missingInFileMaker) {
-			expect(after.get(sku)?.shopify).toBe(before.get(sku)?.shopify);
-		}
-		for (const sku of scenario.missingInShopify) expect(after.get(sku)?.shopify).toBeUndefined();
-		// FileMaker (the source of truth) is not changed by the sync.
-		for (const [sku, row] of before) expect(after.get(sku)?.fileMaker).toEqual(row.fileMaker);
+		expect(countByStatus(after)).toEqual({
+			'in step': CATALOGUE_SIZE - 2,
+			'only in FileMaker': scenario.missingInShopify.length,
+			'only in Shopify': scenario.missingInFileMaker.length,
+		});
 
-		const execs = await waitForExecutions(ids.sync, 1);
-		expect(execs[0]?.status).toBe('success');
-		expect(execs[0]?.mode).toBe('cli');
-		const last = exec.run?.data?.resultData?.lastNodeExecuted;
-		console.log(`[e2e] sync summary (${last}): ${JSON.stringify(exec.run?.data?.resultData?.runData?.[last ?? '']?.[0]?.data?.main?.[0]?.slice(0, 3)).slice(0, 1500)}`);
+		const execs = await waitForExecutions(ids.sync, 2);
+		expect(execs.map((e) => [e.mode, e.status])).toEqual([
+			['cli', 'success'],
+			['cli', 'error'],
+		]);
+		const summaryNode = Object.entries(run2.run?.data?.resultData?.runData ?? {}).find(([, runs]) =>
+			runs?.[0]?.data?.main?.[0]?.some((i) => typeof i?.json?.summary === 'string'),
+		);
+		console.log(`[e2e] sync summary: ${String(summaryNode?.[1]?.[0]?.data?.main?.[0]?.[0]?.json?.summary)}`);
 	});
 
 	it('activated the orders workflow: the trigger subscribed at Shopify with its production URL', () => {
