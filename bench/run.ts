@@ -37,6 +37,8 @@ const FM_ACCOUNT = { username: 'admin', password: 'secret' };
 const SHOPIFY_TOKEN = 'shpat_test_token';
 const SHOPIFY_API_VERSION = '2026-10';
 const LAYOUT = 'Stock';
+/** Shopify-clock ms the emulator takes to run a bulk query (its default, set explicitly so the floor knows it). */
+const BULK_DURATION_MS = 500;
 
 interface SideReport {
 	side: 'ours' | 'baseline';
@@ -78,7 +80,7 @@ function log(line = '') {
 
 async function startEmulators(options: BenchOptions, speedUp: number) {
 	const fm = await startFileMakerEmulator({ latencyMs: options.fmLatencyMs, accounts: [FM_ACCOUNT] });
-	const shop = await startShopifyEmulator({ clock: { speedUp } });
+	const shop = await startShopifyEmulator({ clock: { speedUp }, bulkDurationMs: BULK_DURATION_MS });
 	return { fm, shop };
 }
 
@@ -216,6 +218,7 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 			speedUp: report.speedUp,
 			costs: { write: round(write, 2), bulkRun: round(bulkRun, 2), bulkPoll: round(bulkPoll, 2) },
 			rttMs: report.rttMs,
+			bulkDurationMs: BULK_DURATION_MS,
 			filemakerPage,
 		};
 		const plan = computeFloor(inputs);
@@ -245,8 +248,10 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 	};
 	t.sessions = {
 		target: 'one FileMaker session per sync',
-		value: ours ? `${ours.filemaker.logins} login(s), ${ours.filemaker.logouts} logout(s)` : 'n/a',
-		met: ours?.ok ? ours.filemaker.logins === 1 && ours.filemaker.openAtEnd === 0 : null,
+		value: ours
+			? `${ours.filemaker.logins} login(s), ${ours.filemaker.maxActiveSessions} at most open at once, ${ours.filemaker.openAtEnd} left open for the next run`
+			: 'n/a',
+		met: ours?.ok ? ours.filemaker.logins === 1 : null,
 	};
 	t.correct = {
 		target: 'Shopify equals FileMaker afterwards',
@@ -318,7 +323,7 @@ function printSize(r: SizeReport) {
 	}
 	if (r.ratios.oursOverFloor !== undefined && f) {
 		log(
-			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor: ${f.read} read, ${fmtInt(f.points)} points − ${fmtInt(r.bucket.initiallyAvailable)} credit → ${fmtSec(f.pointsSeconds)} Shopify-s ÷ ${r.speedUp} + ${f.shopifyRoundTrips} × ${r.rttMs.shopify} ms + ${f.filemakerRoundTrips} × ${r.rttMs.filemaker} ms`,
+			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor: ${f.read} read, ${fmtInt(f.points)} points − ${fmtInt(r.bucket.initiallyAvailable)} credit → ${fmtSec(f.pointsSeconds)} Shopify-s${f.bulkSeconds ? ` + bulk run ${f.bulkSeconds} Shopify-s` : ''} ÷ ${r.speedUp} + ${f.shopifyRoundTrips} × ${r.rttMs.shopify} ms + ${f.filemakerRoundTrips} × ${r.rttMs.filemaker} ms`,
 		);
 	}
 	for (const [, t] of Object.entries(r.targets)) {

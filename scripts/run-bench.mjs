@@ -1,7 +1,7 @@
 // `npm run bench [-- options]`: runs bench/run.ts (TypeScript) with vite-node, which comes with vitest.
 // bench/vite.config.ts gives it the same n8n-workflow alias as vitest.config.ts. Options are passed
 // through (see bench/README.md or `npm run bench -- --help`), e.g.
-//   npm run bench -- --sizes 1000,10000,50000 --fm-latency 20 --speedup 1000:1,10000:5,50000:5
+//   npm run bench -- --sizes 1000,10000,50000 --fm-latency 20 --speedup 1000:1,10000:2,50000:3
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -98,8 +98,11 @@ async function main() {
 			await settleCanvas(page, stack.workflows.sync.nodes.length);
 			shots.push(await page.screenshot(path.join(OUT_DIR, 'sync-execution.png')));
 
-			// Open the node that produced the sync summary to show its output.
-			const last = handle.syncLastNode;
+			// Open the sync node (FileMaker items in, the summary out) to show what it did.
+			const syncNode = stack.workflows.sync.nodes.find(
+				(n) => n.type === 'n8n-nodes-filemaker-shopify.shopifyInventory' && n.parameters?.operation === 'sync',
+			);
+			const last = syncNode?.name ?? handle.syncLastNode;
 			if (last) {
 				const box = await page.eval(`(() => {
 					const want = ${JSON.stringify(last)};
@@ -117,7 +120,17 @@ async function main() {
 					await page.doubleClick(box.x, box.y);
 					await page
 						.waitFor(`!!document.querySelector('[data-test-id="ndv"], .ndv-wrapper, [class*="ndv"]')`, { timeoutMs: 15_000, what: 'the node details view' })
-						.then(() => sleep(2_000))
+						.then(() => sleep(1_500))
+						// Output as a schema (one field per line) so that the summary counts are readable.
+						.then(() =>
+							page.eval(`(() => {
+								const tabs = [...document.querySelectorAll('body *')].filter((e) => e.childElementCount === 0 && e.textContent.trim() === 'Schema');
+								const last = tabs[tabs.length - 1];
+								if (last) last.click();
+								return tabs.length;
+							})()`),
+						)
+						.then(() => sleep(1_500))
 						.then(async () => shots.push(await page.screenshot(path.join(OUT_DIR, 'sync-execution-summary.png'))))
 						.catch((e) => console.log(`could not open "${last}" in the execution: ${e.message}`));
 				}

@@ -28,7 +28,7 @@ export const DEFAULTS = {
 	changedFraction: 0.05,
 	fmLatencyMs: 20,
 	/** size → speed-up; sizes not listed use the entry of the next smaller listed size. */
-	speedUp: '1000:1,10000:5,50000:5',
+	speedUp: '1000:1,10000:2,50000:3',
 	baselineFmPage: 1000,
 };
 
@@ -36,7 +36,7 @@ export const USAGE = `npm run bench -- [options]
   --sizes 1000,10000,50000      catalogue sizes (SKUs)
   --changed 0.05                fraction of quantities changed in FileMaker
   --fm-latency 20               FileMaker emulator latency per request, ms
-  --speedup 1000:1,10000:5,50000:5
+  --speedup 1000:1,10000:2,50000:3
                                 Shopify emulator clock speed-up per size (one number = every size);
                                 both sides of a size run on the same clock
   --baseline-fm-page 1000       records per request for the built-in FileMaker node (baseline)

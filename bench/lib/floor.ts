@@ -7,12 +7,13 @@
  *   T_points = max(0, P − B) / R                          Shopify seconds the leaky bucket imposes
  *              (B = bucket credit at the start, R = restore rate; both as the emulator reports them)
  *   T_rt     = RT_shopify × rtt_shopify + RT_fm × rtt_fm  one request at a time
- *   floor    = T_points / speedUp + T_rt                  seconds on the run's clock
+ *   T_bulk   = the time Shopify takes to run a bulk query (bulk plan only; the emulator's modelled
+ *              duration, on its clock)
+ *   floor    = (T_points + T_bulk) / speedUp + T_rt       seconds on the run's clock
  *
  * P_read and RT_shopify come from the cheaper of the two documented ways to read every level:
  *  - bulk:  bulkOperationRunQuery (a mutation, C_bulk points) + one currentBulkOperation/node poll
- *           (C_poll) + the JSONL download (no points): 3 round trips. Shopify's own time to run the
- *           bulk query is not part of the cost model and is not counted.
+ *           (C_poll) + the JSONL download (no points): 3 round trips, plus T_bulk.
  *  - paged: ⌈N / 250⌉ pages of inventoryLevels(first: 250) asking for the least a diff needs
  *           (item id, sku, the "available" quantity), priced by Shopify's rules: 2 + 250 × 3 + 1
  *           (location) per full page.
@@ -34,6 +35,8 @@ export interface FloorInput {
 		bulkPoll: number;
 	};
 	rttMs: { shopify: number; filemaker: number };
+	/** Shopify-clock ms a bulk query takes to complete (the emulator's bulkDurationMs). */
+	bulkDurationMs: number;
 	/** Records per FileMaker read request (the node's page size). */
 	filemakerPage: number;
 }
@@ -48,6 +51,8 @@ export interface FloorPlan {
 	filemakerRoundTrips: number;
 	/** max(0, P − B) / R in Shopify seconds (emulated clock). */
 	pointsSeconds: number;
+	/** Bulk query run time in Shopify seconds (0 for paged). */
+	bulkSeconds: number;
 	/** Round-trip time, real seconds. */
 	roundTripSeconds: number;
 	/** The floor on the run's clock (what the measured wall time is compared with), seconds. */
@@ -59,9 +64,9 @@ export const PAGE = 250;
 export const LEAN_PAGE_COST = 1 + 2 + PAGE * 3;
 
 export const FLOOR_FORMULA =
-	'floor = max(0, P − B) / R / speedUp + RT_shopify × rtt_shopify + RT_fm × rtt_fm; ' +
+	'floor = (max(0, P − B) / R + T_bulk) / speedUp + RT_shopify × rtt_shopify + RT_fm × rtt_fm; ' +
 	'P = P_read + ⌈changed/250⌉ × C_write; P_read and RT_shopify from the cheaper of a bulk read ' +
-	'(C_bulkRun + C_poll points, 3 round trips) and a paged read (⌈N/250⌉ pages × (1 + 2 + 250 × 3) points, ⌈N/250⌉ round trips) ' +
+	'(C_bulkRun + C_poll points, 3 round trips, T_bulk = the bulk query run time the emulator models) and a paged read (T_bulk = 0) (⌈N/250⌉ pages × (1 + 2 + 250 × 3) points, ⌈N/250⌉ round trips) ' +
 	'plus ⌈changed/250⌉ write round trips; RT_fm = 2 + ⌈N/L⌉ (login, reads of L records, logout); ' +
 	'B = bucket credit at the start, R = restore rate (points/s), rtt = median minimal round trip measured in the same run.';
 
@@ -70,8 +75,8 @@ export function computeFloor(input: FloorInput): FloorPlan {
 	const writePoints = writes * input.costs.write;
 	const pages = Math.ceil(input.items / PAGE);
 	const plans = [
-		{ read: 'bulk' as const, readPoints: input.costs.bulkRun + input.costs.bulkPoll, readRoundTrips: 3 },
-		{ read: 'paged' as const, readPoints: pages * LEAN_PAGE_COST, readRoundTrips: pages },
+		{ read: 'bulk' as const, readPoints: input.costs.bulkRun + input.costs.bulkPoll, readRoundTrips: 3, bulkSeconds: input.bulkDurationMs / 1000 },
+		{ read: 'paged' as const, readPoints: pages * LEAN_PAGE_COST, readRoundTrips: pages, bulkSeconds: 0 },
 	];
 	const filemakerRoundTrips = 2 + Math.ceil(input.items / Math.max(1, input.filemakerPage));
 	let best: FloorPlan | undefined;
@@ -81,7 +86,7 @@ export function computeFloor(input: FloorInput): FloorPlan {
 		const shopifyRoundTrips = plan.readRoundTrips + writes;
 		const roundTripSeconds =
 			(shopifyRoundTrips * input.rttMs.shopify + filemakerRoundTrips * input.rttMs.filemaker) / 1000;
-		const seconds = pointsSeconds / input.speedUp + roundTripSeconds;
+		const seconds = (pointsSeconds + plan.bulkSeconds) / input.speedUp + roundTripSeconds;
 		const candidate: FloorPlan = {
 			read: plan.read,
 			readPoints: plan.readPoints,
@@ -91,6 +96,7 @@ export function computeFloor(input: FloorInput): FloorPlan {
 			shopifyRoundTrips,
 			filemakerRoundTrips,
 			pointsSeconds,
+			bulkSeconds: plan.bulkSeconds,
 			roundTripSeconds,
 			seconds,
 		};

@@ -70,7 +70,9 @@ sideMain(async (config, sw) => {
 	const run = await runWorkflow({ workflow, credentials });
 	sw.phase('workflow');
 	if (run.error) throw run.error;
-	const shopifyNode = workflow.nodes.find((n) => n.type === SHOPIFY_TYPE && !n.disabled);
+	const shopifyNode = workflow.nodes.find(
+		(n) => n.type === SHOPIFY_TYPE && !n.disabled && (n.parameters as IDataObject).operation === 'sync',
+	);
 	const summary = shopifyNode ? run.outputOf(shopifyNode.name)[0]?.json : undefined;
 	const perNode: Record<string, number> = {};
 	for (const [name, tasks] of Object.entries(run.run.data.resultData.runData)) {

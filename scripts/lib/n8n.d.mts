@@ -107,7 +107,7 @@ export declare class N8n {
 	executeWorkflow(
 		id: string,
 		o?: { timeoutMs?: number },
-	): Promise<{ ok: boolean; code: number; run: ExecutionLike | undefined; output: string; ms: number }>;
+	): Promise<{ ok: boolean; code: number; run: ExecutionLike | undefined; output: string; ms: number; hint?: string }>;
 	appendLog(text: string): void;
 	logTail(n?: number): string;
 	start(o?: { timeoutMs?: number }): Promise<number>;

@@ -462,7 +462,15 @@ export class N8n {
 			}
 		}
 		const ok = r.code === 0 && !/Execution was NOT successful|Error executing workflow/.test(output);
-		return { ok, code: r.code, run: runData, output, ms: r.ms };
+		let hint;
+		if (!ok && /No active execution found/.test(output)) {
+			// n8n 2.41's CLI prints this when the runner refused to start the workflow because a node has
+			// parameter issues (WorkflowHasIssuesError: e.g. a required parameter left empty).
+			hint =
+				'n8n refused to start the workflow: a node has parameter issues (e.g. a required parameter left empty). ' +
+				'Open the workflow in the editor to see which node shows a warning.';
+		}
+		return { ok, code: r.code, run: runData, output, ms: r.ms, hint };
 	}
 
 	appendLog(text) {

@@ -24,6 +24,8 @@ export const FILEMAKER_ACCOUNT = { username: 'admin', password: 'secret', databa
 export const SHOPIFY_ACCESS_TOKEN = 'shpat_test_token';
 export const SHOPIFY_WEBHOOK_SECRET = 'whsec_demo_signing_secret';
 export const SHOPIFY_LOCATION = 'Main Warehouse';
+/** A Shopify-looking numeric id, fixed so that runs are reproducible. */
+export const SHOPIFY_LOCATION_ID = 71234567890;
 
 export interface Scenario {
 	/** Rows seeded into FileMaker's Stock layout. */
@@ -92,7 +94,10 @@ export function buildScenario(n = 300, o: { outOfStepEvery?: number; anomalies?:
 			const delta = 1 + Math.floor(rnd() * 6);
 			available = rnd() < 0.5 && it.quantity >= delta ? it.quantity - delta : it.quantity + delta;
 			s.outOfStep.push(it.sku);
-		} else if (i !== missingFileMakerIdx && i !== duplicateIdx) {
+		} else if (i === duplicateIdx) {
+			// Shopify agrees with neither FileMaker record: the sync must not guess which one is right.
+			available = it.quantity >= 2 ? it.quantity - 2 : it.quantity + 2;
+		} else if (i !== missingFileMakerIdx) {
 			s.inStep.push(it.sku);
 		}
 		s.shopifyItems.push({ sku: it.sku, available, onHand: available, title: it.name, locationName: SHOPIFY_LOCATION });
@@ -125,7 +130,7 @@ export function shopifyOptions(extra: ShopifyEmulatorOptions = {}): ShopifyEmula
 
 export function seedScenario(fm: FileMakerEmulator, shop: ShopifyEmulator, s: Scenario): void {
 	fm.seed('Stock', s.fileMakerRows);
-	shop.seed({ locations: [{ name: SHOPIFY_LOCATION }], items: s.shopifyItems });
+	shop.seed({ locations: [{ id: SHOPIFY_LOCATION_ID, name: SHOPIFY_LOCATION }], items: s.shopifyItems });
 }
 
 /** The credentials n8n imports (`n8n import:credentials`), pointing at the emulators. */

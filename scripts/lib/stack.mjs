@@ -83,12 +83,16 @@ export async function startStack(o) {
 		await stack.api.login(o.owner.email, o.owner.password);
 		await stack.api.createApiKey('demo');
 
-		// The trigger subscribes at Shopify when the workflow is activated: wait for it (bounded).
-		const deadline = Date.now() + 15_000;
+		// The trigger subscribes at Shopify (one subscription per topic) when n8n activates the workflow,
+		// which can finish just after the "Editor is now accessible" line: wait for it (bounded).
+		const trigger = stack.workflows.orders.nodes.find((n) => n.type === 'n8n-nodes-filemaker-shopify.shopifyInventoryTrigger');
+		const topics = trigger?.parameters?.topics;
+		const expected = Array.isArray(topics) ? topics.length : 1;
+		const deadline = Date.now() + 20_000;
 		stack.subscriptions = [];
 		while (Date.now() < deadline) {
 			stack.subscriptions = await stack.emulators.request('subscriptions');
-			if (stack.subscriptions.length > 0) break;
+			if (stack.subscriptions.length >= expected) break;
 			await sleep(250);
 		}
 		timer.end();

@@ -21,6 +21,9 @@ beforeAll(async () => {
 			{ token: 'shpat_test_token', scopes: PACKAGE_SCOPES },
 			{ token: 'shpat_no_locations', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_locations') },
 			{ token: 'shpat_no_write', scopes: ['read_inventory', 'read_products', 'read_locations', 'read_orders'] },
+			{ token: 'shpat_no_orders', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_orders') },
+			{ token: 'shpat_no_products', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_products') },
+			{ token: 'shpat_no_inventory', scopes: ['read_products', 'read_locations', 'read_orders'] },
 		],
 		apps: [{ clientId: 'client-1', clientSecret: SECRET, scopes: PACKAGE_SCOPES }],
 	});
@@ -73,18 +76,49 @@ describe('credential definition', () => {
 describe('Test button', () => {
 	it('passes with a valid token and all scopes', async () => {
 		const r = await testCredential('shopifyInventoryApi', { shop: emu.url, authentication: 'accessToken', accessToken: 'shpat_test_token' });
-		expect(r.status).toBe('OK');
+		expect(r).toEqual({ status: 'OK', message: 'Connection tested successfully' });
 		expect(await successBodyRuleMessage('shpat_test_token')).toBeUndefined();
 	});
 
 	it('says the token was refused (401)', async () => {
 		const r = await testCredential('shopifyInventoryApi', { shop: emu.url, authentication: 'accessToken', accessToken: 'shpat_wrong' });
 		expect(r.status).toBe('Error');
-		expect(r.message).toMatch(/Shopify refused the access token/);
+		expect(r.message).toMatch(/^Shopify refused the access token\. Check the Admin API access token/);
+		expect(r.message).not.toContain('shpat_wrong');
 	});
 
 	it('names a missing scope', async () => {
-		expect(await successBodyRuleMessage('shpat_no_locations')).toMatch(/missing the read_locations access scope/);
+		const r = await testCredential('shopifyInventoryApi', { shop: emu.url, authentication: 'accessToken', accessToken: 'shpat_no_locations' });
+		expect(r.status).toBe('Error');
+		expect(r.message).toMatch(/^The Shopify app is missing the read_locations access scope\. Add read_locations/);
+		// the rule the CLI picks is the same as a direct evaluation of the rules on the answer
+		expect(await successBodyRuleMessage('shpat_no_locations')).toBe(r.message);
+	});
+
+	it('names each missing read scope, whichever probe fails first', async () => {
+		for (const [token, scope] of [
+			['shpat_no_orders', 'read_orders'],
+			['shpat_no_products', 'read_products'],
+			['shpat_no_inventory', 'read_inventory'],
+		] as const) {
+			const r = await testCredential('shopifyInventoryApi', { shop: emu.url, authentication: 'accessToken', accessToken: token });
+			expect(r, token).toMatchObject({ status: 'Error', message: expect.stringContaining(`missing the ${scope} access scope`) });
+		}
+	});
+
+	it('a token that can read but not write still passes (the test only reads)', async () => {
+		const r = await testCredential('shopifyInventoryApi', { shop: emu.url, authentication: 'accessToken', accessToken: 'shpat_no_write' });
+		expect(r).toEqual({ status: 'OK', message: 'Connection tested successfully' });
+	});
+
+	it('says the address is not the Shopify Admin API (HTTP 404)', async () => {
+		const r = await testCredential('shopifyInventoryApi', {
+			shop: `${emu.url}/some/proxy/path`,
+			authentication: 'accessToken',
+			accessToken: 'shpat_test_token',
+		});
+		expect(r.status).toBe('Error');
+		expect(r.message).toMatch(/^No Shopify Admin API found at this address/);
 	});
 
 	it('passes with client credentials (the token is fetched by preAuthentication)', async () => {

@@ -296,25 +296,57 @@ describe('location list (resource locator) and bulk fallback', () => {
 });
 
 describe('Read Mode: Automatic', () => {
-	const countAnswer = (count: number) =>
-		JSON.stringify({
-			data: { productVariantsCount: { count, precision: 'EXACT' } },
-			extensions: { cost: { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } } },
-		});
+	const params = (bulkThreshold: number) => ({
+		resource: 'inventory',
+		operation: 'getMany',
+		location: locationParam(emu, 'Main'),
+		options: { bulkThreshold },
+	});
 
-	it('counts first: at or above the threshold it uses a bulk operation, below it pages', async () => {
-		const params = { resource: 'inventory', operation: 'getMany', location: locationParam(emu, 'Main'), options: { bulkThreshold: 5000 } };
-		emu.injectFault({ when: (req) => req.operationName === 'VariantsCount', times: 1, status: 200, body: countAnswer(5000) });
-		const big = await run(params);
+	it('counts first (the emulator counts 31 variants): at or above the threshold it uses a bulk operation, below it pages', async () => {
+		const big = await run(params(31));
 		expect(big.error).toBeUndefined();
 		expect(big.items.length).toBe(30);
-		expect(emu.requestLog.map((l) => l.operationName)[0]).toBe('VariantsCount');
+		expect(emu.requestLog[0]).toMatchObject({ operationName: 'VariantsCount', requestedCost: 1, actualCost: 1 });
 		expect(emu.requestLog.some((l) => l.operationName === 'BulkRunQuery')).toBe(true);
 
 		emu.requestLog.length = 0;
-		emu.injectFault({ when: (req) => req.operationName === 'VariantsCount', times: 1, status: 200, body: countAnswer(4999) });
-		const small = await run(params);
+		const small = await run(params(32));
 		expect(small.items.length).toBe(30);
 		expect(emu.requestLog.map((l) => l.operationName)).toEqual(['VariantsCount', 'LocationLevelsWithVariantsPage']);
+	});
+
+	it('counts only up to the threshold (Shopify answers AT_LEAST) and still chooses bulk', async () => {
+		let sent: unknown;
+		emu.injectFault({
+			when: (req) => {
+				if (req.operationName === 'VariantsCount') sent = (JSON.parse(req.body) as { variables?: unknown }).variables;
+				return false;
+			},
+			status: 500,
+		});
+		const r = await run(params(20));
+		expect(r.error).toBeUndefined();
+		expect(sent).toEqual({ limit: 20 });
+		expect(emu.requestLog.some((l) => l.operationName === 'BulkRunQuery')).toBe(true);
+	});
+
+	it('pages when Shopify gives no count (field null or missing)', async () => {
+		for (const data of [{ productVariantsCount: null }, {}]) {
+			emu.requestLog.length = 0;
+			emu.injectFault({
+				when: (req) => req.operationName === 'VariantsCount',
+				times: 1,
+				status: 200,
+				body: JSON.stringify({
+					data,
+					extensions: { cost: { requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } } },
+				}),
+			});
+			const r = await run(params(1));
+			expect(r.error).toBeUndefined();
+			expect(r.items.length).toBe(30);
+			expect(emu.requestLog.map((l) => l.operationName)).toEqual(['VariantsCount', 'LocationLevelsWithVariantsPage']);
+		}
 	});
 });

@@ -1,14 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Location picker: a list from Shopify, or an id (gid://shopify/Location/123 or 123). */
+/**
+ * Location picker: a list from Shopify, or an id (gid://shopify/Location/123 or 123). Empty: the shop's
+ * primary location (looked up once per execution).
+ */
 export function locationLocator(operations: string[], resource = 'inventory'): INodeProperties {
 	return {
 		displayName: 'Location',
 		name: 'location',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The Shopify location whose stock is read or written',
+		description: 'The Shopify location whose stock is read or written. Empty: the shop’s primary location.',
 		modes: [
 			{
 				displayName: 'From List',
@@ -28,8 +30,10 @@ export function locationLocator(operations: string[], resource = 'inventory'): I
 					{
 						type: 'regex',
 						properties: {
-							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)\\s*$',
-							errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
+							// Empty is allowed: the shop's primary location.
+							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
+							errorMessage:
+								'Enter a location id such as gid://shopify/Location/123456789 or 123456789, or leave it empty for the primary location',
 						},
 					},
 				],

@@ -79,9 +79,13 @@ export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: S
   }
 }`;
 
-/** Cheap size estimate for Read Mode "Automatic" (number of variants in the shop, capped by Shopify). */
-export const VARIANTS_COUNT_QUERY = `query VariantsCount {
-  productVariantsCount {
+/**
+ * Cheap size estimate for Read Mode "Automatic": the number of variants in the shop, counted up to
+ * `$limit` (the bulk threshold; Shopify's default cap is 10,000, and a count that reached the cap comes
+ * back with precision AT_LEAST).
+ */
+export const VARIANTS_COUNT_QUERY = `query VariantsCount($limit: Int) {
+  productVariantsCount(limit: $limit) {
     count
     precision
   }

@@ -18,6 +18,7 @@ import {
 	SHOPIFY_CREDENTIAL_TYPE,
 	type CostBudget,
 } from '../../shared/shopify/transport';
+import { PRIMARY_LOCATION_QUERY } from '../../shared/shopify/shop.documents';
 import { chunk, MAX_ROWS_PER_MUTATION } from '../logic/batching';
 import { idempotencyKey } from '../logic/idempotency';
 import { levelsFromBulkJsonl } from '../logic/jsonl';
@@ -25,6 +26,7 @@ import {
 	levelFromItemNode,
 	levelFromLevelNode,
 	skuSearchQuery,
+	toLocationGid,
 	type ShopifyLevel,
 } from '../logic/levels';
 import { largestPageSize, PAGE_COST_LIMIT, requestedQueryCost } from '../logic/queryCost';
@@ -130,15 +132,52 @@ export async function readLevelsPaged(
 	}
 }
 
-/** Cheap size estimate for Read Mode "Automatic". */
-export async function countVariants(this: IExecuteFunctions, budget: CostBudget): Promise<number | undefined> {
-	const { data } = await shopifyGraphql.call(this, VARIANTS_COUNT_QUERY, {}, {
+/** The shop's primary location (`location` without an id). */
+export async function fetchPrimaryLocation(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+): Promise<{ id: string; name: string | null }> {
+	const { data } = await shopifyGraphql.call(this, PRIMARY_LOCATION_QUERY, {}, {
 		budget,
-		estimatedCost: requestedQueryCost(VARIANTS_COUNT_QUERY),
+		estimatedCost: requestedQueryCost(PRIMARY_LOCATION_QUERY),
 	});
-	const count = (data.productVariantsCount as IDataObject | null | undefined)?.count;
-	const n = Number(count);
-	return Number.isFinite(n) ? n : undefined;
+	const location = data.location as IDataObject | null | undefined;
+	const id = toLocationGid(location?.id);
+	if (!location || !id) {
+		throw new NodeOperationError(this.getNode(), 'Shopify did not return the shop’s primary location', {
+			description: 'Choose the location from the list, or enter its id.',
+		});
+	}
+	return { id, name: typeof location.name === 'string' ? location.name : null };
+}
+
+const GRAPHQL_INT_MAX = 2_147_483_647;
+
+export interface VariantsCount {
+	count: number;
+	/** 'AT_LEAST' when Shopify stopped counting at the limit. */
+	precision: string;
+}
+
+/**
+ * Cheap size estimate for Read Mode "Automatic": counts variants up to `limit` (the bulk threshold), so
+ * "at least `limit`" is enough to decide. Undefined when Shopify gives no usable count.
+ */
+export async function countVariants(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	limit?: number,
+): Promise<VariantsCount | undefined> {
+	const variables: IDataObject =
+		limit !== undefined && Number.isFinite(limit) ? { limit: Math.min(Math.max(Math.ceil(limit), 1), GRAPHQL_INT_MAX) } : {};
+	const { data } = await shopifyGraphql.call(this, VARIANTS_COUNT_QUERY, variables, {
+		budget,
+		estimatedCost: requestedQueryCost(VARIANTS_COUNT_QUERY, variables),
+	});
+	const result = data.productVariantsCount as IDataObject | null | undefined;
+	const n = Number(result?.count);
+	if (result?.count === null || result?.count === undefined || !Number.isFinite(n)) return undefined;
+	return { count: n, precision: typeof result.precision === 'string' ? result.precision : 'EXACT' };
 }
 
 /**
@@ -216,8 +255,9 @@ export async function readLevels(
 ): Promise<ReadResult> {
 	let useBulk = mode === 'bulk';
 	if (mode === 'automatic') {
-		const count = await countVariants.call(this, budget);
-		useBulk = count !== undefined && count >= threshold;
+		// Without a usable count (field missing, null), pages are the safe choice.
+		const counted = await countVariants.call(this, budget, threshold);
+		useBulk = counted !== undefined && counted.count >= threshold;
 	}
 	if (useBulk) {
 		const levels = await readLevelsBulk.call(this, budget, locationId);

@@ -5,7 +5,7 @@
  */
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { redactSecrets } from './errors';
+import { networkProblemText, redactSecrets } from './errors';
 import { accessTokenEndpoint, shopLabel } from './url';
 
 export interface ClientCredentialsToken {
@@ -115,7 +115,7 @@ export function tokenRequestError(error: unknown, host: string, secret: string):
 		);
 	}
 	return new ShopifyAuthError(
-		`Could not reach Shopify at ${host} to get an access token${code ? ` (${code})` : ''}. Check the Shop field and the network.`,
+		`Could not reach Shopify at ${host} to get an access token${code ? ` (${networkProblemText(code)})` : ''}. Check the Shop field and the network.`,
 		true,
 	);
 }

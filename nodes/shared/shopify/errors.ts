@@ -132,6 +132,34 @@ const RETRYABLE_NETWORK_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection closed by the other side',
+	ECONNABORTED: 'connection aborted',
+	ETIMEDOUT: 'timed out',
+	ESOCKETTIMEDOUT: 'timed out',
+	UND_ERR_CONNECT_TIMEOUT: 'timed out',
+	UND_ERR_HEADERS_TIMEOUT: 'timed out',
+	UND_ERR_BODY_TIMEOUT: 'timed out',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'timed out',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ENETDOWN: 'network down',
+	EAI_AGAIN: 'name lookup failed',
+	ENOTFOUND: 'name not found',
+	EPIPE: 'connection closed',
+	UND_ERR_SOCKET: 'connection closed',
+};
+
+/**
+ * A network error code in words. Messages must not carry the code itself: n8n's NodeApiError replaces a
+ * message containing ECONNREFUSED, ETIMEDOUT, ENOTFOUND, … with a generic sentence that names no host.
+ */
+export function networkProblemText(code: string | undefined): string {
+	if (code === undefined) return 'network error';
+	return NETWORK_WORDS[code] ?? 'network error';
+}
+
 /** Classifies a failed HTTP exchange by status (if any) and network error code (if any). */
 export function classifyHttpFailure(status?: number, networkCode?: string): HttpFailureKind {
 	if (status !== undefined && status > 0) {

@@ -48,3 +48,14 @@ export const LOCATION_QUERY = `query LocationById($id: ID!) {
     isActive
   }
 }`;
+
+/**
+ * The shop's primary location: `location` without an id returns it (Shopify Admin API:
+ * "If no ID is provided, the primary location of the Shop is returned").
+ */
+export const PRIMARY_LOCATION_QUERY = `query PrimaryLocation {
+  location {
+    id
+    name
+  }
+}`;

@@ -21,7 +21,7 @@ import {
 	throttledWaitMs,
 	type CostBudget,
 } from './cost';
-import { classifyGraphqlErrors, classifyHttpFailure, redactSecrets } from './errors';
+import { classifyGraphqlErrors, classifyHttpFailure, networkProblemText, redactSecrets } from './errors';
 import {
 	graphqlEndpoint,
 	normalizeApiVersion,
@@ -244,7 +244,7 @@ function httpFailureError(
 		case 'retryable':
 			return apiError(
 				ctx,
-				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : failure.networkCode ?? 'network error'}) after ${attempts ?? 1} attempts`,
+				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : networkProblemText(failure.networkCode)}) after ${attempts ?? 1} attempts`,
 				'Shopify or the network is having trouble. Try again later; the operation is safe to repeat.' +
 					(detail ? ` Last answer: ${detail}` : ''),
 				opts,

@@ -84,7 +84,8 @@ export interface ShopifyEmulator {
 	shopDomain: string;
 	close(): Promise<void>;
 	seed(c: {
-		locations?: { id?: number; name: string }[];
+		/** The first location seeded is the primary one, unless one is marked `primary`. */
+		locations?: { id?: number; name: string; primary?: boolean }[];
 		items: { sku: string; available: number; onHand?: number; committed?: number; locationName?: string; title?: string }[];
 	}): void;
 	location(name?: string): { id: string; name: string };

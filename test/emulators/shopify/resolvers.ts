@@ -5,6 +5,8 @@
  *   3. a typed default: null for nullable fields, an empty value of the right type for non-null ones
  *      (so unimplemented fields never break a query).
  */
+import { createHash } from 'node:crypto';
+
 import {
 	getDirectiveValues,
 	getNamedType,
@@ -325,6 +327,57 @@ function shopObject(core: EmulatorCore) {
 	};
 }
 
+/** Shopify's count fields: `limit` (default 10000, null = none) caps the count; a capped count is AT_LEAST. */
+const COUNT_LIMIT_DEFAULT = 10_000;
+
+export function countObject(total: number, limit: number | null): { __typename: 'Count'; count: number; precision: 'EXACT' | 'AT_LEAST' } {
+	if (limit !== null && limit >= 0 && total >= limit && total > 0) return { __typename: 'Count', count: limit, precision: 'AT_LEAST' };
+	return { __typename: 'Count', count: total, precision: 'EXACT' };
+}
+
+const SCOPE_DESCRIPTIONS: Record<string, string> = {
+	read_inventory: 'Read inventory',
+	write_inventory: 'Modify inventory',
+	read_products: 'Read products, variants and collections',
+	write_products: 'Modify products, variants and collections',
+	read_locations: 'Read locations',
+	write_locations: 'Modify locations',
+	read_orders: 'Read orders, transactions and fulfillments',
+	write_orders: 'Modify orders, transactions and fulfillments',
+};
+
+/**
+ * `currentAppInstallation` of the calling token / app: its access scopes (granted handles, each
+ * `write_x` followed by the `read_x` it implies when that was not granted on its own).
+ */
+function appInstallation(ctx: ExecContext) {
+	const handles: string[] = [];
+	for (const scope of ctx.scopes) {
+		if (!handles.includes(scope)) handles.push(scope);
+		const implied = scope.startsWith('write_') ? `read_${scope.slice(6)}` : undefined;
+		if (implied && !ctx.scopes.has(implied) && !handles.includes(implied)) handles.push(implied);
+	}
+	const numericId = 1_000_000 + (Number.parseInt(createHash('sha1').update(ctx.principal).digest('hex').slice(0, 8), 16) % 1_000_000);
+	// Client-credentials apps: their client ID; custom-app tokens: a stable stand-in.
+	const apiKey = ctx.principal.startsWith('app:') ? ctx.principal.slice(4) : `custom-app-${numericId}`;
+	return {
+		__typename: 'AppInstallation',
+		id: gid('AppInstallation', numericId),
+		accessScopes: handles.map((handle) => ({
+			__typename: 'AccessScope',
+			handle,
+			description: SCOPE_DESCRIPTIONS[handle] ?? handle.replace(/_/g, ' '),
+		})),
+		app: {
+			__typename: 'App',
+			id: gid('App', numericId),
+			title: 'Emulated app',
+			handle: 'emulated-app',
+			apiKey,
+		},
+	};
+}
+
 function resolveIdempotencyKey(info: GraphQLResolveInfo, schema: GraphQLSchema): string | undefined {
 	const dir = schema.getDirective('idempotent');
 	if (!dir) return undefined;
@@ -427,6 +480,17 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 			}
 			return connection(list, idKey, a, ctx.bulk);
 		},
+		productVariantsCount: (_s, a: { limit?: number | null; query?: string | null }, ctx, info) => {
+			requireScope(ctx, info, 'read_products');
+			const store = ctx.core.store;
+			const q = parseSearch(a.query ?? undefined);
+			const skus = exactValues(q, 'sku');
+			const total = skus
+				? new Set(skus.flatMap((s) => store.variantsBySku(s))).size
+				: filterList(store.variantList, q, variantField(store), (v) => `${v.sku ?? ''} ${v.displayName}`).length;
+			return countObject(total, a.limit === undefined ? COUNT_LIMIT_DEFAULT : a.limit);
+		},
+		currentAppInstallation: (_s, _a, ctx) => appInstallation(ctx),
 		productVariant: (_s, a: { id: string }, ctx, info) => {
 			requireScope(ctx, info, 'read_products');
 			return byIdFromGid(ctx.core.store.variants, a.id, 'ProductVariant');

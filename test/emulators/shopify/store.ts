@@ -341,6 +341,11 @@ export class Store {
 		return this.locations.values().next().value;
 	}
 
+	/** Makes `loc` the shop's primary location (the one `location` without an id returns). */
+	setPrimaryLocation(loc: LocationRec): void {
+		for (const l of this.locations.values()) l.isPrimary = l === loc;
+	}
+
 	locationByName(name: string): LocationRec | undefined {
 		for (const l of this.locations.values()) if (l.name === name) return l;
 		for (const l of this.locations.values()) if (l.name.toLowerCase() === name.toLowerCase()) return l;
@@ -484,8 +489,11 @@ export class Store {
 		return level;
 	}
 
-	seed(c: { locations?: { id?: number; name: string }[]; items: SeedItem[] }): void {
-		for (const l of c.locations ?? []) this.addLocation(l.name, l.id);
+	seed(c: { locations?: { id?: number; name: string; primary?: boolean }[]; items: SeedItem[] }): void {
+		for (const l of c.locations ?? []) {
+			const loc = this.addLocation(l.name, l.id);
+			if (l.primary) this.setPrimaryLocation(loc);
+		}
 		const now = this.clock.iso();
 		const nowMs = this.clock.now();
 		for (const it of c.items) {

@@ -9,7 +9,7 @@ import { createCostBudget } from '../../../shared/shopify/cost';
 import { normalizeSku } from '../../logic/validate';
 import { findBySku } from '../../transport/inventory';
 import { locationLocator } from '../common.descriptions';
-import { asNodeError, getLocationId, levelJson } from './shared';
+import { asNodeError, createLocationResolver, levelJson } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['get'] } };
 
@@ -30,9 +30,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
 	const budget = createCostBudget();
+	const resolveLocation = createLocationResolver(this, budget);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const locationId = getLocationId(this, i);
+			const { id: locationId } = await resolveLocation(i);
 			const sku = normalizeSku(this.getNodeParameter('sku', i, '') as unknown);
 			if (sku === undefined) {
 				throw new NodeOperationError(this.getNode(), 'The SKU is empty', {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { createCostBudget } from '../../../shared/shopify/cost';
 import { readLevels, readLevelsPaged, type ReadMode } from '../../transport/inventory';
 import { bulkThresholdOption, locationLocator, readModeOption } from '../common.descriptions';
-import { asNodeError, getLocationId, levelJson } from './shared';
+import { asNodeError, createLocationResolver, levelJson } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['getMany'] } };
 
@@ -40,9 +40,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
 	const budget = createCostBudget();
+	const resolveLocation = createLocationResolver(this, budget);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const locationId = getLocationId(this, i);
+			const { id: locationId } = await resolveLocation(i);
 			const returnAll = this.getNodeParameter('returnAll', i, true) as boolean;
 			let levels;
 			if (returnAll) {

@@ -5,28 +5,54 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import type { CostBudget } from '../../../shared/shopify/cost';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
 import type { FailedRow, WriteOutcome, WriteRow, WriteSettings } from '../../transport/inventory';
-import { writeRows } from '../../transport/inventory';
+import { fetchPrimaryLocation, writeRows } from '../../transport/inventory';
 
 export const REFERENCE_URI_PREFIX = 'gid://n8n-nodes-filemaker-shopify';
 export const DEFAULT_MAX_STALE_RETRIES = 3;
 
-/** The location parameter (resource locator, gid or numeric id) → `gid://shopify/Location/N`. */
-export function getLocationId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('location', itemIndex, '', { extractValue: true }) as unknown;
-	const gid = toLocationGid(raw);
-	if (!gid) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			raw === '' || raw === undefined || raw === null
-				? 'Choose a Shopify location'
-				: `"${String(raw)}" is not a Shopify location id`,
-			{
-				description: 'Pick the location from the list, or enter an id such as gid://shopify/Location/123456789 or 123456789.',
+export interface ResolvedLocation {
+	/** `gid://shopify/Location/N` */
+	id: string;
+	/** The location's name when known (primary location, or the name picked from the list). */
+	name: string | null;
+	/** The parameter was empty: the shop's primary location is used. */
+	primary: boolean;
+}
+
+export type LocationResolver = (itemIndex: number) => Promise<ResolvedLocation>;
+
+function isEmptyLocation(raw: unknown): boolean {
+	return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
+/**
+ * Resolves the Location parameter (resource locator, gid or numeric id) per item. An empty value means
+ * the shop's primary location, looked up once per execution (the lookup lives in this resolver, which
+ * the operation creates for one execution: nothing is kept across executions).
+ */
+export function createLocationResolver(ctx: IExecuteFunctions, budget: CostBudget): LocationResolver {
+	let primary: Promise<ResolvedLocation> | undefined;
+	return async (itemIndex: number) => {
+		const raw = ctx.getNodeParameter('location', itemIndex, '', { extractValue: true }) as unknown;
+		if (isEmptyLocation(raw)) {
+			primary ??= fetchPrimaryLocation
+				.call(ctx, budget)
+				.then(({ id, name }) => ({ id, name, primary: true }));
+			return await primary;
+		}
+		const gid = toLocationGid(raw);
+		if (!gid) {
+			throw new NodeOperationError(ctx.getNode(), `"${String(raw)}" is not a Shopify location id`, {
+				description:
+					'Pick the location from the list, enter an id such as gid://shopify/Location/123456789 or 123456789, or leave it empty for the shop’s primary location.',
 				itemIndex,
-			},
-		);
-	}
-	return gid;
+			});
+		}
+		const locator = ctx.getNodeParameter('location', itemIndex, '') as unknown;
+		const cachedName =
+			locator && typeof locator === 'object' ? (locator as { cachedResultName?: unknown }).cachedResultName : undefined;
+		return { id: gid, name: typeof cachedName === 'string' && cachedName !== '' ? cachedName : null, primary: false };
+	};
 }
 
 function executionIdOf(ctx: IExecuteFunctions): string | undefined {

@@ -40,7 +40,7 @@ import {
 	applyWithStaleRetry,
 	DEFAULT_MAX_STALE_RETRIES,
 	executionScope,
-	getLocationId,
+	createLocationResolver,
 	referenceUri,
 } from './shared';
 
@@ -141,6 +141,7 @@ export interface SyncSummary extends IDataObject {
 	operation: 'sync';
 	dryRun: boolean;
 	locationId: string;
+	locationName: string | null;
 	apiVersion: string;
 	readMode: string;
 	compared: number;
@@ -180,7 +181,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const allPaired = items.map((_, item) => ({ item }));
 	const budget = createCostBudget();
 
-	const locationId = getLocationId(this, 0);
 	const skuField = (this.getNodeParameter('skuField', 0, 'sku') as string).trim() || 'sku';
 	const quantityField = (this.getNodeParameter('quantityField', 0, 'quantity') as string).trim() || 'quantity';
 	const onlySku = normalizeSku(this.getNodeParameter('onlySku', 0, '') as string);
@@ -193,6 +193,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const reason = (options.reason as string | undefined) || 'correction';
 	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false;
 	const apiVersion = await currentApiVersion.call(this);
+	const location = await createLocationResolver(this, budget)(0);
+	const locationId = location.id;
 
 	// 1. Input → rows.
 	const validated = validateInputItems(items, { skuField, quantityField });
@@ -351,6 +353,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		operation: 'sync',
 		dryRun,
 		locationId,
+		locationName: location.name,
 		apiVersion,
 		readMode: modeUsed,
 		onlySku: onlySku ?? null,

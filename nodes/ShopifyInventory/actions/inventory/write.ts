@@ -4,6 +4,7 @@
  * content-derived idempotency keys; rows that changed in Shopify meanwhile are re-read and written again.
  */
 import {
+	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -29,9 +30,10 @@ import {
 } from '../common.descriptions';
 import {
 	applyWithStaleRetry,
+	asNodeError,
 	DEFAULT_MAX_STALE_RETRIES,
 	executionScope,
-	getLocationId,
+	createLocationResolver,
 	referenceUri,
 } from './shared';
 
@@ -126,6 +128,7 @@ export async function executeWrite(
 ): Promise<INodeExecutionData[]> {
 	const budget = createCostBudget();
 	const apiVersion = await currentApiVersion.call(this);
+	const resolveLocation = createLocationResolver(this, budget);
 	const results = new Map<number, ItemResult>();
 	const rows: Row[] = [];
 	const fail = (itemIndex: number, message: string, json: IDataObject = {}) => {
@@ -136,8 +139,10 @@ export async function executeWrite(
 	for (let i = 0; i < items.length; i++) {
 		let locationId: string;
 		try {
-			locationId = getLocationId(this, i);
+			({ id: locationId } = await resolveLocation(i));
 		} catch (error) {
+			// Shopify failing to answer (the primary-location lookup) is no input problem: stop.
+			if (error instanceof NodeApiError) throw asNodeError(this.getNode(), error, i);
 			fail(i, (error as Error).message);
 			continue;
 		}

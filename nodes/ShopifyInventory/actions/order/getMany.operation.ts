@@ -107,8 +107,10 @@ export const description: INodeProperties[] = [
 							{
 								type: 'regex',
 								properties: {
-									regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)\\s*$',
-									errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
+									// Empty is allowed (no location filter). n8n also checks this rule against a
+									// top-level "location" parameter of the same name (the inventory operations').
+									regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
+									errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789, or leave it empty',
 								},
 							},
 						],
