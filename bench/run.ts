@@ -26,7 +26,7 @@ import {
 	type FileMakerFigures,
 	type ShopifyFigures,
 } from './lib/metrics';
-import { probeFileMaker, probeShopify } from './lib/probe';
+import { probeFileMaker, probeShopify, type FileMakerRtt, type ShopifyRtt } from './lib/probe';
 import type { SideConfig, SideResult } from './lib/protocol';
 import { makeScenario, type Scenario } from './lib/scenario';
 import { startTlsFront, type TlsFront } from './lib/tls-front';
@@ -63,7 +63,8 @@ interface SizeReport {
 	speedUp: number;
 	fmLatencyMs: number;
 	bucket: { maximumAvailable: number; initiallyAvailable: number; restoreRate: number };
-	rttMs: { shopify: number; filemaker: number };
+	/** Round trips measured for the floor (bench/lib/probe.ts). */
+	rtt?: { shopify: ShopifyRtt; filemaker: FileMakerRtt };
 	ours?: SideReport;
 	baseline?: SideReport;
 	floor?: FloorPlan & { inputs: Record<string, unknown> };
@@ -110,16 +111,49 @@ function mismatches(shop: ShopifyEmulator, locationId: string, scenario: Scenari
 	return wrong;
 }
 
-async function measureRtt(options: BenchOptions): Promise<{ shopify: number; filemaker: number }> {
-	const { fm, shop } = await startEmulators(options, 1);
+/** Round trips for the floor, on a third pair of emulators set up like the measured ones. */
+async function probeRoundTrips(
+	options: BenchOptions,
+	scenario: Scenario,
+	speedUp: number,
+	filemakerPage: number,
+): Promise<{ shopify: ShopifyRtt; filemaker: FileMakerRtt }> {
+	const emulators = await startEmulators(options, speedUp);
 	try {
-		seedFileMaker(fm, 10);
-		seedShopify(shop, 10);
-		const filemaker = await probeFileMaker({ url: fm.url, database: fm.database, layout: LAYOUT, ...FM_ACCOUNT });
-		const shopify = await probeShopify({ url: shop.url, accessToken: SHOPIFY_TOKEN, apiVersion: SHOPIFY_API_VERSION });
-		return { shopify: round(shopify, 3), filemaker: round(filemaker, 3) };
+		const { fm, shop } = emulators;
+		seed(emulators, scenario);
+		const location = shop.location();
+		const filemaker = await probeFileMaker({
+			url: fm.url,
+			database: fm.database,
+			layout: LAYOUT,
+			...FM_ACCOUNT,
+			pageSize: filemakerPage,
+			records: scenario.size,
+		});
+		const items = [...shop.levels(location.id).values()].map((l) => ({ inventoryItemId: l.inventoryItemId, available: l.available }));
+		const shopify = await probeShopify({
+			url: shop.url,
+			accessToken: SHOPIFY_TOKEN,
+			apiVersion: SHOPIFY_API_VERSION,
+			locationId: location.id,
+			items,
+			writeRows: scenario.changed,
+			sleepUntilBulkDone: () => new Promise((resolve) => setTimeout(resolve, Math.ceil(BULK_DURATION_MS / speedUp) + 10)),
+		});
+		const r3 = (n: number) => round(n, 3);
+		return {
+			filemaker: { ...filemaker, minMs: r3(filemaker.minMs), pageMs: r3(filemaker.pageMs) },
+			shopify: {
+				...shopify,
+				minMs: r3(shopify.minMs),
+				writeMs: r3(shopify.writeMs),
+				leanPageMs: r3(shopify.leanPageMs),
+				bulkDownloadMs: r3(shopify.bulkDownloadMs),
+			},
+		};
 	} finally {
-		await closeEmulators({ fm, shop });
+		await closeEmulators(emulators);
 	}
 }
 
@@ -168,6 +202,7 @@ async function measure(
 		shop.requestLog.length = 0;
 		const child = await runSide(bundles[side], config, {
 			verbose: options.verbose,
+			profile: options.profile,
 			env: side === 'baseline' ? { NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' } : {},
 		});
 		const result: SideResult = child.result;
@@ -210,16 +245,14 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 		const bulkPoll = ours.shopify.byOperation.BulkOperationStatus
 			? (averagePoints(ours.shopify, 'BulkOperationStatus') ?? 1)
 			: 1;
-		const filemakerPage = ours.filemaker.reads > 0 ? Math.ceil(report.size / ours.filemaker.reads) : 1000;
 		const inputs = {
 			items: report.size,
 			changed: report.changed,
 			bucket: { initiallyAvailable: report.bucket.initiallyAvailable, restoreRate: report.bucket.restoreRate },
 			speedUp: report.speedUp,
 			costs: { write: round(write, 2), bulkRun: round(bulkRun, 2), bulkPoll: round(bulkPoll, 2) },
-			rttMs: report.rttMs,
+			rtt: report.rtt!,
 			bulkDurationMs: BULK_DURATION_MS,
-			filemakerPage,
 		};
 		const plan = computeFloor(inputs);
 		report.floor = { ...plan, inputs };
@@ -322,8 +355,13 @@ function printSize(r: SizeReport) {
 		log(`  ratio ours/baseline  ${r.ratios.oursOverBaseline} (${r.ratios.baselineOverOurs}× faster, same clock)`);
 	}
 	if (r.ratios.oursOverFloor !== undefined && f) {
+		const rtt = r.rtt!;
 		log(
-			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor: ${f.read} read, ${fmtInt(f.points)} points − ${fmtInt(r.bucket.initiallyAvailable)} credit → ${fmtSec(f.pointsSeconds)} Shopify-s${f.bulkSeconds ? ` + bulk run ${f.bulkSeconds} Shopify-s` : ''} ÷ ${r.speedUp} + ${f.shopifyRoundTrips} × ${r.rttMs.shopify} ms + ${f.filemakerRoundTrips} × ${r.rttMs.filemaker} ms`,
+			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor = (${fmtSec(f.pointsSeconds)} s for ${fmtInt(f.points)} points beyond the ${fmtInt(r.bucket.initiallyAvailable)} credit` +
+				`${f.bulkSeconds ? ` + ${f.bulkSeconds} s bulk run` : ''}) ÷ ${r.speedUp} + Shopify round trips ${fmtSec(f.shopifyRoundTripSeconds)} s + FileMaker round trips ${fmtSec(f.filemakerRoundTripSeconds)} s`,
+		);
+		log(
+			`                       (${f.read} read; rtt ms: Shopify min ${rtt.shopify.minMs}, write ${rtt.shopify.writeMs}, JSONL ${rtt.shopify.bulkDownloadMs}, page ${rtt.shopify.leanPageMs}; FileMaker min ${rtt.filemaker.minMs}, ${rtt.filemaker.pageSize}-record page ${rtt.filemaker.pageMs})`,
 		);
 	}
 	for (const [, t] of Object.entries(r.targets)) {
@@ -344,8 +382,6 @@ async function main() {
 	if (options.sides.includes('ours') && !fs.existsSync(TEMPLATE)) throw new Error(`The sync template is missing: ${path.relative(REPO_ROOT, TEMPLATE)}`);
 	const bundles = await bundleSides();
 	const tls = options.sides.includes('baseline') ? await startTlsFront('http://127.0.0.1:9') : undefined;
-	const rttMs = await measureRtt(options);
-	log(`minimal round trips (median): Shopify ${rttMs.shopify} ms, FileMaker ${rttMs.filemaker} ms`);
 
 	const reports: SizeReport[] = [];
 	try {
@@ -358,7 +394,6 @@ async function main() {
 				speedUp,
 				fmLatencyMs: options.fmLatencyMs,
 				bucket: { maximumAvailable: NaN, initiallyAvailable: NaN, restoreRate: NaN },
-				rttMs,
 				ratios: {},
 				targets: {},
 			};
@@ -372,6 +407,9 @@ async function main() {
 					restoreRate: bucket.restoreRate,
 				};
 			}
+			const oursReads = report.ours?.filemaker.reads ?? 0;
+			const filemakerPage = oursReads > 0 ? Math.ceil(size / oursReads) : 1000;
+			report.rtt = await probeRoundTrips(options, scenario, speedUp, filemakerPage);
 			evaluate(report, options);
 			printSize(report);
 			reports.push(report);

@@ -21,6 +21,8 @@ export interface BenchOptions {
 	verbose: boolean;
 	/** Workflow JSON run as "ours" ('' = the shipped workflows/filemaker-to-shopify-sync.json). */
 	template: string;
+	/** Write a V8 CPU profile of every measured process to .cache/bench/profiles/. */
+	profile: boolean;
 }
 
 export const DEFAULTS = {
@@ -44,6 +46,7 @@ export const USAGE = `npm run bench -- [options]
   --out <file>                  JSON output path (default bench/results/<date>-<host>.json)
   --no-write                    do not write the JSON file
   --template <file>             run this workflow as "ours" (default workflows/filemaker-to-shopify-sync.json)
+  --profile                     write a CPU profile of each measured process to .cache/bench/profiles/
   --verbose                     show the child processes' output`;
 
 function parseSpeedUp(spec: string): Map<number, number> {
@@ -85,6 +88,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 		noWrite: false,
 		verbose: false,
 		template: '',
+		profile: false,
 	};
 	const args = argv.filter((a) => a !== '--');
 	for (let i = 0; i < args.length; i++) {
@@ -129,6 +133,9 @@ export function parseArgs(argv: string[]): BenchOptions {
 				break;
 			case '--template':
 				options.template = value();
+				break;
+			case '--profile':
+				options.profile = true;
 				break;
 			case '--verbose':
 				options.verbose = true;

@@ -57,7 +57,7 @@ export interface ChildRun {
 export async function runSide(
 	bundle: string,
 	config: SideConfig,
-	opts: { verbose?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+	opts: { verbose?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; profile?: boolean } = {},
 ): Promise<ChildRun> {
 	const dir = path.join(REPO_ROOT, '.cache', 'bench', 'runs');
 	fs.mkdirSync(dir, { recursive: true });
@@ -66,7 +66,13 @@ export async function runSide(
 	const resultPath = path.join(dir, `${stamp}.result.json`);
 	fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
 	const started = Date.now();
-	const child = spawn(process.execPath, ['--enable-source-maps', bundle, configPath, resultPath], {
+	const nodeArgs = ['--enable-source-maps'];
+	if (opts.profile) {
+		const profiles = path.join(REPO_ROOT, '.cache', 'bench', 'profiles');
+		fs.mkdirSync(profiles, { recursive: true });
+		nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${stamp}.cpuprofile`);
+	}
+	const child = spawn(process.execPath, [...nodeArgs, bundle, configPath, resultPath], {
 		cwd: REPO_ROOT,
 		env: { ...process.env, ...opts.env },
 		stdio: ['ignore', 'pipe', 'pipe'],
