@@ -149,6 +149,7 @@ async function probeRoundTrips(
 				minMs: r3(shopify.minMs),
 				writeMs: r3(shopify.writeMs),
 				leanPageMs: r3(shopify.leanPageMs),
+				bulkRunMs: r3(shopify.bulkRunMs),
 				bulkDownloadMs: r3(shopify.bulkDownloadMs),
 			},
 		};
@@ -358,10 +359,10 @@ function printSize(r: SizeReport) {
 		const rtt = r.rtt!;
 		log(
 			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor = (${fmtSec(f.pointsSeconds)} s for ${fmtInt(f.points)} points beyond the ${fmtInt(r.bucket.initiallyAvailable)} credit` +
-				`${f.bulkSeconds ? ` + ${f.bulkSeconds} s bulk run` : ''}) ÷ ${r.speedUp} + Shopify round trips ${fmtSec(f.shopifyRoundTripSeconds)} s + FileMaker round trips ${fmtSec(f.filemakerRoundTripSeconds)} s`,
+) ÷ ${r.speedUp} + Shopify round trips ${fmtSec(f.shopifyRoundTripSeconds)} s + FileMaker round trips ${fmtSec(f.filemakerRoundTripSeconds)} s`,
 		);
 		log(
-			`                       (${f.read} read; rtt ms: Shopify min ${rtt.shopify.minMs}, write ${rtt.shopify.writeMs}, JSONL ${rtt.shopify.bulkDownloadMs}, page ${rtt.shopify.leanPageMs}; FileMaker min ${rtt.filemaker.minMs}, ${rtt.filemaker.pageSize}-record page ${rtt.filemaker.pageMs})`,
+			`                       (${f.read} read; rtt ms: Shopify min ${rtt.shopify.minMs}, bulk run ${rtt.shopify.bulkRunMs} (bulk time ${f.bulkSeconds * 1000} ms ÷ ${r.speedUp}), JSONL ${rtt.shopify.bulkDownloadMs}, write ${rtt.shopify.writeMs}, page ${rtt.shopify.leanPageMs}; FileMaker min ${rtt.filemaker.minMs}, ${rtt.filemaker.pageSize}-record page ${rtt.filemaker.pageMs})`,
 		);
 	}
 	for (const [, t] of Object.entries(r.targets)) {

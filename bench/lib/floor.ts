@@ -10,11 +10,13 @@
  *              duration, on its clock)
  *   T_rt     = Σ round trips, one request at a time, each timed in the same run with the payload it
  *              carries (bench/lib/probe.ts)
- *   floor    = (T_points + T_bulk) / speedUp + T_rt        seconds on the run's clock
+ *   floor    = T_points / speedUp + T_rt                  seconds on the run's clock
  *
  * Reads, whichever of Shopify's two documented ways is cheaper:
  *  - bulk:  bulkOperationRunQuery (C_bulk points) + one status poll (C_poll) + the JSONL download
- *           (no points): round trips 2 × rtt_min + rtt_download, plus T_bulk.
+ *           (no points): max(rtt_bulk_run, T_bulk / speedUp) + rtt_min + rtt_download. The emulator
+ *           runs the bulk query inside the bulkOperationRunQuery request and counts T_bulk from its
+ *           start, so the result is ready after whichever is longer.
  *  - paged: ⌈N / 250⌉ pages of inventoryLevels(first: 250) asking for the least a diff needs
  *           (item id, sku, the "available" quantity), priced by Shopify's rules at 1 + 2 + 250 × 3
  *           points per page; round trips ⌈N / 250⌉ × rtt_page.
@@ -52,9 +54,9 @@ export interface FloorPlan {
 	filemakerRoundTrips: number;
 	/** max(0, P − B) / R in Shopify seconds (emulated clock). */
 	pointsSeconds: number;
-	/** Bulk query run time in Shopify seconds (0 for paged). */
+	/** Bulk query run time the emulator models, Shopify seconds (0 for paged; inside the Shopify round trips). */
 	bulkSeconds: number;
-	/** Shopify round trips, real seconds. */
+	/** Shopify round trips (bulk wait included), real seconds. */
 	shopifyRoundTripSeconds: number;
 	/** FileMaker round trips, real seconds. */
 	filemakerRoundTripSeconds: number;
@@ -67,10 +69,10 @@ export const PAGE = 250;
 export const LEAN_PAGE_COST = 1 + 2 + PAGE * 3;
 
 export const FLOOR_FORMULA =
-	'floor = (max(0, P − B) / R + T_bulk) / speedUp + T_rt_shopify + T_rt_filemaker; ' +
+	'floor = max(0, P − B) / R / speedUp + T_rt_shopify + T_rt_filemaker; ' +
 	'P = P_read + W × C_write, W = ⌈changed/250⌉; reads by the cheaper of bulk (P_read = C_bulkRun + C_poll, ' +
-	'T_rt = 2 × rtt_min + rtt_jsonl_download, T_bulk = the bulk run time the emulator models) and paged ' +
-	'(P_read = ⌈N/250⌉ × (1 + 2 + 250 × 3), T_rt = ⌈N/250⌉ × rtt_page, T_bulk = 0), plus W × rtt_write; ' +
+	'T_rt = max(rtt_bulk_run, T_bulk / speedUp) + rtt_min + rtt_jsonl_download, T_bulk = the bulk run time the emulator models) and paged ' +
+	'(P_read = ⌈N/250⌉ × (1 + 2 + 250 × 3), T_rt = ⌈N/250⌉ × rtt_page), plus W × rtt_write; ' +
 	'T_rt_filemaker = 2 × rtt_fm_min (login, logout) + ⌈N/L⌉ × rtt_fm_page (L records per request, as the node reads); ' +
 	'B = bucket credit at the start, R = restore rate (points/s); every rtt is the median of that very request ' +
 	'(same payload) timed in the same run by a bare HTTP client.';
@@ -85,7 +87,8 @@ export function computeFloor(input: FloorInput): FloorPlan {
 			read: 'bulk' as const,
 			readPoints: input.costs.bulkRun + input.costs.bulkPoll,
 			readRoundTrips: 3,
-			readMs: 2 * shopify.minMs + shopify.bulkDownloadMs,
+			readMs:
+				Math.max(shopify.bulkRunMs, input.bulkDurationMs / input.speedUp) + shopify.minMs + shopify.bulkDownloadMs,
 			bulkSeconds: input.bulkDurationMs / 1000,
 		},
 		{
@@ -104,8 +107,7 @@ export function computeFloor(input: FloorInput): FloorPlan {
 		const points = plan.readPoints + writePoints;
 		const pointsSeconds = Math.max(0, points - input.bucket.initiallyAvailable) / input.bucket.restoreRate;
 		const shopifyRoundTripSeconds = (plan.readMs + writes * shopify.writeMs) / 1000;
-		const seconds =
-			(pointsSeconds + plan.bulkSeconds) / input.speedUp + shopifyRoundTripSeconds + filemakerRoundTripSeconds;
+		const seconds = pointsSeconds / input.speedUp + shopifyRoundTripSeconds + filemakerRoundTripSeconds;
 		const candidate: FloorPlan = {
 			read: plan.read,
 			readPoints: plan.readPoints,
