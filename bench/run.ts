@@ -358,8 +358,8 @@ function printSize(r: SizeReport) {
 	if (r.ratios.oursOverFloor !== undefined && f) {
 		const rtt = r.rtt!;
 		log(
-			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor = (${fmtSec(f.pointsSeconds)} s for ${fmtInt(f.points)} points beyond the ${fmtInt(r.bucket.initiallyAvailable)} credit` +
-) ÷ ${r.speedUp} + Shopify round trips ${fmtSec(f.shopifyRoundTripSeconds)} s + FileMaker round trips ${fmtSec(f.filemakerRoundTripSeconds)} s`,
+			`  ratio ours/floor     ${r.ratios.oursOverFloor}   floor = ${fmtSec(f.pointsSeconds)} s for ${fmtInt(f.points)} points beyond the ${fmtInt(r.bucket.initiallyAvailable)} credit` +
+				` ÷ ${r.speedUp} + Shopify round trips ${fmtSec(f.shopifyRoundTripSeconds)} s + FileMaker round trips ${fmtSec(f.filemakerRoundTripSeconds)} s`,
 		);
 		log(
 			`                       (${f.read} read; rtt ms: Shopify min ${rtt.shopify.minMs}, bulk run ${rtt.shopify.bulkRunMs} (bulk time ${f.bulkSeconds * 1000} ms ÷ ${r.speedUp}), JSONL ${rtt.shopify.bulkDownloadMs}, write ${rtt.shopify.writeMs}, page ${rtt.shopify.leanPageMs}; FileMaker min ${rtt.filemaker.minMs}, ${rtt.filemaker.pageSize}-record page ${rtt.filemaker.pageMs})`,
