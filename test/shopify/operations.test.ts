@@ -349,4 +349,17 @@ describe('Read Mode: Automatic', () => {
 			expect(emu.requestLog.map((l) => l.operationName)).toEqual(['VariantsCount', 'LocationLevelsWithVariantsPage']);
 		}
 	});
+
+	it('pages when the count query itself is refused (a GraphQL error instead of a count)', async () => {
+		emu.injectFault({
+			when: (req) => req.operationName === 'VariantsCount',
+			times: 1,
+			status: 200,
+			body: JSON.stringify({ errors: [{ message: 'Internal error. Looks like something went wrong on our end.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+		});
+		const r = await run(params(1));
+		expect(r.error).toBeUndefined();
+		expect(r.items.length).toBe(30);
+		expect(emu.requestLog.some((l) => l.operationName === 'LocationLevelsWithVariantsPage')).toBe(true);
+	});
 });

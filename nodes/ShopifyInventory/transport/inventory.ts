@@ -255,8 +255,15 @@ export async function readLevels(
 ): Promise<ReadResult> {
 	let useBulk = mode === 'bulk';
 	if (mode === 'automatic') {
-		// Without a usable count (field missing, null), pages are the safe choice.
-		const counted = await countVariants.call(this, budget, threshold);
+		// Without a usable count (field missing, null, or the count query refused), pages are the safe
+		// choice: a real problem (token, network) then surfaces from the paged read itself.
+		let counted: VariantsCount | undefined;
+		try {
+			counted = await countVariants.call(this, budget, threshold);
+		} catch (error) {
+			this.logger.warn(`Shopify Inventory: could not count variants, reading levels page by page (${(error as Error).message})`);
+			counted = undefined;
+		}
 		useBulk = counted !== undefined && counted.count >= threshold;
 	}
 	if (useBulk) {
