@@ -355,7 +355,9 @@ describe('Read Mode: Automatic', () => {
 			when: (req) => req.operationName === 'VariantsCount',
 			times: 1,
 			status: 200,
-			body: JSON.stringify({ errors: [{ message: 'Internal error. Looks like something went wrong on our end.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+			body: JSON.stringify({
+				errors: [{ message: "Field 'productVariantsCount' doesn't exist on type 'QueryRoot'", extensions: { code: 'undefinedField', typeName: 'QueryRoot', fieldName: 'productVariantsCount' } }],
+			}),
 		});
 		const r = await run(params(1));
 		expect(r.error).toBeUndefined();
