@@ -39,6 +39,8 @@ const SHOPIFY_API_VERSION = '2026-10';
 const LAYOUT = 'Stock';
 /** Shopify-clock ms the emulator takes to run a bulk query (its default, set explicitly so the floor knows it). */
 const BULK_DURATION_MS = 500;
+/** Catalogue size of the untimed warm-up run each measured process does first. */
+const WARM_UP_SKUS = 20;
 
 interface SideReport {
 	side: 'ours' | 'baseline';
@@ -54,6 +56,11 @@ interface SideReport {
 	/** SKUs whose Shopify available differs from FileMaker after the sync (0 = correct). */
 	mismatchesAfter: number;
 	phasesMs: Record<string, number>;
+	/**
+	 * When each request finished, ms after the sync started (FileMaker: arrival; record reads
+	 * summarised). Shopify-clock times are converted back to real time. Not for REST-heavy runs.
+	 */
+	timeline?: [number, string][];
 	details: Record<string, unknown>;
 }
 
@@ -158,49 +165,82 @@ async function probeRoundTrips(
 	}
 }
 
+/** Emulators of one measurement, seeded with the scenario, as the side's config sees them. */
+async function setUp(
+	side: 'ours' | 'baseline',
+	scenario: Scenario,
+	options: BenchOptions,
+	speedUp: number,
+): Promise<{
+	fm: FileMakerEmulator;
+	shop: ShopifyEmulator;
+	tls?: TlsFront;
+	target: Pick<SideConfig, 'size' | 'filemaker' | 'shopify' | 'baseline'>;
+	close(): Promise<void>;
+}> {
+	const emulators = await startEmulators(options, speedUp);
+	const { fm, shop } = emulators;
+	seed(emulators, scenario);
+	const location = shop.location();
+	const tls = side === 'baseline' ? await startTlsFront(fm.url) : undefined;
+	const target: Pick<SideConfig, 'size' | 'filemaker' | 'shopify' | 'baseline'> = {
+		size: scenario.size,
+		filemaker: {
+			url: fm.url,
+			httpsHost: tls?.hostPort ?? '',
+			database: fm.database,
+			layout: LAYOUT,
+			...FM_ACCOUNT,
+		},
+		shopify: {
+			url: shop.url,
+			accessToken: SHOPIFY_TOKEN,
+			apiVersion: SHOPIFY_API_VERSION,
+			locationId: location.id,
+			locationName: location.name,
+		},
+	};
+	if (side === 'baseline') {
+		const mapping: Record<string, number> = {};
+		for (const [sku, level] of shop.levels(location.id)) mapping[sku] = Number(level.inventoryItemId.split('/').pop());
+		target.baseline = { mapping, locationNumericId: Number(location.id.split('/').pop()) };
+	}
+	return {
+		fm,
+		shop,
+		tls,
+		target,
+		async close() {
+			await tls?.close();
+			await closeEmulators(emulators);
+		},
+	};
+}
+
 async function measure(
 	side: 'ours' | 'baseline',
 	scenario: Scenario,
 	options: BenchOptions,
 	speedUp: number,
 	bundles: Record<'ours' | 'baseline', string>,
-	tls: TlsFront | undefined,
 ): Promise<{ report: SideReport; bucket: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } }> {
-	const emulators = await startEmulators(options, speedUp);
+	const main = await setUp(side, scenario, options, speedUp);
+	const warm = options.warmUp ? await setUp(side, makeScenario(WARM_UP_SKUS, options.changedFraction), options, speedUp) : undefined;
 	try {
-		const { fm, shop } = emulators;
-		seed(emulators, scenario);
+		const { fm, shop } = main;
 		const location = shop.location();
 		const config: SideConfig = {
 			side,
-			size: scenario.size,
 			speedUp,
-			filemaker: {
-				url: fm.url,
-				httpsHost: tls?.hostPort ?? '',
-				database: fm.database,
-				layout: LAYOUT,
-				...FM_ACCOUNT,
-			},
-			shopify: {
-				url: shop.url,
-				accessToken: SHOPIFY_TOKEN,
-				apiVersion: SHOPIFY_API_VERSION,
-				locationId: location.id,
-				locationName: location.name,
-			},
 			baselineFmPage: options.baselineFmPage,
 			templatePath: TEMPLATE,
+			...main.target,
+			warmUp: warm?.target,
 		};
-		if (side === 'baseline') {
-			tls?.setUpstream(fm.url);
-			const mapping: Record<string, number> = {};
-			for (const [sku, level] of shop.levels(location.id)) mapping[sku] = Number(level.inventoryItemId.split('/').pop());
-			config.baseline = { mapping, locationNumericId: Number(location.id.split('/').pop()) };
-		}
 		const bucket = shop.bucketState(SHOPIFY_TOKEN);
 		fm.requestLog.length = 0;
 		shop.requestLog.length = 0;
+		const clockAt = { real: Date.now(), shopify: shop.clock.now() };
 		const child = await runSide(bundles[side], config, {
 			verbose: options.verbose,
 			profile: options.profile,
@@ -221,6 +261,7 @@ async function measure(
 			filemaker,
 			mismatchesAfter: mismatches(shop, location.id, scenario),
 			phasesMs: result.phases,
+			timeline: result.startedAtEpochMs ? timeline(fm, shop, clockAt, speedUp, result.startedAtEpochMs) : undefined,
 			details: result.details,
 		};
 		if (!result.ok) {
@@ -229,8 +270,31 @@ async function measure(
 		}
 		return { report, bucket };
 	} finally {
-		await closeEmulators(emulators);
+		await warm?.close();
+		await main.close();
 	}
+}
+
+function timeline(
+	fm: FileMakerEmulator,
+	shop: ShopifyEmulator,
+	clockAt: { real: number; shopify: number },
+	speedUp: number,
+	syncStart: number,
+): [number, string][] | undefined {
+	if (shop.requestLog.length > 200) return undefined;
+	const events: [number, string][] = [];
+	const reads = fm.requestLog.filter((e) => /\/(records|_find)$/.test(e.path));
+	for (const e of fm.requestLog) if (!reads.includes(e)) events.push([e.at - syncStart, `FileMaker ${e.method} ${e.path.split('/').slice(-1)[0]}`]);
+	if (reads.length) {
+		events.push([reads[0].at - syncStart, `FileMaker first record read (${reads.length} reads)`]);
+		events.push([reads[reads.length - 1].at - syncStart, 'FileMaker last record read']);
+	}
+	for (const e of shop.requestLog) {
+		const real = clockAt.real + (e.at - clockAt.shopify) / speedUp;
+		events.push([real - syncStart, `Shopify ${e.operationName ?? e.path.replace(/^\/admin\/api\/[^/]+\//, '')} done`]);
+	}
+	return events.sort((a, b) => a[0] - b[0]).map(([t, label]) => [Math.round(t), label]);
 }
 
 function evaluate(report: SizeReport, options: BenchOptions) {
@@ -238,7 +302,8 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 	const writesNeeded = Math.ceil(report.changed / 250);
 	if (ours?.ok && baseline?.ok) {
 		report.ratios.oursOverBaseline = round(ours.wallSeconds / baseline.wallSeconds, 5);
-		report.ratios.baselineOverOurs = round(baseline.wallSeconds / ours.wallSeconds, 1);
+		const faster = baseline.wallSeconds / ours.wallSeconds;
+		report.ratios.baselineOverOurs = round(faster, faster < 10 ? 2 : 1);
 	}
 	if (ours?.ok) {
 		const write = averagePoints(ours.shopify, 'InventorySetQuantities') ?? 10;
@@ -344,7 +409,8 @@ function printSize(r: SizeReport) {
 		f ? fmtInt(f.points) : '—',
 	]);
 	rows.push(['FileMaker requests', side(o, (s) => fmtInt(s.filemaker.requests)), side(b, (s) => fmtInt(s.filemaker.requests)), f ? fmtInt(f.filemakerRoundTrips) : '—']);
-	const sessions = (s: SideReport) => `${s.filemaker.logins} (${s.filemaker.logouts} logged out)`;
+	const sessions = (s: SideReport) =>
+		`${s.filemaker.logins} (${s.filemaker.logouts} logged out${s.filemaker.openAtEnd ? `, ${s.filemaker.openAtEnd} kept for the next run` : ''})`;
 	rows.push(['FileMaker sessions', side(o, sessions), side(b, sessions), '1']);
 	rows.push(['peak RSS of the n8n process (MB)', side(o, (s) => s.peakRssMB.toFixed(0)), side(b, (s) => s.peakRssMB.toFixed(0)), '']);
 	rows.push(['Shopify = FileMaker afterwards', side(o, (s) => (s.mismatchesAfter === 0 ? 'yes' : `${s.mismatchesAfter} wrong`)), side(b, (s) => (s.mismatchesAfter === 0 ? 'yes' : `${s.mismatchesAfter} wrong`)), '']);
@@ -353,7 +419,10 @@ function printSize(r: SizeReport) {
 		log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padStart(widths[2])}  ${row[3].padStart(widths[3])}`);
 	}
 	if (r.ratios.oursOverBaseline !== undefined) {
-		log(`  ratio ours/baseline  ${r.ratios.oursOverBaseline} (${r.ratios.baselineOverOurs}× faster, same clock)`);
+		const x = r.ratios.baselineOverOurs!;
+		log(
+			`  ratio ours/baseline  ${r.ratios.oursOverBaseline} (${x >= 1 ? `${x}× faster` : `${round(1 / x, 1)}× slower`}, same clock)`,
+		);
 	}
 	if (r.ratios.oursOverFloor !== undefined && f) {
 		const rtt = r.rtt!;
@@ -382,41 +451,36 @@ async function main() {
 	);
 	if (options.sides.includes('ours') && !fs.existsSync(TEMPLATE)) throw new Error(`The sync template is missing: ${path.relative(REPO_ROOT, TEMPLATE)}`);
 	const bundles = await bundleSides();
-	const tls = options.sides.includes('baseline') ? await startTlsFront('http://127.0.0.1:9') : undefined;
 
 	const reports: SizeReport[] = [];
-	try {
-		for (const size of options.sizes) {
-			const speedUp = speedUpFor(options, size);
-			const scenario = makeScenario(size, options.changedFraction);
-			const report: SizeReport = {
-				size,
-				changed: scenario.changed,
-				speedUp,
-				fmLatencyMs: options.fmLatencyMs,
-				bucket: { maximumAvailable: NaN, initiallyAvailable: NaN, restoreRate: NaN },
-				ratios: {},
-				targets: {},
+	for (const size of options.sizes) {
+		const speedUp = speedUpFor(options, size);
+		const scenario = makeScenario(size, options.changedFraction);
+		const report: SizeReport = {
+			size,
+			changed: scenario.changed,
+			speedUp,
+			fmLatencyMs: options.fmLatencyMs,
+			bucket: { maximumAvailable: NaN, initiallyAvailable: NaN, restoreRate: NaN },
+			ratios: {},
+			targets: {},
+		};
+		for (const side of options.sides) {
+			log(`  … ${size.toLocaleString('en-US')} SKUs: ${side}`);
+			const { report: sideReport, bucket } = await measure(side, scenario, options, speedUp, bundles);
+			report[side] = sideReport;
+			report.bucket = {
+				maximumAvailable: bucket.maximumAvailable,
+				initiallyAvailable: bucket.currentlyAvailable,
+				restoreRate: bucket.restoreRate,
 			};
-			for (const side of options.sides) {
-				log(`  … ${size.toLocaleString('en-US')} SKUs: ${side}`);
-				const { report: sideReport, bucket } = await measure(side, scenario, options, speedUp, bundles, tls);
-				report[side] = sideReport;
-				report.bucket = {
-					maximumAvailable: bucket.maximumAvailable,
-					initiallyAvailable: bucket.currentlyAvailable,
-					restoreRate: bucket.restoreRate,
-				};
-			}
-			const oursReads = report.ours?.filemaker.reads ?? 0;
-			const filemakerPage = oursReads > 0 ? Math.ceil(size / oursReads) : 1000;
-			report.rtt = await probeRoundTrips(options, scenario, speedUp, filemakerPage);
-			evaluate(report, options);
-			printSize(report);
-			reports.push(report);
 		}
-	} finally {
-		await tls?.close();
+		const oursReads = report.ours?.filemaker.reads ?? 0;
+		const filemakerPage = oursReads > 0 ? Math.ceil(size / oursReads) : 1000;
+		report.rtt = await probeRoundTrips(options, scenario, speedUp, filemakerPage);
+		evaluate(report, options);
+		printSize(report);
+		reports.push(report);
 	}
 
 	log('');
@@ -447,6 +511,7 @@ async function main() {
 				speedUp: Object.fromEntries(options.sizes.map((s) => [s, speedUpFor(options, s)])),
 				baselineFmPage: options.baselineFmPage,
 				sides: options.sides,
+				warmUp: options.warmUp ? `one untimed run of the same side on a ${WARM_UP_SKUS}-SKU catalogue (own emulators) in the measured process first` : 'none',
 				shopifyPlan: 'Standard: GraphQL bucket 2000 points, restore 100 points/s; REST bucket 40, leak 2/s',
 				shopifyApiVersion: SHOPIFY_API_VERSION,
 			},

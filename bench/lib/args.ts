@@ -23,6 +23,8 @@ export interface BenchOptions {
 	template: string;
 	/** Write a V8 CPU profile of every measured process to .cache/bench/profiles/. */
 	profile: boolean;
+	/** Each measured process first runs its side once, untimed, on a small separate catalogue. */
+	warmUp: boolean;
 }
 
 export const DEFAULTS = {
@@ -46,6 +48,8 @@ export const USAGE = `npm run bench -- [options]
   --out <file>                  JSON output path (default bench/results/<date>-<host>.json)
   --no-write                    do not write the JSON file
   --template <file>             run this workflow as "ours" (default workflows/filemaker-to-shopify-sync.json)
+  --no-warm-up                  time the first run of a fresh process (default: one untimed warm-up run
+                                on a 20-SKU catalogue first, as a long-running n8n instance is warm)
   --profile                     write a CPU profile of each measured process to .cache/bench/profiles/
   --verbose                     show the child processes' output`;
 
@@ -89,6 +93,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 		verbose: false,
 		template: '',
 		profile: false,
+		warmUp: true,
 	};
 	const args = argv.filter((a) => a !== '--');
 	for (let i = 0; i < args.length; i++) {
@@ -133,6 +138,9 @@ export function parseArgs(argv: string[]): BenchOptions {
 				break;
 			case '--template':
 				options.template = value();
+				break;
+			case '--no-warm-up':
+				options.warmUp = false;
 				break;
 			case '--profile':
 				options.profile = true;

@@ -36,6 +36,11 @@ export interface SideConfig {
 		mapping: Record<string, number>;
 		locationNumericId: number;
 	};
+	/**
+	 * A run of the same side, untimed, before the timed one, against separate small emulators (a
+	 * long-running n8n instance has loaded its modules and compiled its hot paths already).
+	 */
+	warmUp?: Pick<SideConfig, 'size' | 'filemaker' | 'shopify' | 'baseline'>;
 }
 
 export interface SideResult {
@@ -51,4 +56,6 @@ export interface SideResult {
 	phases: Record<string, number>;
 	/** Side-specific figures (e.g. items written, REST 429s seen). */
 	details: Record<string, unknown>;
+	/** Date.now() when the sync started. */
+	startedAtEpochMs?: number;
 }

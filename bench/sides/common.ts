@@ -6,6 +6,8 @@ import type { SideConfig, SideResult } from '../lib/protocol';
 
 export class Stopwatch {
 	private t0 = NaN;
+	/** Date.now() when the sync started (lines the emulators' request logs up with it). */
+	startedAtEpochMs = NaN;
 	private last = NaN;
 	private end = NaN;
 	readonly phases: Record<string, number> = {};
@@ -13,6 +15,7 @@ export class Stopwatch {
 	/** The sync starts now (everything before is process start-up, not measured). */
 	start(): void {
 		this.t0 = performance.now();
+		this.startedAtEpochMs = Date.now();
 		this.last = this.t0;
 	}
 
@@ -49,10 +52,22 @@ export function sideMain(fn: (config: SideConfig, sw: Stopwatch) => Promise<Reco
 			heapUsedBytes: process.memoryUsage().heapUsed,
 			phases: Object.fromEntries(Object.entries(sw.phases).map(([k, v]) => [k, Math.round(v)])),
 			details,
+			startedAtEpochMs: sw.startedAtEpochMs,
 		};
 		fs.writeFileSync(resultPath, JSON.stringify(result, null, 2));
 	};
-	fn(config, sw)
+	const run = async () => {
+		let warmUpMs: number | undefined;
+		if (config.warmUp) {
+			const warm = new Stopwatch();
+			await fn({ ...config, ...config.warmUp }, warm);
+			warm.stop();
+			warmUpMs = Math.round(warm.wallMs);
+		}
+		const details = await fn(config, sw);
+		return warmUpMs === undefined ? details : { ...details, warmUpMs };
+	};
+	run()
 		.then((details) => {
 			sw.stop();
 			finish(true, details);
