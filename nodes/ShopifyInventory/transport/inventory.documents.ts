@@ -121,6 +121,27 @@ export const BULK_INVENTORY_QUERY = `query BulkInventoryAtLocation {
   }
 }`;
 
+/**
+ * The same bulk read without the variant ids (Inventory → Sync needs only SKU and quantities): half
+ * the JSONL lines to produce, download and parse.
+ */
+export const BULK_INVENTORY_SYNC_QUERY = `query BulkInventoryAtLocationForSync {
+  inventoryItems {
+    edges {
+      node {
+        id
+        sku
+        inventoryLevel(locationId: "gid://shopify/Location/0") {
+          quantities(names: ["available", "on_hand"]) {
+            name
+            quantity
+          }
+        }
+      }
+    }
+  }
+}`;
+
 export const BULK_RUN_MUTATION = `mutation BulkRunQuery($query: String!) {
   bulkOperationRunQuery(query: $query) {
     bulkOperation {

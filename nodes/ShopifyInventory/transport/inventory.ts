@@ -18,6 +18,7 @@ import {
 	SHOPIFY_CREDENTIAL_TYPE,
 	type CostBudget,
 } from '../../shared/shopify/transport';
+import { estimateAvailable } from '../../shared/shopify/cost';
 import { PRIMARY_LOCATION_QUERY } from '../../shared/shopify/shop.documents';
 import { chunk, MAX_ROWS_PER_MUTATION } from '../logic/batching';
 import { idempotencyKey } from '../logic/idempotency';
@@ -38,6 +39,7 @@ import {
 } from '../logic/userErrors';
 import {
 	BULK_INVENTORY_QUERY,
+	BULK_INVENTORY_SYNC_QUERY,
 	BULK_RUN_MUTATION,
 	BULK_STATUS_QUERY,
 	INVENTORY_ADJUST_MUTATION,
@@ -60,7 +62,8 @@ export const LEVELS_WITH_VARIANTS_PAGE_SIZE = largestPageSize(LOCATION_LEVELS_WI
 const SKU_SEARCH_PAGE = 10;
 
 const BULK_TIMEOUT_MS = 60 * 60 * 1000;
-const BULK_POLL_MS = [500, 1000, 1000, 2000, 2000, 3000, 5000];
+// Small operations finish within a second: look early, then back off.
+const BULK_POLL_MS = [200, 300, 500, 1000, 1000, 2000, 2000, 3000, 5000];
 
 export interface ReadResult {
 	levels: ShopifyLevel[];
@@ -189,8 +192,10 @@ export async function readLevelsBulk(
 	this: IExecuteFunctions,
 	budget: CostBudget,
 	locationId: string,
+	{ withVariants = true }: { withVariants?: boolean } = {},
 ): Promise<ShopifyLevel[] | undefined> {
-	const query = BULK_INVENTORY_QUERY.split(BULK_LOCATION_PLACEHOLDER).join(JSON.stringify(locationId));
+	const document = withVariants ? BULK_INVENTORY_QUERY : BULK_INVENTORY_SYNC_QUERY;
+	const query = document.split(BULK_LOCATION_PLACEHOLDER).join(JSON.stringify(locationId));
 	const started = await shopifyGraphql.call(this, BULK_RUN_MUTATION, { query }, { budget });
 	const payload = (started.data.bulkOperationRunQuery ?? {}) as IDataObject;
 	const userErrors = parseUserErrors(payload.userErrors);
@@ -246,7 +251,25 @@ export async function readLevelsBulk(
 	}
 }
 
-/** All levels at a location, paged or with a bulk operation (Automatic: bulk above the threshold). */
+/**
+ * Whether reading `count` levels page by page would cost more points than the bucket holds right now
+ * (so the read would have to wait for Shopify's restore rate). A bulk operation costs a few points
+ * whatever the size, so Automatic prefers it then, even below the Bulk Threshold.
+ */
+export function pagedReadWouldWait(budget: CostBudget, count: number, withVariants: boolean): boolean {
+	const document = withVariants ? LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY : LOCATION_LEVELS_PAGE_QUERY;
+	const pageSize = withVariants ? LEVELS_WITH_VARIANTS_PAGE_SIZE : LEVELS_PAGE_SIZE;
+	const pages = Math.max(1, Math.ceil(count / pageSize));
+	const pageCost = requestedQueryCost(document, { locationId: 'gid://shopify/Location/0', first: pageSize, after: null });
+	const available = estimateAvailable(budget, Date.now());
+	if (available === undefined) return false;
+	return pages * pageCost > available;
+}
+
+/**
+ * All levels at a location, paged or with a bulk operation. Automatic counts the variants first and
+ * uses a bulk operation at or above the threshold, or when paging would exhaust the rate-limit bucket.
+ */
 export async function readLevels(
 	this: IExecuteFunctions,
 	budget: CostBudget,
@@ -264,10 +287,10 @@ export async function readLevels(
 			this.logger.warn(`Shopify Inventory: could not count variants, reading levels page by page (${(error as Error).message})`);
 			counted = undefined;
 		}
-		useBulk = counted !== undefined && counted.count >= threshold;
+		useBulk = counted !== undefined && (counted.count >= threshold || pagedReadWouldWait(budget, counted.count, withVariants));
 	}
 	if (useBulk) {
-		const levels = await readLevelsBulk.call(this, budget, locationId);
+		const levels = await readLevelsBulk.call(this, budget, locationId, { withVariants });
 		if (levels) return { levels, mode: 'bulk' };
 	}
 	return { levels: await readLevelsPaged.call(this, budget, locationId, { withVariants }), mode: 'paged' };
