@@ -113,5 +113,5 @@ export const bulkThresholdOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 5000,
 	description:
-		'With Read Mode Automatic: from this many variants in the shop on, a bulk operation is used instead of pages',
+		'With Read Mode Automatic: from this many variants in the shop on, a bulk operation is used instead of pages (also below it when reading page by page would have to wait for Shopify’s rate limit)',
 };

@@ -91,6 +91,20 @@ export const VARIANTS_COUNT_QUERY = `query VariantsCount($limit: Int) {
   }
 }`;
 
+/** The inventory item fields both bulk reads select (id, SKU, quantities at the location). */
+function bulkLevelFields(indent: string): string {
+	return [
+		'id',
+		'sku',
+		'inventoryLevel(locationId: "gid://shopify/Location/0") {',
+		'  quantities(names: ["available", "on_hand"]) {',
+		'    name',
+		'    quantity',
+		'  }',
+		'}',
+	].join(`\n${indent}`);
+}
+
 /**
  * Bulk-operation query (sent as the `query` argument of bulkOperationRunQuery). Bulk queries take no
  * variables: the location literal "gid://shopify/Location/0" is replaced by the JSON-quoted location gid
@@ -101,14 +115,7 @@ export const BULK_INVENTORY_QUERY = `query BulkInventoryAtLocation {
   inventoryItems {
     edges {
       node {
-        id
-        sku
-        inventoryLevel(locationId: "gid://shopify/Location/0") {
-          quantities(names: ["available", "on_hand"]) {
-            name
-            quantity
-          }
-        }
+        ${bulkLevelFields('        ')}
         variants {
           edges {
             node {
@@ -129,14 +136,7 @@ export const BULK_INVENTORY_SYNC_QUERY = `query BulkInventoryAtLocationForSync {
   inventoryItems {
     edges {
       node {
-        id
-        sku
-        inventoryLevel(locationId: "gid://shopify/Location/0") {
-          quantities(names: ["available", "on_hand"]) {
-            name
-            quantity
-          }
-        }
+        ${bulkLevelFields('        ')}
       }
     }
   }

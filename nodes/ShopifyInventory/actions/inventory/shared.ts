@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { CostBudget } from '../../../shared/shopify/cost';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
@@ -9,6 +9,16 @@ import { fetchPrimaryLocation, writeRows } from '../../transport/inventory';
 
 export const REFERENCE_URI_PREFIX = 'gid://n8n-nodes-filemaker-shopify';
 export const DEFAULT_MAX_STALE_RETRIES = 3;
+
+/** Option of Set, Adjust and Sync: how often a row that came back stale is re-read and written again. */
+export const maxStaleRetriesOption: INodeProperties = {
+	displayName: 'Max Stale Retries',
+	name: 'maxStaleRetries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 10 },
+	default: DEFAULT_MAX_STALE_RETRIES,
+	description: 'How often a row that changed in Shopify between reading and writing is re-read and written again',
+};
 
 export interface ResolvedLocation {
 	/** `gid://shopify/Location/N` */

@@ -42,6 +42,7 @@ import {
 	executionScope,
 	createLocationResolver,
 	referenceUri,
+	maxStaleRetriesOption,
 } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
@@ -114,15 +115,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 		options: [
 			bulkThresholdOption,
-			{
-				displayName: 'Max Stale Retries',
-				name: 'maxStaleRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: DEFAULT_MAX_STALE_RETRIES,
-				description:
-					'How often a row that changed in Shopify during the sync is re-read and written again',
-			},
+			maxStaleRetriesOption,
 			readModeOption,
 			reasonOption,
 			referenceDocumentUriOption,

@@ -35,6 +35,7 @@ import {
 	executionScope,
 	createLocationResolver,
 	referenceUri,
+	maxStaleRetriesOption,
 } from './shared';
 
 type Mode = 'set' | 'adjust';
@@ -82,14 +83,7 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 			displayOptions,
 			options: [
 				bulkThresholdOption,
-				{
-					displayName: 'Max Stale Retries',
-					name: 'maxStaleRetries',
-					type: 'number',
-					typeOptions: { minValue: 0, maxValue: 10 },
-					default: DEFAULT_MAX_STALE_RETRIES,
-					description: 'How often a row that changed in Shopify meanwhile is re-read and written again',
-				},
+				maxStaleRetriesOption,
 				{
 					displayName: 'Quantity Name',
 					name: 'quantityName',
