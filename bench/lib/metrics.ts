@@ -1,16 +1,9 @@
+import type { ShopifyEmulator } from '../../test/emulators/shopify';
+
 /** Figures read from the emulators after one measurement. */
 
-export interface ShopifyLogEntry {
-	at: number;
-	path: string;
-	status: number;
-	operationName?: string;
-	kind: 'query' | 'mutation' | 'rest' | 'oauth';
-	requestedCost?: number;
-	actualCost?: number;
-	throttled?: boolean;
-	rows?: number;
-}
+/** One entry of the Shopify emulator's request log. */
+export type ShopifyLogEntry = ShopifyEmulator['requestLog'][number];
 
 export interface ShopifyFigures {
 	/** Every HTTP request the side sent to Shopify (GraphQL, REST, bulk download, OAuth). */

@@ -12,6 +12,7 @@ import {
 	type FileMakerEmulatorOptions,
 } from '../../test/emulators/filemaker';
 import type { ShopifyEmulator, ShopifyEmulatorOptions } from '../../test/emulators/shopify';
+import { prng } from '../../test/emulators/filemaker/catalogue';
 
 export const FILEMAKER_CREDENTIAL_NAME = 'FileMaker Data API';
 export const SHOPIFY_CREDENTIAL_NAME = 'Shopify Inventory API';
@@ -42,17 +43,6 @@ export interface Scenario {
 	duplicateInFileMaker: string[];
 	/** SKUs in step on both sides (good candidates for demo orders). */
 	inStep: string[];
-}
-
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 /**

@@ -79,6 +79,11 @@ describe('login errors', () => {
 		expectError(r, 400, '960');
 		fm.setOptions({ requireLoginBody: false });
 		expect((await c.raw('POST', c.db('/sessions'), opts)).status).toBe(200);
+		// no body at all: axios sends no Content-Type either; a lenient server accepts that too
+		const bare = { headers: { Authorization: basic() }, token: null };
+		expect((await c.raw('POST', c.db('/sessions'), bare)).status).toBe(200);
+		const textBody = { ...bare, rawBody: '{}', headers: { ...bare.headers, 'Content-Type': 'text/plain' } };
+		expect((await c.raw('POST', c.db('/sessions'), textBody)).status).toBe(415);
 		fm.setOptions({ requireLoginBody: true });
 	});
 
@@ -162,6 +167,24 @@ describe('record errors', () => {
 		expectError(await c.range('Empty'), 500, '401');
 		expectError(await c.range('Stock', '_offset=3'), 500, '401');
 		expectError(await c.find('Stock', { query: [{ SKU: 'A' }], offset: 5 }), 500, '401');
+	});
+
+	it('emptyPageAs401: false answers an empty page with 200 and no data (an empty find stays 401)', async () => {
+		fm.setOptions({ emptyPageAs401: false });
+		try {
+			for (const r of [
+				await c.range('Empty'),
+				await c.range('Stock', '_offset=3'),
+				await c.find('Stock', { query: [{ SKU: 'A' }], offset: 5 }),
+			]) {
+				expect(r.status).toBe(200);
+				expect(r.json.response.data).toEqual([]);
+				expect(r.json.response.dataInfo.returnedCount).toBe(0);
+			}
+			expectError(await c.find('Stock', { query: [{ SKU: '==ZZZ' }] }), 500, '401');
+		} finally {
+			fm.setOptions({ emptyPageAs401: undefined });
+		}
 	});
 
 	it('400 find criteria are empty', async () => {

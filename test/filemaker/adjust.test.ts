@@ -236,6 +236,30 @@ describe('n8n stops between the stock write and the movement write', () => {
 	});
 });
 
+describe('requests per change', () => {
+	/** Data API requests (logins left out) of one run. */
+	async function requestsOf(parameters: Record<string, unknown>) {
+		const start = env.fm.requestLog.length;
+		expect((await env.run(parameters)).error).toBeUndefined();
+		return env.fm.requestLog
+			.slice(start)
+			.filter((l) => !l.path.endsWith('/sessions'))
+			.map((l) => `${l.method} ${l.path.replace(/^.*\/databases\/[^/]+/, '')}`);
+	}
+
+	it('keyed Adjust: find, movement lookup, guarded edit, movement row; a duplicate: find and one lookup', async () => {
+		await env.run({ resource: 'stock', operation: 'get', sku: 'B-2' }); // warm the session
+		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual([
+			'POST /layouts/Stock/_find',
+			'POST /layouts/StockMovements/_find',
+			'PATCH /layouts/Stock/records/2',
+			'POST /layouts/StockMovements/records',
+		]);
+		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual(['POST /layouts/Stock/_find', 'POST /layouts/StockMovements/_find']);
+		expect(await requestsOf(adjust('B-2', -1))).toEqual(['POST /layouts/Stock/_find', 'PATCH /layouts/Stock/records/2', 'POST /layouts/StockMovements/records']);
+	});
+});
+
 describe('locks and conflicts', () => {
 	it('waits for a record that is open in FileMaker (301) and then applies', async () => {
 		env.fm.lockRecord('Stock', '2', 400);
@@ -337,5 +361,13 @@ describe('Run FileMaker Script mode', () => {
 		expect(failing.error?.message).toBe("The FileMaker script 'Failing Script' ended with error 301. (SKU 'C-3')");
 		const missing = await env.run(adjust('C-3', -1, { adjustMode: 'script', scriptName: 'No Such Script' }));
 		expect(missing.error?.message).toMatch(/'No Such Script' ended with error 104/);
+	});
+
+	it('refuses a stock layout that an expression left empty (no silent default)', async () => {
+		adjustScript.quantities.clear();
+		const start = env.fm.requestLog.length;
+		const empty = await env.run(scriptAdjust('C-3', -1, { stockLayout: { __rl: true, mode: 'name', value: '={{ "" }}' } }));
+		expect(empty.error?.message).toBe('No stock layout is set. Choose the FileMaker layout in the node.');
+		expect(env.fm.requestLog.length).toBe(start);
 	});
 });

@@ -47,6 +47,7 @@ describe('query cost', () => {
 		expect(r.status).toBe(200);
 		expect(r.body.data).toBeUndefined();
 		const expected = (fixture('graphql-max-cost-exceeded.json').errors as Record<string, unknown>[])[0];
+		expect(Object.keys(r.body)).toEqual(Object.keys(fixture('graphql-max-cost-exceeded.json')));
 		expect(Object.keys(r.body.errors[0])).toEqual(Object.keys(expected));
 		expect(r.body.errors[0].extensions).toEqual({ code: 'MAX_COST_EXCEEDED', cost: 3502, maxCost: 1000, documentation: 'https://shopify.dev/api/usage/rate-limits' });
 		expect(r.body.errors[0].message).toMatch(/^Query cost is 3502, which exceeds the single query max cost limit \(1000\)\./);

@@ -85,6 +85,36 @@ describe('a sale between the read and the write', () => {
 	});
 });
 
+describe('many rows stale at once', () => {
+	it('re-reads the location the way the first read went: Automatic counts variants only once', async () => {
+		emu.seed({ items: skus(100).map((sku) => ({ sku, available: 10 })) });
+		let sold = false;
+		emu.injectFault({
+			when: (req) => {
+				if (!sold && req.operationName === 'InventorySetQuantities') {
+					sold = true;
+					for (const sku of skus(30)) emu.sell(sku, 1); // more rows than are looked up one by one
+				}
+				return false;
+			},
+			times: 1,
+			status: 500,
+		});
+		const r = await runSync(emu, tokenCredentials(emu), skus(100).map((sku) => ({ sku, quantity: 5 })));
+		expect(r.error).toBeUndefined();
+		expect(r.summary).toMatchObject({ updated: 100, failed: 0, staleRetries: 30 });
+		expect(emu.requestLog.map((l) => l.operationName)).toEqual([
+			'VariantsCount',
+			'LocationLevelsPage',
+			'InventorySetQuantities', // rejected: 30 rows stale
+			'InventorySetQuantities', // the other 70
+			'LocationLevelsPage', // the re-read, without a second count
+			'InventorySetQuantities', // the 30 with their fresh changeFromQuantity
+		]);
+		for (const sku of skus(100)) expect(emu.levels().get(sku)!.available).toBe(5);
+	});
+});
+
 describe('idempotency keys across executions', () => {
 	it('an identical write in a later execution is applied again (new key), not replayed from the first', async () => {
 		emu.seed({ items: [{ sku: 'SAME', available: 5 }] });

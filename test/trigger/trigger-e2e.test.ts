@@ -532,6 +532,24 @@ describe('catch-up (Shopify Inventory → Order → Get Many)', () => {
 		expect(ops).toContain('ShopifyInventoryOrderRefundIds');
 	});
 
+	it('input items asking for the same window share one read of the orders', async () => {
+		const since = new Date(shop.clock.now() - 2000).toISOString();
+		await shop.createOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 1 }] });
+		const before = shop.requestLog.length;
+		const r = await runNode({
+			type: 'shopifyInventory',
+			parameters: { resource: 'order', operation: 'getMany', updatedSince: since, output: 'raw' },
+			input: [{ json: {} }, { json: {} }],
+			credentials: creds,
+		});
+		expect(r.error).toBeUndefined();
+		const reads = shop.requestLog.slice(before).filter((l) => l.operationName === 'ShopifyInventoryOrdersUpdatedSince');
+		expect(reads).toHaveLength(1);
+		expect(r.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1]);
+		expect(r.items[1].json).toEqual(r.items[0].json);
+		expect(r.items[1].json).not.toBe(r.items[0].json);
+	});
+
 	it('location filter keeps changes at that location and those without a location', async () => {
 		const since = new Date(shop.clock.now() - 2000).toISOString();
 		await shop.createOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 1 }] });

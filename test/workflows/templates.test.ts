@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startFileMakerEmulator, type FileMakerEmulator } from '../emulators/filemaker';
+import { credentialData } from '../filemaker/_support';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
 import {
 	CredentialStore,
@@ -71,7 +72,7 @@ beforeEach(() => {
 	fm.reset();
 	shop.reset();
 	creds = new CredentialStore();
-	creds.set('fileMakerDataApi', { host: fm.url, database: 'Inventory', username: 'admin', password: 'secret' });
+	creds.set('fileMakerDataApi', credentialData(fm));
 	creds.set('shopifyInventoryApi', {
 		shop: shop.url,
 		authentication: 'accessToken',
@@ -205,7 +206,7 @@ describe('filemaker-to-shopify-sync.json', () => {
 
 	it('FileMaker unreachable: the execution fails and Shopify is not touched', async () => {
 		const workflow = await loadTemplate(SYNC);
-		creds.set('fileMakerDataApi', { host: 'http://127.0.0.1:9', database: 'Inventory', username: 'admin', password: 'secret' });
+		creds.set('fileMakerDataApi', credentialData(fm, { host: 'http://127.0.0.1:9' }));
 		const before = shopifyAvailable();
 		const result = await runWorkflow({ workflow, credentials: creds });
 		expect(result.error).toBeDefined();

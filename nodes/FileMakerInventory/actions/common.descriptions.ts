@@ -225,6 +225,22 @@ export const pageSizeOption: INodeProperties = {
 		"Records per Data API request. 1,000 by default: FileMaker documents no maximum, every request costs a round trip to the server, and on a narrow layout 1,000 rows are still a small answer (about 100 KB). Lower it if the layout has many or large fields; the number of requests is the record count divided by this, rounded up.",
 };
 
+/** "Extra Field Names or IDs" option: more fields of the layout to output under their FileMaker names. */
+export function extraFieldsOption(
+	loadOptionsMethod: string,
+	layoutParameter: 'stockLayout' | 'movementLayout',
+	what: string,
+): INodeProperties {
+	return {
+		displayName: 'Extra Field Names or IDs',
+		name: 'extraFields',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod, loadOptionsDependsOn: [`${layoutParameter}.value`] },
+		default: [],
+		description: `More fields of ${what} to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
 export function changeOptions(): INodeProperties[] {
 	return [
 		{
@@ -263,3 +279,26 @@ export function changeOptions(): INodeProperties[] {
 		},
 	];
 }
+
+/** What Adjust and Set write with a change: idempotency key, then the movement row's texts. */
+export const changeInputProperties: INodeProperties[] = [
+	idempotencyKeyProperty,
+	reasonProperty,
+	referenceProperty,
+	sourceProperty,
+];
+
+/** Where Adjust and Set write (movement layout, field names) and how (options). */
+export const changeTargetProperties: INodeProperties[] = [
+	movementLayoutLocator,
+	stockFieldsCollection,
+	movementFieldsCollection,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: changeOptions(),
+	},
+];

@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from '../actions/common.descriptions';
 import { DEFAULT_APPLIED_KEYS_TO_KEEP } from '../logic/appliedKeys';
+import { DateInputError, toFileMakerTimestamp } from '../logic/dates';
+import type { FindCriterion, FindRequest } from '../logic/findQuery';
+import { FindQueryError, buildFindQuery } from '../logic/findQuery';
 import { DEFAULT_MAX_ATTEMPTS } from '../logic/backoff';
 import { invalidInputNumberMessage, parseWholeNumber } from '../logic/quantity';
 import { getText, nonNegative, positiveInt } from './config';
@@ -42,3 +46,48 @@ export function readChangeOptions(this: IExecuteFunctions, itemIndex: number): C
 	};
 }
 
+/** Field names from a multiOptions parameter (or comma-separated text from an expression). */
+export function extraFieldList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
+	if (typeof value === 'string') {
+		return value
+			.split(',')
+			.map((v) => v.trim())
+			.filter((v) => v !== '');
+	}
+	return [];
+}
+
+/** The find query for criteria + "modified since", or undefined for "every record" (range request). */
+export function buildQuery(
+	this: IExecuteFunctions,
+	criteria: FindCriterion[],
+	since: { value: unknown; field: string; what: string },
+	itemIndex: number,
+): FindRequest[] | undefined {
+	const required: FindRequest = {};
+	let problem: string | undefined;
+	const hasSince = since.value !== undefined && since.value !== null && String(since.value).trim() !== '';
+	if (hasSince) {
+		if (since.field === '') {
+			problem = `'${since.what}' is set, but no timestamp field is chosen for it.`;
+		} else {
+			try {
+				required[since.field] = `>=${toFileMakerTimestamp(since.value, this.getTimezone())}`;
+			} catch (error) {
+				problem = `${since.what}: ${error instanceof DateInputError ? error.message : String(error)}`;
+			}
+		}
+	}
+	if (problem === undefined && criteria.length === 0 && Object.keys(required).length === 0) return undefined;
+	let query: FindRequest[] = [];
+	if (problem === undefined) {
+		try {
+			query = buildFindQuery(criteria, required);
+		} catch (error) {
+			problem = error instanceof FindQueryError ? error.message : String(error);
+		}
+	}
+	if (problem !== undefined) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
+	return query;
+}

@@ -118,7 +118,7 @@ export async function applyStockChange(
 		if (useKeys) {
 			const hit = findAppliedKey(entries, key);
 			if (hit) {
-				return await reportDuplicate.call(this, connection, stock, movement, request, options, {
+				return await reportDuplicate.call(this, connection, movement, request, options, {
 					record,
 					hit,
 					current: before,
@@ -288,7 +288,6 @@ async function writeMovementAfterCommit(
 async function reportDuplicate(
 	this: IExecuteFunctions,
 	connection: Connection,
-	_stock: StockConfig,
 	movement: MovementConfig,
 	request: ChangeRequest,
 	options: ChangeOptions,

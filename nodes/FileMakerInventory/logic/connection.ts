@@ -3,8 +3,6 @@
  * Shared by the credential (login) and the node's transport.
  */
 
-export const API_VERSIONS = ['vLatest', 'v2', 'v1'] as const;
-
 /**
  * Normalises the Host field: adds https:// when no scheme is given, drops trailing slashes and
  * anything from "/fmi/" on (people paste whole Data API URLs).

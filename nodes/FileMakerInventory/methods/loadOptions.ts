@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { DEFAULTS } from '../actions/common.descriptions';
 import { segment } from '../logic/connection';
 import { flattenScripts } from '../logic/lists';
-import { fileMakerCall, fileMakerError, getConnection } from '../transport';
+import { fileMakerCall, fileMakerError, getConnection, metadataFieldNames } from '../transport';
 
 const NONE: INodePropertyOptions = { name: '- None (Disabled) -', value: '' };
 
@@ -30,10 +30,7 @@ async function fieldsOf(this: ILoadOptionsFunctions, layout: string): Promise<IN
 			action: `reading the fields of layout '${layout}'`,
 		});
 	}
-	const meta = Array.isArray(result.response.fieldMetaData) ? (result.response.fieldMetaData as unknown[]) : [];
-	const names = meta
-		.map((f) => (f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined))
-		.filter((n): n is string => typeof n === 'string' && n !== '');
+	const names = metadataFieldNames(result.response) ?? [];
 	return [...new Set(names)].sort((a, b) => a.localeCompare(b)).map((name) => ({ name, value: name }));
 }
 

@@ -160,19 +160,23 @@ export async function fileMakerRequest(
 	throw fileMakerError.call(this, result.info, context, options.itemIndex);
 }
 
+/** Field names in the answer of GET /layouts/{layout} (`fieldMetaData[].name`); undefined when absent. */
+export function metadataFieldNames(response: FileMakerResponse): string[] | undefined {
+	const meta = response.fieldMetaData;
+	if (!Array.isArray(meta)) return undefined;
+	return meta
+		.map((f) => (f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined))
+		.filter((n): n is string => typeof n === 'string' && n !== '');
+}
+
 /** Field names of a layout (GET /layouts/{layout}); undefined when they cannot be read. */
-export async function layoutFieldNames(
+async function layoutFieldNames(
 	this: FileMakerContext,
 	connection: Connection,
 	layout: string,
 ): Promise<string[] | undefined> {
 	const result = await fileMakerCall.call(this, connection, 'GET', `/layouts/${segment(layout)}`);
-	if (!result.ok) return undefined;
-	const meta = result.response.fieldMetaData;
-	if (!Array.isArray(meta)) return undefined;
-	return meta
-		.map((f) => (f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined))
-		.filter((n): n is string => typeof n === 'string');
+	return result.ok ? metadataFieldNames(result.response) : undefined;
 }
 
 /** Which of `fields` are not on the layout (empty list when that cannot be told). */

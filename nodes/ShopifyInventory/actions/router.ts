@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { asNodeError } from '../../shared/shopify/transport';
 import * as inventory from './inventory';
-import { asNodeError } from './inventory/shared';
 import * as location from './location';
 import * as order from './order';
 
@@ -27,7 +27,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		// Operations that work on all items at once (Sync, Set, Adjust) fail as a whole: with
 		// "Continue On Fail" the error becomes one item paired with every input item.
-		if (this.continueOnFail() && !(error as { handledPerItem?: boolean }).handledPerItem) {
+		// (Per-item operations put their errors into items themselves and do not throw then.)
+		if (this.continueOnFail()) {
 			return [[{ json: { error: (error as Error).message }, pairedItem: items.map((_, item) => ({ item })) }]];
 		}
 		throw asNodeError(this.getNode(), error);

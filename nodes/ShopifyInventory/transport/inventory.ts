@@ -78,6 +78,11 @@ function apiError(ctx: IExecuteFunctions, message: string, description?: string,
 function pageSizeFor(document: string, budget: CostBudget, bucketLimit?: number): number {
 	const max = bucketLimit ?? budget.throttle?.maximumAvailable;
 	const limit = max !== undefined ? Math.min(PAGE_COST_LIMIT, Math.floor(max)) : PAGE_COST_LIMIT;
+	// The usual case (bucket ≥ 990 points): the sizes computed once at load, not ~250 cost evaluations per page.
+	if (limit >= PAGE_COST_LIMIT) {
+		if (document === LOCATION_LEVELS_PAGE_QUERY) return LEVELS_PAGE_SIZE;
+		if (document === LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY) return LEVELS_WITH_VARIANTS_PAGE_SIZE;
+	}
 	return largestPageSize(document, {}, { limit: Math.max(limit, 10) });
 }
 
@@ -341,16 +346,22 @@ export async function readLevelsForSkus(
 /** Up to this many distinct SKUs are looked up one by one; more → one read of the whole location. */
 export const SKU_LOOKUP_LIMIT = 20;
 
+/**
+ * Levels of the given SKUs: one search per SKU for a few, else one read of the whole location. The
+ * returned mode tells a later re-read which way was taken (so Automatic is not decided, and counted, twice).
+ */
 export async function readLevelsForRows(
 	this: IExecuteFunctions,
 	budget: CostBudget,
 	locationId: string,
 	skus: readonly string[],
 	options: { mode?: ReadMode; threshold?: number } = {},
-): Promise<ShopifyLevel[]> {
+): Promise<ReadResult> {
 	const distinct = [...new Set(skus)];
-	if (distinct.length <= SKU_LOOKUP_LIMIT) return await readLevelsForSkus.call(this, budget, locationId, distinct);
-	return (await readLevels.call(this, budget, locationId, options)).levels;
+	if (distinct.length <= SKU_LOOKUP_LIMIT) {
+		return { levels: await readLevelsForSkus.call(this, budget, locationId, distinct), mode: 'bySku' };
+	}
+	return await readLevels.call(this, budget, locationId, options);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@
  */
 import {
 	headerString,
-	ORDER_TOPICS,
 	parseJsonKeepingBigIds,
 	PayloadError,
 	stockChangesFromWebhook,
@@ -161,5 +160,3 @@ export function signingSecret(
 	const client = typeof credentials.clientSecret === 'string' ? credentials.clientSecret.trim() : '';
 	return client || undefined;
 }
-
-export const SUPPORTED_TOPICS: readonly string[] = ORDER_TOPICS;

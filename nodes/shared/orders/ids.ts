@@ -32,12 +32,6 @@ export function restObjectId(obj: Record<string, unknown> | null | undefined, id
 	return toLegacyId(obj.admin_graphql_api_id) ?? toLegacyId(obj[idField]);
 }
 
-/** `gid://shopify/Location/<n>` for a location id in any accepted form (used by filters). */
-export function locationGid(value: unknown): string | null {
-	const id = toLegacyId(value);
-	return id === null ? null : `gid://shopify/Location/${id}`;
-}
-
 /** Numeric comparison of decimal id strings (ids can exceed 2^53). */
 export function compareIds(a: string, b: string): number {
 	if (a.length !== b.length) return a.length - b.length;

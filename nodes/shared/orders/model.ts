@@ -58,6 +58,21 @@ export interface Order {
 	refunds: Refund[];
 }
 
+/** A payload (webhook body or GraphQL node) that is not an order / refund of the expected shape. */
+export class PayloadError extends Error {}
+
+export type Json = Record<string, unknown>;
+
+/** The value as a plain JSON object, else null. */
+export function asObject(value: unknown): Json | null {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
+}
+
+/** The plain objects of a list (anything else in it, or a non-list, is dropped). */
+export function objectList(value: unknown): Json[] {
+	return Array.isArray(value) ? value.map(asObject).filter((v): v is Json => v !== null) : [];
+}
+
 /** Accepts numbers and numeric strings ("3", "3.0"); anything else → null. */
 export function toQuantity(value: unknown): number | null {
 	if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;

@@ -9,34 +9,27 @@
  */
 import { toLegacyId } from './ids';
 import {
+	asObject,
+	objectList,
+	PayloadError,
 	toQuantity,
 	toRestockType,
 	toSku,
 	toText,
+	type Json,
 	type Order,
 	type OrderLine,
 	type Refund,
 	type RefundLine,
 } from './model';
-import { PayloadError } from './normalizeRest';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | null {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
-}
 
 /** The elements of a connection (`{ nodes }` or `{ edges: [{ node }] }`) or of a plain list. */
 export function connectionNodes(value: unknown): Json[] {
-	if (Array.isArray(value)) return value.map(asObject).filter((v): v is Json => v !== null);
+	if (Array.isArray(value)) return objectList(value);
 	const conn = asObject(value);
 	if (!conn) return [];
-	if (Array.isArray(conn.nodes)) return connectionNodes(conn.nodes);
-	if (Array.isArray(conn.edges)) {
-		return conn.edges
-			.map((e) => asObject(asObject(e)?.node))
-			.filter((v): v is Json => v !== null);
-	}
+	if (Array.isArray(conn.nodes)) return objectList(conn.nodes);
+	if (Array.isArray(conn.edges)) return objectList(conn.edges.map((e) => asObject(e)?.node));
 	return [];
 }
 

@@ -9,27 +9,19 @@
  */
 import { restObjectId, toLegacyId } from './ids';
 import {
+	asObject,
+	objectList,
+	PayloadError,
 	toQuantity,
 	toRestockType,
 	toSku,
 	toText,
+	type Json,
 	type Order,
 	type OrderLine,
 	type Refund,
 	type RefundLine,
 } from './model';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | null {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
-}
-
-function asArray(value: unknown): Json[] {
-	return Array.isArray(value) ? (value.map(asObject).filter((v) => v !== null) as Json[]) : [];
-}
-
-export class PayloadError extends Error {}
 
 function restLine(raw: Json): OrderLine | null {
 	const id = restObjectId(raw);
@@ -65,7 +57,7 @@ export function normalizeRestRefund(payload: unknown, orderId: string | null = n
 	if (!raw) throw new PayloadError('The refund payload is not a JSON object');
 	const id = restObjectId(raw);
 	if (id === null) throw new PayloadError('The refund payload has no id');
-	const lines = asArray(raw.refund_line_items)
+	const lines = objectList(raw.refund_line_items)
 		.map((l) => restRefundLine(l, raw.restock))
 		.filter((l): l is RefundLine => l !== null);
 	return {
@@ -89,9 +81,9 @@ export function normalizeRestOrder(payload: unknown): Order {
 		cancelledAt: toText(raw.cancelled_at),
 		updatedAt: toText(raw.updated_at),
 		locationId: toLegacyId(raw.location_id),
-		lines: asArray(raw.line_items)
+		lines: objectList(raw.line_items)
 			.map(restLine)
 			.filter((l): l is OrderLine => l !== null),
-		refunds: asArray(raw.refunds).map((r) => normalizeRestRefund(r, id)),
+		refunds: objectList(raw.refunds).map((r) => normalizeRestRefund(r, id)),
 	};
 }

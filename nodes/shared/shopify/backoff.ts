@@ -3,12 +3,12 @@
 export const DEFAULT_MAX_ATTEMPTS = 6;
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_CAP_MS = 30_000;
-/** A server asking for more than this is not waited for (we give up with a clear error). */
+/** Longest wait taken from a Retry-After header (a longer request is shortened to this). */
 export const RETRY_AFTER_CAP_MS = 120_000;
 
 /**
  * Delay before retry number `retry` (1 = first retry).
- * Retry-After (seconds, or an HTTP date) is honoured as a minimum. Otherwise exponential back-off with
+ * Retry-After (seconds, or an HTTP date) is waited for when present (capped). Otherwise exponential back-off with
  * "equal jitter": half the exponential step plus a random part of the other half.
  */
 export function backoffDelayMs(

@@ -174,7 +174,6 @@ export function classifyHttpFailure(status?: number, networkCode?: string): Http
 	}
 	if (networkCode === 'ENOTFOUND') return 'dns';
 	if (networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(networkCode)) return 'retryable';
-	if (networkCode === undefined) return 'fatal';
 	return 'fatal';
 }
 

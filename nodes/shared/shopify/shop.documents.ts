@@ -1,28 +1,8 @@
 /**
- * GraphQL documents shared by the Shopify nodes and the credential.
+ * GraphQL documents about the shop shared by the Shopify nodes (locations, primary location).
  * Every document the package sends is an exported string constant in a `*.documents.ts` file:
  * test/shopify/schema.test.ts validates all of them against each supported Admin API version.
  */
-
-/** Credential test / connection check: the shop and the scopes granted to the app. */
-export const SHOP_CHECK_QUERY = `query ShopCheck {
-  shop {
-    name
-    myshopifyDomain
-  }
-  currentAppInstallation {
-    accessScopes {
-      handle
-    }
-  }
-}`;
-
-/** Minimal shop read (used by the credential Test button). */
-export const SHOP_NAME_QUERY = `query ShopName {
-  shop {
-    name
-  }
-}`;
 
 /** Locations, one page. */
 export const LOCATIONS_QUERY = `query Locations($first: Int!, $after: String, $includeInactive: Boolean) {
@@ -37,15 +17,6 @@ export const LOCATIONS_QUERY = `query Locations($first: Int!, $after: String, $i
       isActive
       fulfillsOnlineOrders
     }
-  }
-}`;
-
-/** One location by id (checks that a location given as an id exists). */
-export const LOCATION_QUERY = `query LocationById($id: ID!) {
-  location(id: $id) {
-    id
-    name
-    isActive
   }
 }`;
 

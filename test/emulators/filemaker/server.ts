@@ -105,6 +105,7 @@ type ResolvedOptions = Required<
 		| 'sessionCapHttpStatus'
 		| 'sessionCapCode'
 		| 'requireLoginBody'
+		| 'emptyPageAs401'
 		| 'strictDatabaseCase'
 		| 'layoutFolders'
 		| 'scriptFolders'
@@ -127,6 +128,7 @@ function resolveOptions(o: FileMakerEmulatorOptions): ResolvedOptions {
 		sessionCapHttpStatus: o.sessionCapHttpStatus ?? 500,
 		sessionCapCode: o.sessionCapCode ?? '812',
 		requireLoginBody: o.requireLoginBody ?? true,
+		emptyPageAs401: o.emptyPageAs401 ?? true,
 		strictDatabaseCase: o.strictDatabaseCase ?? true,
 		layoutFolders:
 			o.layoutFolders ?? (o.layouts && o.layouts !== DEFAULT_LAYOUTS ? {} : DEFAULT_LAYOUT_FOLDERS),
@@ -656,7 +658,9 @@ class Emulator implements FileMakerEmulator {
 
 	private login(ctx: Ctx, db: string): Reply {
 		try {
-			this.requireJson(ctx);
+			// A lenient server (requireLoginBody off) accepts a login with no body at all, and then no
+			// Content-Type either; a body that is sent must still be JSON.
+			if (this.opts.requireLoginBody || ctx.body !== undefined || ctx.bodyError) this.requireJson(ctx);
 			if (this.opts.requireLoginBody && ctx.body === undefined) {
 				throw fmErr('960', 'Parameter is invalid: the login request needs a JSON body, e.g. {}', 400);
 			}
@@ -799,14 +803,7 @@ class Emulator implements FileMakerEmulator {
 		const table = l.table;
 		this.runPhase('presort', params, l.name, scripts);
 		const all = table.sortedAll(spec);
-		const page = all.slice(offset - 1, offset - 1 + limit);
-		this.runPhase('', params, l.name, scripts);
-		if (page.length === 0) throw new FmError('401', 'No records match the request', 500, scripts);
-		return ok({
-			...scripts,
-			dataInfo: this.dataInfo(out, table, all.length, page.length),
-			data: page.map((r) => this.serialise(out, r, iso)),
-		});
+		return this.pageReply(all, { offset, limit, iso, out, table, params, layout: l.name, scripts });
 	}
 
 	private getRecord(ctx: Ctx, layoutName: string, id: string): Reply {
@@ -824,18 +821,9 @@ class Emulator implements FileMakerEmulator {
 
 	private createRecord(ctx: Ctx, layoutName: string): Reply {
 		const l = this.layout(layoutName);
-		const body = this.bodyObject(ctx);
-		checkKnownParams(Object.keys(body), CREATE_PARAMS);
-		const fieldData = body.fieldData;
-		if (fieldData === undefined) throw required('fieldData');
-		if (typeof fieldData !== 'object' || fieldData === null || Array.isArray(fieldData)) {
-			throw paramInvalid('fieldData');
-		}
-		const params = stringParams(body);
-		const scripts: Record<string, unknown> = {};
-		this.runPhase('prerequest', params, l.name, scripts);
+		const { fieldData, params, scripts } = this.writeRequest(ctx, l, CREATE_PARAMS);
 		const table = l.table;
-		const values = this.validatedChanges(l, fieldData as Record<string, unknown>);
+		const values = this.validatedChanges(l, fieldData);
 		const ts = this.nowWall();
 		for (const f of table.fields.values()) {
 			if (f.autoEnter === 'creationTimestamp' || f.autoEnter === 'modificationTimestamp') values[f.name] = ts;
@@ -852,23 +840,14 @@ class Emulator implements FileMakerEmulator {
 
 	private editRecord(ctx: Ctx, layoutName: string, id: string): Reply {
 		const l = this.layout(layoutName);
-		const body = this.bodyObject(ctx);
-		checkKnownParams(Object.keys(body), EDIT_PARAMS);
-		const fieldData = body.fieldData;
-		if (fieldData === undefined) throw required('fieldData');
-		if (typeof fieldData !== 'object' || fieldData === null || Array.isArray(fieldData)) {
-			throw paramInvalid('fieldData');
-		}
-		const params = stringParams(body);
-		const scripts: Record<string, unknown> = {};
-		this.runPhase('prerequest', params, l.name, scripts);
+		const { body, fieldData, params, scripts } = this.writeRequest(ctx, l, EDIT_PARAMS);
 		const table = l.table;
 		const rec = this.findRec(l, id);
 		if (table.isLocked(rec.id, this.opts.now())) throw fmErr('301', 'Record is in use by another user');
 		if (body.modId !== undefined && body.modId !== null && String(body.modId) !== String(rec.modId)) {
 			throw fmErr('306', 'Record modification ID does not match');
 		}
-		const changes = this.validatedChanges(l, fieldData as Record<string, unknown>);
+		const changes = this.validatedChanges(l, fieldData);
 		if (Object.keys(changes).length > 0) {
 			this.checkNotEmpty(table, changes, rec);
 			table.checkUnique({ ...rec.values, ...changes }, rec);
@@ -978,14 +957,11 @@ class Emulator implements FileMakerEmulator {
 		else recs = table.order.filter((r) => found.has(r));
 		this.runPhase('presort', params, l.name, scripts);
 		if (spec.length > 0) recs = sortRecords(recs, spec);
-		const page = recs.slice(offset - 1, offset - 1 + limit);
-		this.runPhase('', params, l.name, scripts);
-		if (page.length === 0) throw new FmError('401', 'No records match the request', 500, scripts);
-		return ok({
-			...scripts,
-			dataInfo: this.dataInfo(out, table, recs.length, page.length),
-			data: page.map((r) => this.serialise(out, r, iso)),
-		});
+		if (recs.length === 0) {
+			this.runPhase('', params, l.name, scripts);
+			throw new FmError('401', 'No records match the request', 500, scripts);
+		}
+		return this.pageReply(recs, { offset, limit, iso, out, table, params, layout: l.name, scripts });
 	}
 
 	/** Records that may match a find request: an exact-match index bucket when possible. */
@@ -1014,6 +990,50 @@ class Emulator implements FileMakerEmulator {
 	}
 
 	// ---------------------------------------------------------------- helpers
+
+	/** Body of a create/edit request: known parameters, a fieldData object; runs the prerequest script. */
+	private writeRequest(ctx: Ctx, l: LayoutRt, known: Set<string>) {
+		const body = this.bodyObject(ctx);
+		checkKnownParams(Object.keys(body), known);
+		const fieldData = body.fieldData;
+		if (fieldData === undefined) throw required('fieldData');
+		if (typeof fieldData !== 'object' || fieldData === null || Array.isArray(fieldData)) {
+			throw paramInvalid('fieldData');
+		}
+		const params = stringParams(body);
+		const scripts: Record<string, unknown> = {};
+		this.runPhase('prerequest', params, l.name, scripts);
+		return { body, fieldData: fieldData as Record<string, unknown>, params, scripts };
+	}
+
+	/**
+	 * One page of a range or find (`found` already sorted), after the main script. An empty page (empty
+	 * table, offset past the end) is 401 "No records match" unless `emptyPageAs401` is off (then 200, no data).
+	 */
+	private pageReply(
+		found: Rec[],
+		p: {
+			offset: number;
+			limit: number;
+			iso: boolean;
+			out: LayoutRt;
+			table: Table;
+			params: Record<string, string | undefined>;
+			layout: string;
+			scripts: Record<string, unknown>;
+		},
+	): Reply {
+		const page = found.slice(p.offset - 1, p.offset - 1 + p.limit);
+		this.runPhase('', p.params, p.layout, p.scripts);
+		if (page.length === 0 && this.opts.emptyPageAs401) {
+			throw new FmError('401', 'No records match the request', 500, p.scripts);
+		}
+		return ok({
+			...p.scripts,
+			dataInfo: this.dataInfo(p.out, p.table, found.length, page.length),
+			data: page.map((r) => this.serialise(p.out, r, p.iso)),
+		});
+	}
 
 	private findRec(l: LayoutRt, id: string): Rec {
 		if (!/^\d+$/.test(id)) throw fmErr('101', 'Record is missing');

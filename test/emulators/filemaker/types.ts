@@ -43,8 +43,17 @@ export interface FileMakerEmulatorOptions {
 	sessionCapHttpStatus?: number;
 	/** extension: FileMaker code of the session-cap refusal: '812' (default) or '956'. */
 	sessionCapCode?: string;
-	/** extension: refuse a login without a JSON body ('{}'), as some servers do. Default true. */
+	/**
+	 * extension: refuse a login without a JSON body ('{}'), as some servers do. Default true. When false,
+	 * a login with no body at all is accepted with or without `Content-Type` (axios sends none without a body).
+	 */
 	requireLoginBody?: boolean;
+	/**
+	 * extension: an empty page of a range (empty table, `_offset` past the end) or of a find whose found set
+	 * is not empty (`offset` past the end) answers code 401 "No records match the request" (HTTP 500).
+	 * Unconfirmed in the docs; false → HTTP 200 with `data: []` and `returnedCount: 0`. Default true.
+	 */
+	emptyPageAs401?: boolean;
 	/**
 	 * extension: a token is only valid with the database name spelled exactly as at login
 	 * (Claris: "use the same database-name case ... or you may receive an invalid token error"). Default true.

@@ -168,7 +168,7 @@ export function normaliseInput(field: FieldLike, value: unknown): StoredValue {
 	}
 	switch (field.type) {
 		case 'text':
-			return typeof value === 'number' ? String(value) : String(value);
+			return String(value);
 		case 'number': {
 			if (typeof value === 'number') return value;
 			const s = String(value);

@@ -48,6 +48,7 @@ import {
 	stringifyIds,
 	type DeliveryLogEntry,
 	type SenderOptions,
+	type SendWebhookRequest,
 } from './webhooks';
 
 export { SUPPORTED_VERSIONS, LATEST_VERSION, resolveVersion } from './schema';
@@ -102,18 +103,7 @@ export interface ShopifyEmulator {
 		orderId: number,
 		o: { lines: { lineItemId: number; quantity: number; restockType: 'no_restock' | 'cancel' | 'return' }[]; deliver?: boolean },
 	): Promise<{ payload: Record<string, unknown> }>;
-	sendWebhook(d: {
-		url: string;
-		topic: string;
-		payload: unknown;
-		secret?: string;
-		eventId?: string;
-		webhookId?: string;
-		tamper?: boolean;
-		omitHmac?: boolean;
-		rawBody?: string;
-		retries?: number;
-	}): Promise<{ attempts: { status: number; body: string }[] }>;
+	sendWebhook(d: Omit<SendWebhookRequest, 'apiVersion'>): Promise<{ attempts: { status: number; body: string }[] }>;
 	subscriptions(): { id: string; topic: string; uri: string; format: string }[];
 	setOptions(patch: Partial<ShopifyEmulatorOptions>): void;
 	injectFault(f: {
@@ -651,7 +641,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 							extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_QUERY_COST, documentation: THROTTLE_DOC },
 						},
 					],
-					extensions: costExt(requested, null),
+					// no top-level extensions.cost: the recorded real answer (graphql-max-cost-exceeded.json) has none
 				},
 				{ ...logBase, requestedCost: requested },
 			);
@@ -726,7 +716,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		return this.opts.webhookSecret ?? this.opts.apps?.[0]?.clientSecret ?? 'whsec_test';
 	}
 
-	sendWebhook(d: Parameters<ShopifyEmulator['sendWebhook']>[0] & { apiVersion?: string }) {
+	sendWebhook(d: SendWebhookRequest) {
 		return deliverWebhook({ ...d, topicHeader: topicEnumToPath(d.topic) }, this.senderOptions());
 	}
 

@@ -2,14 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getMovementConfig, positiveInt } from '../../helpers/config';
+import { buildQuery, extraFieldList } from '../../helpers/params';
 import { fieldText, readAllPages } from '../../helpers/records';
 import type { FindCriterion } from '../../logic/findQuery';
 import { DEFAULT_PAGE_SIZE } from '../../logic/paging';
 import { parseWholeNumber } from '../../logic/quantity';
 import type { Connection, FileMakerRecord } from '../../transport';
-import { DEFAULTS, movementFieldsCollection, pageSizeOption } from '../common.descriptions';
-import { extraFieldList } from '../stock/get.operation';
-import { buildQuery } from '../stock/getMany.operation';
+import { DEFAULTS, extraFieldsOption, movementFieldsCollection, pageSizeOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -60,15 +59,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Extra Field Names or IDs',
-				name: 'extraFields',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
-				default: [],
-				description:
-					'More fields of each row to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
+			extraFieldsOption('getMovementFields', 'movementLayout', 'each row'),
 			pageSizeOption,
 		],
 	},

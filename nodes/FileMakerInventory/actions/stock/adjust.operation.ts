@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getMovementConfig, getStockConfig, getText } from '../../helpers/config';
+import { getLayout, getMovementConfig, getStockConfig, getText } from '../../helpers/config';
 import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
 import { applyStockChange } from '../../helpers/stockChange';
 import { idempotencyKeyProblem } from '../../logic/appliedKeys';
@@ -9,18 +9,7 @@ import { segment } from '../../logic/connection';
 import { buildScriptParam, parseScriptOutcome } from '../../logic/scriptResult';
 import type { Connection } from '../../transport';
 import { fileMakerRequest } from '../../transport';
-import {
-	DEFAULTS,
-	changeOptions,
-	idempotencyKeyProperty,
-	movementFieldsCollection,
-	movementLayoutLocator,
-	reasonProperty,
-	referenceProperty,
-	skuProperty,
-	sourceProperty,
-	stockFieldsCollection,
-} from '../common.descriptions';
+import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -61,10 +50,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. -1',
 		description: 'Signed whole number to add to the quantity: -2 takes two out, 5 puts five in',
 	},
-	idempotencyKeyProperty,
-	reasonProperty,
-	referenceProperty,
-	sourceProperty,
+	...changeInputProperties,
 	{
 		displayName: 'Script Name or ID',
 		name: 'scriptName',
@@ -76,21 +62,8 @@ const properties: INodeProperties[] = [
 		description:
 			'Script that applies the change. It gets JSON {sku, delta, key, reason, source, reference} as its parameter and must exit with JSON {applied, quantityAfter, duplicate}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
-	{
-		...movementLayoutLocator,
-		displayOptions: { show: { adjustMode: ['node'] } },
-	},
-	{ ...stockFieldsCollection, displayOptions: { show: { adjustMode: ['node'] } } },
-	{ ...movementFieldsCollection, displayOptions: { show: { adjustMode: ['node'] } } },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { adjustMode: ['node'] } },
-		options: changeOptions(),
-	},
+	// Where and how the node itself writes: not used when a script does the change.
+	...changeTargetProperties.map((p) => ({ ...p, displayOptions: { show: { adjustMode: ['node'] } } })),
 ];
 
 const displayOptions = { show: { resource: ['stock'], operation: ['adjust'] } };
@@ -140,16 +113,16 @@ async function runAdjustScript(
 		const problem = idempotencyKeyProblem(p.key);
 		if (problem) throw new NodeOperationError(this.getNode(), `${problem} (SKU '${p.sku}')`, { itemIndex });
 	}
-	const layout = (this.getNodeParameter('stockLayout', itemIndex, undefined, { extractValue: true }) as string) || 'Stock';
+	const layout = getLayout.call(this, 'stockLayout', itemIndex);
 	const param = buildScriptParam({ ...p });
 	const response = await fileMakerRequest.call(
 		this,
 		connection,
 		'GET',
-		`/layouts/${segment(String(layout))}/script/${segment(script)}`,
+		`/layouts/${segment(layout)}/script/${segment(script)}`,
 		{
 			qs: { 'script.param': param },
-			context: { layout: String(layout), script, sku: p.sku, action: `running the script '${script}' for SKU '${p.sku}'` },
+			context: { layout, script, sku: p.sku, action: `running the script '${script}' for SKU '${p.sku}'` },
 			itemIndex,
 		},
 	);

@@ -2,11 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getStockConfig } from '../../helpers/config';
-import { readSku } from '../../helpers/params';
+import { extraFieldList, readSku } from '../../helpers/params';
 import { duplicateSkuMessage, lookupStock, requireFields, unknownSkuMessage } from '../../helpers/records';
 import { quantityOf } from '../../helpers/stockChange';
 import type { Connection } from '../../transport';
-import { skuProperty, stockFieldsCollection } from '../common.descriptions';
+import { extraFieldsOption, skuProperty, stockFieldsCollection } from '../common.descriptions';
 import { itemProblem } from '../../helpers/itemProblem';
 
 const properties: INodeProperties[] = [
@@ -19,15 +19,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Extra Field Names or IDs',
-				name: 'extraFields',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
-				default: [],
-				description:
-					'More fields of the stock record to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
+			extraFieldsOption('getStockFields', 'stockLayout', 'the stock record'),
 			{
 				displayName: 'If Not Found',
 				name: 'notFound',
@@ -45,17 +37,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['stock'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-export function extraFieldList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
-	if (typeof value === 'string') {
-		return value
-			.split(',')
-			.map((v) => v.trim())
-			.filter((v) => v !== '');
-	}
-	return [];
-}
 
 export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
 	const stock = getStockConfig.call(this, itemIndex);

@@ -2,18 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getStockConfig, positiveInt } from '../../helpers/config';
+import { buildQuery, extraFieldList } from '../../helpers/params';
 import { readAllPages } from '../../helpers/records';
-import { DateInputError, toFileMakerTimestamp } from '../../logic/dates';
-import type { FindCriterion, FindOperator, FindRequest } from '../../logic/findQuery';
-import { FIND_OPERATORS, FindQueryError, buildFindQuery } from '../../logic/findQuery';
+import type { FindCriterion, FindOperator } from '../../logic/findQuery';
+import { FIND_OPERATORS } from '../../logic/findQuery';
 import { DEFAULT_PAGE_SIZE } from '../../logic/paging';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
 import type { Connection, FileMakerRecord } from '../../transport';
-import { DEFAULTS, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
-import { extraFieldList } from './get.operation';
+import { DEFAULTS, extraFieldsOption, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
 
-export const operatorOptions = [
+const operatorOptions = [
 	{ name: 'Equals', value: 'equals', description: 'Whole field equals the value (==)' },
 	{ name: 'Not Equals', value: 'notEquals', description: 'Leave out records whose field equals the value (omit)' },
 	{ name: 'Contains', value: 'contains' },
@@ -27,7 +26,7 @@ export const operatorOptions = [
 	{ name: 'FileMaker Syntax', value: 'raw', description: 'The value is used as FileMaker find criteria as it is, e.g. 5...10' },
 ];
 
-export function findCriteriaProperty(loadOptionsMethod: string, layoutParameter: string): INodeProperties {
+function findCriteriaProperty(loadOptionsMethod: string, layoutParameter: string): INodeProperties {
 	return {
 		displayName: 'Find Criteria',
 		name: 'findCriteria',
@@ -94,15 +93,7 @@ const properties: INodeProperties[] = [
 				default: 'report',
 				description: 'What to do when several records have the same SKU',
 			},
-			{
-				displayName: 'Extra Field Names or IDs',
-				name: 'extraFields',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
-				default: [],
-				description:
-					'More fields of each record to output, under their FileMaker names. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
+			extraFieldsOption('getStockFields', 'stockLayout', 'each record'),
 			{
 				displayName: 'Invalid Quantities',
 				name: 'invalidQuantities',
@@ -150,7 +141,7 @@ const displayOptions = { show: { resource: ['stock'], operation: ['getMany'] } }
 export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Reads the find criteria rows of an item. */
-export function readCriteria(this: IExecuteFunctions, itemIndex: number): FindCriterion[] {
+function readCriteria(this: IExecuteFunctions, itemIndex: number): FindCriterion[] {
 	const raw = this.getNodeParameter('findCriteria', itemIndex, {}) as IDataObject;
 	const rows = Array.isArray(raw.criteria) ? (raw.criteria as IDataObject[]) : [];
 	const criteria: FindCriterion[] = [];
@@ -164,40 +155,6 @@ export function readCriteria(this: IExecuteFunctions, itemIndex: number): FindCr
 		criteria.push({ field, operator, value: row.value === undefined || row.value === null ? '' : String(row.value) });
 	}
 	return criteria;
-}
-
-/** The find query for criteria + "modified since", or undefined for "every record" (range request). */
-export function buildQuery(
-	this: IExecuteFunctions,
-	criteria: FindCriterion[],
-	since: { value: unknown; field: string; what: string },
-	itemIndex: number,
-): FindRequest[] | undefined {
-	const required: FindRequest = {};
-	let problem: string | undefined;
-	const hasSince = since.value !== undefined && since.value !== null && String(since.value).trim() !== '';
-	if (hasSince) {
-		if (since.field === '') {
-			problem = `'${since.what}' is set, but no timestamp field is chosen for it.`;
-		} else {
-			try {
-				required[since.field] = `>=${toFileMakerTimestamp(since.value, this.getTimezone())}`;
-			} catch (error) {
-				problem = `${since.what}: ${error instanceof DateInputError ? error.message : String(error)}`;
-			}
-		}
-	}
-	if (problem === undefined && criteria.length === 0 && Object.keys(required).length === 0) return undefined;
-	let query: FindRequest[] = [];
-	if (problem === undefined) {
-		try {
-			query = buildFindQuery(criteria, required);
-		} catch (error) {
-			problem = error instanceof FindQueryError ? error.message : String(error);
-		}
-	}
-	if (problem !== undefined) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
-	return query;
 }
 
 export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {

@@ -5,18 +5,7 @@ import { getMovementConfig, getStockConfig, getText } from '../../helpers/config
 import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
 import { applyStockChange } from '../../helpers/stockChange';
 import type { Connection } from '../../transport';
-import {
-	DEFAULTS,
-	changeOptions,
-	idempotencyKeyProperty,
-	movementFieldsCollection,
-	movementLayoutLocator,
-	reasonProperty,
-	referenceProperty,
-	skuProperty,
-	sourceProperty,
-	stockFieldsCollection,
-} from '../common.descriptions';
+import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{ ...skuProperty, description: 'SKU whose stock to set (exact match)' },
@@ -31,21 +20,8 @@ const properties: INodeProperties[] = [
 		description:
 			'New quantity in stock (whole number). Written with the same modification-ID check as Adjust; the movement row records the difference.',
 	},
-	idempotencyKeyProperty,
-	reasonProperty,
-	referenceProperty,
-	sourceProperty,
-	movementLayoutLocator,
-	stockFieldsCollection,
-	movementFieldsCollection,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: changeOptions(),
-	},
+	...changeInputProperties,
+	...changeTargetProperties,
 ];
 
 const displayOptions = { show: { resource: ['stock'], operation: ['set'] } };

@@ -9,7 +9,8 @@ import { createCostBudget } from '../../../shared/shopify/cost';
 import { normalizeSku } from '../../logic/validate';
 import { findBySku } from '../../transport/inventory';
 import { locationLocator } from '../common.descriptions';
-import { asNodeError, createLocationResolver, levelJson } from './shared';
+import { asNodeError } from '../../../shared/shopify/transport';
+import { createLocationResolver, levelJson } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['get'] } };
 

@@ -1,31 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createCostBudget } from '../../../shared/shopify/cost';
-import { readLevels, readLevelsPaged, type ReadMode } from '../../transport/inventory';
-import { bulkThresholdOption, locationLocator, readModeOption } from '../common.descriptions';
-import { asNodeError, createLocationResolver, levelJson } from './shared';
+import { asNodeError } from '../../../shared/shopify/transport';
+import { readLevels, readLevelsPaged } from '../../transport/inventory';
+import { bulkThresholdOption, locationLocator, readModeOption, returnAllAndLimit } from '../common.descriptions';
+import { createLocationResolver, levelJson, readOptionsOf } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['getMany'] } };
 
 export const description: INodeProperties[] = [
 	locationLocator(['getMany']),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-	},
+	...returnAllAndLimit(displayOptions),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -49,11 +34,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (returnAll) {
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				levels = (
-					await readLevels.call(this, budget, locationId, {
-						mode: (options.readMode as ReadMode | undefined) ?? 'automatic',
-						threshold: Number(options.bulkThreshold ?? 5000),
-						withVariants: true,
-					})
+					await readLevels.call(this, budget, locationId, { ...readOptionsOf(options), withVariants: true })
 				).levels;
 			} else {
 				const limit = this.getNodeParameter('limit', i, 50) as number;

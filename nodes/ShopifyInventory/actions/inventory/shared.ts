@@ -4,8 +4,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CostBudget } from '../../../shared/shopify/cost';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
-import type { FailedRow, WriteOutcome, WriteRow, WriteSettings } from '../../transport/inventory';
-import { fetchPrimaryLocation, writeRows } from '../../transport/inventory';
+import type { FailedRow, ReadMode, ReadResult, WriteOutcome, WriteRow, WriteSettings } from '../../transport/inventory';
+import { fetchPrimaryLocation, readLevelsForRows, writeRows } from '../../transport/inventory';
 
 export const REFERENCE_URI_PREFIX = 'gid://n8n-nodes-filemaker-shopify';
 export const DEFAULT_MAX_STALE_RETRIES = 3;
@@ -19,6 +19,33 @@ export const maxStaleRetriesOption: INodeProperties = {
 	default: DEFAULT_MAX_STALE_RETRIES,
 	description: 'How often a row that changed in Shopify between reading and writing is re-read and written again',
 };
+
+export interface ReadOptions {
+	mode: ReadMode;
+	threshold: number;
+}
+
+/** The Read Mode and Bulk Threshold options (Get Many, Sync, Set, Adjust). */
+export function readOptionsOf(options: IDataObject): ReadOptions {
+	return {
+		mode: (options.readMode as ReadMode | undefined) ?? 'automatic',
+		threshold: Number(options.bulkThreshold ?? 5000),
+	};
+}
+
+/** Options for a re-read of the same location: the way the first read went (Automatic decided once). */
+export function rereadOptions(options: ReadOptions, used: ReadResult['mode']): ReadOptions {
+	return used === 'bySku' ? options : { ...options, mode: used };
+}
+
+/** Options shared by Sync, Set and Adjust. */
+export function writeOptionsOf(options: IDataObject): { read: ReadOptions; maxStaleRetries: number; reason: string } {
+	return {
+		read: readOptionsOf(options),
+		maxStaleRetries: Number(options.maxStaleRetries ?? DEFAULT_MAX_STALE_RETRIES),
+		reason: (options.reason as string | undefined) || 'correction',
+	};
+}
 
 export interface ResolvedLocation {
 	/** `gid://shopify/Location/N` */
@@ -108,9 +135,9 @@ export interface ApplyResult<T> {
 }
 
 /**
- * Writes rows; rows that come back CHANGE_FROM_QUANTITY_STALE are re-read and written again with the
- * fresh changeFromQuantity (bounded by maxStaleRetries). `recompute` decides the new row from the fresh
- * level ('unchanged' when nothing needs writing any more, undefined when the item is gone).
+ * Writes rows; rows that come back CHANGE_FROM_QUANTITY_STALE are re-read at `settings.locationId` (with
+ * `read`) and written again with the fresh changeFromQuantity (bounded by maxStaleRetries). `recompute`
+ * decides the new row from the fresh level ('unchanged' when nothing needs writing any more).
  */
 export async function applyWithStaleRetry<T>(
 	ctx: IExecuteFunctions,
@@ -119,11 +146,11 @@ export async function applyWithStaleRetry<T>(
 	rows: Array<WriteRow<T>>,
 	{
 		maxStaleRetries = DEFAULT_MAX_STALE_RETRIES,
-		reread,
+		read,
 		recompute,
 	}: {
 		maxStaleRetries?: number;
-		reread: (skus: string[]) => Promise<ShopifyLevel[]>;
+		read: ReadOptions;
 		recompute: (row: WriteRow<T>, level: ShopifyLevel) => WriteRow<T> | 'unchanged';
 	},
 ): Promise<ApplyResult<T>> {
@@ -146,8 +173,8 @@ export async function applyWithStaleRetry<T>(
 			break;
 		}
 		result.staleRetries += outcome.stale.length;
-		const fresh = await reread(outcome.stale.map((r) => r.sku));
-		const byItem = new Map(fresh.map((l) => [l.inventoryItemId, l]));
+		const fresh = await readLevelsForRows.call(ctx, budget, settings.locationId, outcome.stale.map((r) => r.sku), read);
+		const byItem = new Map(fresh.levels.map((l) => [l.inventoryItemId, l]));
 		const next: Array<WriteRow<T>> = [];
 		for (const row of outcome.stale) {
 			const level = byItem.get(row.inventoryItemId);
@@ -167,5 +194,3 @@ export async function applyWithStaleRetry<T>(
 	}
 	return result;
 }
-
-export { asNodeError } from '../../../shared/shopify/transport';

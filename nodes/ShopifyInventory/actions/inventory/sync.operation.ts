@@ -19,16 +19,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { createCostBudget } from '../../../shared/shopify/cost';
 import { diffInventory, type SyncChange } from '../../logic/diff';
-import type { ShopifyLevel } from '../../logic/levels';
 import { normalizeSku, validateInputItems, type InputProblem } from '../../logic/validate';
-import {
-	currentApiVersion,
-	findBySku,
-	readLevels,
-	readLevelsForRows,
-	type ReadMode,
-	type WriteRow,
-} from '../../transport/inventory';
+import { currentApiVersion, findBySku, readLevels, type ReadResult, type WriteRow } from '../../transport/inventory';
 import {
 	bulkThresholdOption,
 	locationLocator,
@@ -38,11 +30,12 @@ import {
 } from '../common.descriptions';
 import {
 	applyWithStaleRetry,
-	DEFAULT_MAX_STALE_RETRIES,
 	executionScope,
 	createLocationResolver,
 	referenceUri,
 	maxStaleRetriesOption,
+	rereadOptions,
+	writeOptionsOf,
 } from './shared';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
@@ -180,10 +173,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 	const outputMode = this.getNodeParameter('output', 0, 'summary') as string;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const readMode = (options.readMode as ReadMode | undefined) ?? 'automatic';
-	const bulkThreshold = Number(options.bulkThreshold ?? 5000);
-	const maxStaleRetries = Number(options.maxStaleRetries ?? DEFAULT_MAX_STALE_RETRIES);
-	const reason = (options.reason as string | undefined) || 'correction';
+	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
 	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false;
 	const apiVersion = await currentApiVersion.call(this);
 	const location = await createLocationResolver(this, budget)(0);
@@ -196,16 +186,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		onlySku === undefined ? validated.problems : validated.problems.filter((p) => p.sku === onlySku);
 
 	// 2. Shopify's levels.
-	let levels: ShopifyLevel[];
-	let modeUsed: string;
-	if (onlySku !== undefined) {
-		levels = (await findBySku.call(this, budget, locationId, onlySku)).levels;
-		modeUsed = 'bySku';
-	} else {
-		const read = await readLevels.call(this, budget, locationId, { mode: readMode, threshold: bulkThreshold });
-		levels = read.levels;
-		modeUsed = read.mode;
-	}
+	const { levels, mode: modeUsed }: ReadResult =
+		onlySku !== undefined
+			? { levels: (await findBySku.call(this, budget, locationId, onlySku)).levels, mode: 'bySku' }
+			: await readLevels.call(this, budget, locationId, readOpts);
 
 	// 3. Diff.
 	const diff = diffInventory(rows, levels, {
@@ -249,7 +233,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			writeRowsList,
 			{
 				maxStaleRetries,
-				reread: async (skus) => await readLevelsForRows.call(this, budget, locationId, skus, { mode: readMode, threshold: bulkThreshold }),
+				read: rereadOptions(readOpts, modeUsed),
 				recompute: (row, level) =>
 					level.available === row.value ? 'unchanged' : { ...row, changeFromQuantity: level.available },
 			},

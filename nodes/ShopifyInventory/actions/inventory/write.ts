@@ -15,12 +15,7 @@ import {
 import { createCostBudget } from '../../../shared/shopify/cost';
 import { indexLevels } from '../../logic/diff';
 import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
-import {
-	currentApiVersion,
-	readLevelsForRows,
-	type ReadMode,
-	type WriteRow,
-} from '../../transport/inventory';
+import { currentApiVersion, readLevelsForRows, type WriteRow } from '../../transport/inventory';
 import {
 	bulkThresholdOption,
 	locationLocator,
@@ -28,14 +23,15 @@ import {
 	reasonOption,
 	referenceDocumentUriOption,
 } from '../common.descriptions';
+import { asNodeError } from '../../../shared/shopify/transport';
 import {
 	applyWithStaleRetry,
-	asNodeError,
-	DEFAULT_MAX_STALE_RETRIES,
 	executionScope,
 	createLocationResolver,
 	referenceUri,
 	maxStaleRetriesOption,
+	rereadOptions,
+	writeOptionsOf,
 } from './shared';
 
 type Mode = 'set' | 'adjust';
@@ -187,10 +183,7 @@ export async function executeWrite(
 
 	const options = (items.length > 0 ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const quantityName = (options.quantityName as string | undefined) ?? 'available';
-	const readMode = (options.readMode as ReadMode | undefined) ?? 'automatic';
-	const threshold = Number(options.bulkThreshold ?? 5000);
-	const maxStaleRetries = Number(options.maxStaleRetries ?? DEFAULT_MAX_STALE_RETRIES);
-	const reason = (options.reason as string | undefined) || 'correction';
+	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
 	const operationName = mode === 'set' ? 'InventorySet' : 'InventoryAdjust';
 	const referenceDocumentUri = referenceUri(this, operationName, options.referenceDocumentUri);
 	const scope = executionScope(this);
@@ -204,9 +197,8 @@ export async function executeWrite(
 		else byLocation.set(row.locationId, [row]);
 	}
 	for (const [locationId, locRows] of byLocation) {
-		const readOpts = { mode: readMode, threshold };
-		const levels = await readLevelsForRows.call(this, budget, locationId, locRows.map((r) => r.sku), readOpts);
-		const { bySku, duplicates } = indexLevels(levels);
+		const read = await readLevelsForRows.call(this, budget, locationId, locRows.map((r) => r.sku), readOpts);
+		const { bySku, duplicates } = indexLevels(read.levels);
 		const toWrite: Array<WriteRow<Row>> = [];
 		for (const row of locRows) {
 			const base = { sku: row.sku, locationId, quantityName };
@@ -247,7 +239,7 @@ export async function executeWrite(
 			toWrite,
 			{
 				maxStaleRetries,
-				reread: async (skus) => await readLevelsForRows.call(this, budget, locationId, skus, readOpts),
+				read: rereadOptions(readOpts, read.mode),
 				recompute: (row, level) => {
 					const fresh = current(level);
 					if (fresh === undefined) return { ...row, changeFromQuantity: null };

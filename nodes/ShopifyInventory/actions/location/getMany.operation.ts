@@ -1,30 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { LOCATIONS_QUERY } from '../../../shared/shopify/shop.documents';
-import { createCostBudget, shopifyGraphql } from '../../../shared/shopify/transport';
+import { asNodeError, createCostBudget, shopifyGraphql } from '../../../shared/shopify/transport';
 import { requestedQueryCost } from '../../logic/queryCost';
-import { asNodeError } from '../inventory/shared';
+import { returnAllAndLimit } from '../common.descriptions';
 
 const displayOptions = { show: { resource: ['location'], operation: ['getMany'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
-	},
+	...returnAllAndLimit(displayOptions),
 	{
 		displayName: 'Include Inactive',
 		name: 'includeInactive',

@@ -2,11 +2,20 @@
  * Pure helpers of Order → Get Many (the catch-up): time window, search query, page sizes and their
  * requested cost, merging of follow-up pages. No n8n imports.
  */
+import type { Json } from '../../../shared/orders/model';
+import { connectionNodes } from '../../../shared/orders/normalizeGraphql';
+import { requestedQueryCost, SINGLE_QUERY_MAX_COST } from '../../logic/queryCost';
+import {
+	ORDER_LINE_ITEMS_PAGE_QUERY,
+	ORDER_REFUND_IDS_QUERY,
+	ORDERS_UPDATED_SINCE_QUERY,
+	REFUND_LINE_ITEMS_PAGE_QUERY,
+} from './order.documents';
 
 /** Shopify refuses a single query above this requested cost (MAX_COST_EXCEEDED). */
-export const MAX_REQUESTED_COST = 1000;
+export const MAX_REQUESTED_COST = SINGLE_QUERY_MAX_COST;
 
-/** Page sizes of ORDERS_UPDATED_SINCE_QUERY. Requested cost: see ordersPageCost (≈ 900 < 1000). */
+/** Page sizes of ORDERS_UPDATED_SINCE_QUERY. Requested cost: see ordersPageCost (< 1000). */
 export const ORDERS_PAGE = {
 	first: 8,
 	lineItemsFirst: 20,
@@ -22,49 +31,28 @@ export const REFUND_LINES_PAGE = 200;
 export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /*
- * Requested cost as Shopify documents it: scalar 0, object 1, connection 2 + first × (cost of one
- * node), list of objects = size × object cost. pageInfo is counted as an object (1) to stay on the
- * safe side. Each function mirrors one document of order.documents.ts.
+ * Requested cost of each document of order.documents.ts, computed from the document itself by the
+ * package's calculator of Shopify's documented rules (logic/queryCost.ts).
  */
-const PAGE_INFO = 1;
-
-function lineItemNodeCost(): number {
-	return 1 /* LineItem */ + 1 /* variant */;
-}
-
-function refundLineNodeCost(): number {
-	return 1 /* RefundLineItem */ + 1 /* location */ + 1 /* lineItem */;
-}
-
-function connection(first: number, nodeCost: number): number {
-	return 2 + first * nodeCost + PAGE_INFO;
-}
-
 export function ordersPageCost(p: {
 	first: number;
 	lineItemsFirst: number;
 	refundsFirst: number;
 	refundLineItemsFirst: number;
 }): number {
-	const refund = 1 + connection(p.refundLineItemsFirst, refundLineNodeCost());
-	const order =
-		1 /* Order */ +
-		1 /* retailLocation */ +
-		connection(p.lineItemsFirst, lineItemNodeCost()) +
-		p.refundsFirst * refund;
-	return connection(p.first, order);
+	return requestedQueryCost(ORDERS_UPDATED_SINCE_QUERY, p);
 }
 
 export function lineItemsPageCost(first: number): number {
-	return 1 /* order */ + connection(first, lineItemNodeCost());
+	return requestedQueryCost(ORDER_LINE_ITEMS_PAGE_QUERY, { first });
 }
 
 export function refundIdsCost(first: number): number {
-	return 1 /* order */ + first * 1;
+	return requestedQueryCost(ORDER_REFUND_IDS_QUERY, { first });
 }
 
 export function refundLinesPageCost(first: number): number {
-	return 1 /* refund */ + connection(first, refundLineNodeCost());
+	return requestedQueryCost(REFUND_LINE_ITEMS_PAGE_QUERY, { first });
 }
 
 /** Offset (ms) of `timeZone` from UTC at the instant `ms`. */
@@ -139,8 +127,6 @@ export function updatedSinceQuery(since: Date): string {
 	return `updated_at:>='${iso}'`;
 }
 
-type Json = Record<string, unknown>;
-
 export interface PageInfo {
 	hasNextPage: boolean;
 	endCursor: string | null;
@@ -154,22 +140,10 @@ export function pageInfoOf(connection: unknown): PageInfo {
 	};
 }
 
-export function nodesOf(connection: unknown): Json[] {
-	if (!connection || typeof connection !== 'object') return [];
-	const c = connection as { nodes?: unknown; edges?: unknown };
-	if (Array.isArray(c.nodes)) return c.nodes.filter((n): n is Json => Boolean(n) && typeof n === 'object');
-	if (Array.isArray(c.edges)) {
-		return c.edges
-			.map((e) => (e && typeof e === 'object' ? (e as { node?: unknown }).node : undefined))
-			.filter((n): n is Json => Boolean(n) && typeof n === 'object');
-	}
-	return [];
-}
-
 /** Appends nodes to a connection (keeping `nodes`), and marks it complete / with the next cursor. */
 export function appendToConnection(connection: unknown, more: Json[], pageInfo: PageInfo): Json {
 	return {
 		pageInfo,
-		nodes: [...nodesOf(connection), ...more],
+		nodes: [...connectionNodes(connection), ...more],
 	};
 }

@@ -7,6 +7,7 @@
  * webhooks already delivered produce keys FileMaker has already applied, so they change nothing again.
  */
 import {
+	deepCopy,
 	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
@@ -16,6 +17,7 @@ import {
 } from 'n8n-workflow';
 
 import {
+	connectionNodes,
 	filterByLocation,
 	stockChangesFromGraphqlOrder,
 	toLegacyId,
@@ -26,7 +28,6 @@ import {
 	appendToConnection,
 	LINE_ITEMS_PAGE,
 	lineItemsPageCost,
-	nodesOf,
 	ORDERS_PAGE,
 	ordersPageCost,
 	pageInfoOf,
@@ -168,7 +169,7 @@ async function completeLineItems(
 		if (!page) throw incomplete.call(this, order, 'its line items', itemIndex);
 		const next = pageInfoOf(page);
 		if (next.endCursor === info.endCursor) break;
-		connection = appendToConnection(connection, nodesOf(page), next);
+		connection = appendToConnection(connection, connectionNodes(page), next);
 		info = next;
 	}
 	order.lineItems = connection;
@@ -202,7 +203,7 @@ async function completeRefundLines(
 		if (refund.createdAt === undefined) refund.createdAt = fetched.createdAt;
 		const page = fetched.refundLineItems;
 		const next = pageInfoOf(page);
-		connection = appendToConnection(connection, nodesOf(page), next);
+		connection = appendToConnection(connection, connectionNodes(page), next);
 		if (!next.endCursor || next.endCursor === info.endCursor) break;
 		info = next;
 	}
@@ -215,7 +216,7 @@ async function completeRefunds(
 	budget: CostBudget,
 	itemIndex: number,
 ): Promise<void> {
-	let refunds = nodesOf({ nodes: order.refunds });
+	let refunds = connectionNodes(order.refunds);
 	if (refunds.length >= ORDERS_PAGE.refundsFirst) {
 		// The list may have been cut off at refundsFirst: read all refund ids of the order.
 		const { data } = await shopifyGraphql.call(
@@ -226,7 +227,7 @@ async function completeRefunds(
 		);
 		const listed = (data.order as Json | null)?.refunds;
 		if (!Array.isArray(listed)) throw incomplete.call(this, order, 'its refunds', itemIndex);
-		const all = nodesOf({ nodes: listed });
+		const all = connectionNodes(listed);
 		const known = new Set(refunds.map((r) => r.id));
 		refunds = [...refunds, ...all.filter((r) => !known.has(r.id)).map((r) => ({ ...r }))];
 	}
@@ -259,7 +260,7 @@ export async function fetchOrdersUpdatedSince(
 			{ budget, itemIndex, estimatedCost: ordersPageCost(ORDERS_PAGE) },
 		);
 		const conn = (answer.data as OrdersPage).orders;
-		for (const node of nodesOf(conn)) {
+		for (const node of connectionNodes(conn)) {
 			const order: Json = { ...node };
 			await completeLineItems.call(this, order, budget, itemIndex);
 			await completeRefunds.call(this, order, budget, itemIndex);
@@ -276,11 +277,14 @@ export async function fetchOrdersUpdatedSince(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const returnData: INodeExecutionData[] = [];
 	const budget = createCostBudget();
+	const now = new Date();
+	// Items asking for the same window (e.g. the default "last 24 hours" on every input item) share one read.
+	const readWindows = new Map<string, Json[]>();
 	for (let i = 0; i < items.length; i++) {
 		try {
 			let since: Date;
 			try {
-				since = resolveUpdatedSince(this.getNodeParameter('updatedSince', i, ''), new Date(), this.getTimezone());
+				since = resolveUpdatedSince(this.getNodeParameter('updatedSince', i, ''), now, this.getTimezone());
 			} catch (error) {
 				throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
 			}
@@ -296,9 +300,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				);
 			}
 
-			const orders = await fetchOrdersUpdatedSince.call(this, since, i, budget);
+			const windowKey = updatedSinceQuery(since);
+			const alreadyRead = readWindows.get(windowKey);
+			const orders = alreadyRead ?? (await fetchOrdersUpdatedSince.call(this, since, i, budget));
+			readWindows.set(windowKey, orders);
 			if (output === 'raw') {
-				for (const order of orders) returnData.push({ json: order as IDataObject, pairedItem: { item: i } });
+				for (const order of orders) {
+					// A second item gets its own copy, so a later node changing one item cannot change the other.
+					const json = (alreadyRead ? deepCopy(order) : order) as IDataObject;
+					returnData.push({ json, pairedItem: { item: i } });
+				}
 				continue;
 			}
 			for (const order of orders) {

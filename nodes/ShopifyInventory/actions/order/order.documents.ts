@@ -8,6 +8,14 @@
  * Anything cut off by a page size is fetched with the follow-up documents below.
  */
 
+/*
+ * Fields of one node, shared by the first page and the follow-up pages (plain text pasted into each
+ * document rather than a named fragment, so the cost calculator of logic/queryCost.ts can read it).
+ * Not exported: every export of this file is a complete document.
+ */
+const LINE_ITEM_FIELDS = 'id sku quantity variant { id }';
+const REFUND_LINE_ITEM_FIELDS = 'quantity restockType location { id } lineItem { id }';
+
 /** Orders updated since a time (`query: "updated_at:>='…'"`), oldest change first. */
 export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSince($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
@@ -29,12 +37,7 @@ export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSi
           endCursor
         }
         nodes {
-          id
-          sku
-          quantity
-          variant {
-            id
-          }
+          ${LINE_ITEM_FIELDS}
         }
       }
       refunds(first: $refundsFirst) {
@@ -46,14 +49,7 @@ export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSi
             endCursor
           }
           nodes {
-            quantity
-            restockType
-            location {
-              id
-            }
-            lineItem {
-              id
-            }
+            ${REFUND_LINE_ITEM_FIELDS}
           }
         }
       }
@@ -71,12 +67,7 @@ export const ORDER_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryOrderLineItems
         endCursor
       }
       nodes {
-        id
-        sku
-        quantity
-        variant {
-          id
-        }
+        ${LINE_ITEM_FIELDS}
       }
     }
   }
@@ -105,14 +96,7 @@ export const REFUND_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryRefundLineIte
           endCursor
         }
         nodes {
-          quantity
-          restockType
-          location {
-            id
-          }
-          lineItem {
-            id
-          }
+          ${REFUND_LINE_ITEM_FIELDS}
         }
       }
     }
