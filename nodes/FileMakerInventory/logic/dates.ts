@@ -8,16 +8,9 @@
  * should be the FileMaker server's); ISO text without an offset is used as it is.
  */
 
-export class DateInputError extends Error {}
+import { wallClockIn as sharedWallClockIn, type WallClock } from '../../shared/time';
 
-interface WallClock {
-	year: number;
-	month: number;
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
-}
+export class DateInputError extends Error {}
 
 const ISO_PATTERN =
 	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -27,34 +20,15 @@ function pad(n: number, width = 2): string {
 }
 
 function wallClockIn(instant: Date, timeZone: string): WallClock {
-	let formatter: Intl.DateTimeFormat | undefined;
+	let wall: WallClock | undefined;
 	try {
-		formatter = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-		});
+		wall = sharedWallClockIn(instant, timeZone);
 	} catch {
-		formatter = undefined;
+		// The only error wallClockIn throws: an UnknownTimeZoneError.
+		wall = undefined;
 	}
-	if (!formatter) throw new DateInputError(`Unknown time zone '${timeZone}'.`);
-	const parts: Record<string, number> = {};
-	for (const part of formatter.formatToParts(instant)) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	return {
-		year: parts.year,
-		month: parts.month,
-		day: parts.day,
-		hour: parts.hour === 24 ? 0 : parts.hour,
-		minute: parts.minute,
-		second: parts.second,
-	};
+	if (!wall) throw new DateInputError(`Unknown time zone '${timeZone}'.`);
+	return wall;
 }
 
 function toWallClock(input: unknown, timeZone: string): WallClock {
