@@ -1,7 +1,8 @@
 /**
  * FileMaker find-criterion semantics for the emulator.
  *
- * Text fields (case-insensitive, like FileMaker's default index):
+ * Text fields (case-insensitive under FileMaker's default index language; case-sensitive for a field
+ * using the Unicode language: see TextMatch in values.ts):
  *   value        every word of the criterion must match the START of some word in the field
  *                ("RED" finds "TSHIRT-RED-M"; "SKU-00001" also finds "SKU-000010")
  *   =value       every word must equal a whole word of the field; '=' alone: field is empty
@@ -16,13 +17,16 @@
  * 'MM/dd/yyyy HH:mm:ss' and ISO 'yyyy-MM-ddTHH:mm:ss' are accepted.
  */
 import {
+	DEFAULT_TEXT_MATCH,
 	FmError,
+	foldText,
 	indexKey,
 	parseMoment,
 	parseNumeric,
 	precisionSpan,
 	type FieldType,
 	type StoredValue,
+	type TextMatch,
 } from './values';
 
 export interface CompiledCriterion {
@@ -34,8 +38,13 @@ export interface CompiledCriterion {
 const WORD_SPLIT = /[^\p{L}\p{N}]+/u;
 const WILDCARDS = /[*@#]/;
 
-function words(s: string): string[] {
-	return s.toLowerCase().split(WORD_SPLIT).filter((w) => w.length > 0);
+function words(s: string, m: TextMatch): string[] {
+	return foldText(s, m).split(WORD_SPLIT).filter((w) => w.length > 0);
+}
+
+/** Regex flags: case-insensitive unless the field uses the Unicode index language. */
+function flags(m: TextMatch): string {
+	return m.caseSensitive ? 'u' : 'iu';
 }
 
 function unescape(s: string): string {
@@ -103,6 +112,7 @@ export function compileCriterion(
 	fieldName: string,
 	type: FieldType,
 	rawCriterion: unknown,
+	m: TextMatch = DEFAULT_TEXT_MATCH,
 ): CompiledCriterion | undefined {
 	if (rawCriterion === null || typeof rawCriterion === 'object' || typeof rawCriterion === 'boolean') {
 		throw new FmError('1708', 'Parameter value is invalid');
@@ -111,18 +121,18 @@ export function compileCriterion(
 	if (s === '') return undefined;
 	if (s === '=' || s === '==') return { test: (v) => v === '' };
 	if (s === '*') return { test: (v) => v !== '' };
-	if (s.startsWith('\\')) return compileDefault(fieldName, type, s);
+	if (s.startsWith('\\')) return compileDefault(fieldName, type, s, m);
 
-	if (s.startsWith('==')) return compileExact(fieldName, type, s.slice(2));
+	if (s.startsWith('==')) return compileExact(fieldName, type, s.slice(2), m);
 
 	const cmp = COMPARE.exec(s);
-	if (cmp) return compileCompare(fieldName, type, cmp[1], cmp[2].trim());
+	if (cmp) return compileCompare(fieldName, type, cmp[1], cmp[2].trim(), m);
 
 	const range = splitRange(s);
-	if (range) return compileRange(fieldName, type, range[0], range[1]);
+	if (range) return compileRange(fieldName, type, range[0], range[1], m);
 
-	if (s.startsWith('=')) return compileWordExact(fieldName, type, s.slice(1));
-	return compileDefault(fieldName, type, s);
+	if (s.startsWith('=')) return compileWordExact(fieldName, type, s.slice(1), m);
+	return compileDefault(fieldName, type, s, m);
 }
 
 function numberOf(v: StoredValue): number | undefined {
@@ -133,15 +143,15 @@ function textOf(v: StoredValue): string {
 	return typeof v === 'number' ? String(v) : v;
 }
 
-function compileExact(fieldName: string, type: FieldType, rest: string): CompiledCriterion {
+function compileExact(fieldName: string, type: FieldType, rest: string, m: TextMatch): CompiledCriterion {
 	const body = rest.trim();
 	if (body === '') return { test: (v) => v === '' };
 	if (type === 'timestamp' || type === 'date') {
-		if (hasUnescapedWildcard(body)) return compileTextWildcardAnchored(body);
+		if (hasUnescapedWildcard(body)) return compileTextWildcardAnchored(body, m);
 		const b = momentBound(fieldName, body);
 		return { test: (v) => typeof v === 'number' && v >= b.lo && v < b.hi };
 	}
-	if (hasUnescapedWildcard(body)) return compileTextWildcardAnchored(body);
+	if (hasUnescapedWildcard(body)) return compileTextWildcardAnchored(body, m);
 	const lit = unescape(body);
 	if (type === 'number') {
 		const n = parseNumeric(lit);
@@ -149,16 +159,23 @@ function compileExact(fieldName: string, type: FieldType, rest: string): Compile
 		const key = indexKey(lit);
 		return { test: (v) => indexKey(v) === key, exactKey: key };
 	}
-	const key = indexKey(lit);
-	return { test: (v) => v !== '' && indexKey(v) === key, exactKey: key };
+	const key = indexKey(lit, m);
+	return { test: (v) => v !== '' && indexKey(v, m) === key, exactKey: key };
 }
 
-function compileTextWildcardAnchored(body: string): CompiledCriterion {
-	const re = new RegExp(`^${wildcardSource(body)}$`, 'iu');
-	return { test: (v) => v !== '' && re.test(textOf(v)) };
+function compileTextWildcardAnchored(body: string, m: TextMatch): CompiledCriterion {
+	const re = new RegExp(`^${wildcardSource(body)}$`, flags(m));
+	const field = (v: StoredValue) => (m.trimTrailingSpaces ? textOf(v).replace(/ +$/, '') : textOf(v));
+	return { test: (v) => v !== '' && re.test(field(v)) };
 }
 
-function compileCompare(fieldName: string, type: FieldType, op: string, operand: string): CompiledCriterion {
+function compileCompare(
+	fieldName: string,
+	type: FieldType,
+	op: string,
+	operand: string,
+	m: TextMatch,
+): CompiledCriterion {
 	const o = op === '≥' ? '>=' : op === '≤' ? '<=' : op;
 	if (operand === '') throw new FmError('508', 'Invalid value entered in Find mode');
 	if (type === 'number') {
@@ -181,17 +198,17 @@ function compileCompare(fieldName: string, type: FieldType, op: string, operand:
 			},
 		};
 	}
-	const lit = unescape(operand).toLowerCase();
+	const lit = foldText(unescape(operand), m);
 	return {
 		test: (v) => {
 			if (v === '') return false;
-			const x = textOf(v).toLowerCase();
+			const x = foldText(textOf(v), m);
 			return o === '>' ? x > lit : o === '>=' ? x >= lit : o === '<' ? x < lit : x <= lit;
 		},
 	};
 }
 
-function compileRange(fieldName: string, type: FieldType, a: string, b: string): CompiledCriterion {
+function compileRange(fieldName: string, type: FieldType, a: string, b: string, m: TextMatch): CompiledCriterion {
 	if (type === 'number') {
 		const lo = a === '' ? -Infinity : parseNumeric(unescape(a));
 		const hi = b === '' ? Infinity : parseNumeric(unescape(b));
@@ -208,69 +225,69 @@ function compileRange(fieldName: string, type: FieldType, a: string, b: string):
 		const hi = b === '' ? Infinity : momentBound(fieldName, b).hi;
 		return { test: (v) => typeof v === 'number' && v >= lo && v < hi };
 	}
-	const lo = unescape(a).toLowerCase();
-	const hi = unescape(b).toLowerCase();
+	const lo = foldText(unescape(a), m);
+	const hi = foldText(unescape(b), m);
 	return {
 		test: (v) => {
 			if (v === '') return false;
-			const x = textOf(v).toLowerCase();
+			const x = foldText(textOf(v), m);
 			return (lo === '' || x >= lo) && (hi === '' || x <= hi || x.startsWith(hi));
 		},
 	};
 }
 
-function compileWordExact(fieldName: string, type: FieldType, rest: string): CompiledCriterion {
+function compileWordExact(fieldName: string, type: FieldType, rest: string, m: TextMatch): CompiledCriterion {
 	const body = rest.trim();
 	if (body === '') return { test: (v) => v === '' };
-	if (type !== 'text') return compileExact(fieldName, type, body);
+	if (type !== 'text') return compileExact(fieldName, type, body, m);
 	if (hasUnescapedWildcard(body)) {
-		const re = new RegExp(`${WORD_START}${wildcardSource(body)}${WORD_END}`, 'iu');
+		const re = new RegExp(`${WORD_START}${wildcardSource(body)}${WORD_END}`, flags(m));
 		return { test: (v) => v !== '' && re.test(textOf(v)) };
 	}
-	const want = words(unescape(body));
+	const want = words(unescape(body), m);
 	if (want.length === 0) return { test: (v) => v === '' };
 	return {
 		test: (v) => {
 			if (v === '') return false;
-			const have = new Set(words(textOf(v)));
+			const have = new Set(words(textOf(v), m));
 			return want.every((w) => have.has(w));
 		},
 	};
 }
 
-function compileDefault(fieldName: string, type: FieldType, s: string): CompiledCriterion {
+function compileDefault(fieldName: string, type: FieldType, s: string, m: TextMatch): CompiledCriterion {
 	if (type === 'number') {
 		const lit = unescape(s);
 		const n = parseNumeric(lit);
 		if (n !== undefined && !hasUnescapedWildcard(s)) return { test: (v) => v === n, exactKey: indexKey(n) };
-		return compileTextDefault(s);
+		return compileTextDefault(s, m);
 	}
 	if (type === 'timestamp' || type === 'date') {
-		if (hasUnescapedWildcard(s)) return compileTextDefault(s);
+		if (hasUnescapedWildcard(s)) return compileTextDefault(s, m);
 		const b = momentBound(fieldName, unescape(s));
 		return { test: (v) => typeof v === 'number' && v >= b.lo && v < b.hi };
 	}
-	return compileTextDefault(s);
+	return compileTextDefault(s, m);
 }
 
 /** Default text find: every criterion word (or phrase / wildcard token) matches at a word start. */
-function compileTextDefault(s: string): CompiledCriterion {
+function compileTextDefault(s: string, m: TextMatch): CompiledCriterion {
 	const checks: ((text: string, textWords: string[]) => boolean)[] = [];
 	// quoted phrases first
 	const rest = s.replace(/"([^"]*)"/g, (_m, phrase: string) => {
-		const p = phrase.toLowerCase();
+		const p = phrase;
 		if (p.length > 0) {
-			const re = new RegExp(`${WORD_START}${escapeAll(p)}`, 'iu');
+			const re = new RegExp(`${WORD_START}${escapeAll(p)}`, flags(m));
 			checks.push((text) => re.test(text));
 		}
 		return ' ';
 	});
 	for (const token of rest.split(/\s+/).filter((t) => t.length > 0)) {
 		if (hasUnescapedWildcard(token)) {
-			const re = new RegExp(`${WORD_START}${wildcardSource(token)}`, 'iu');
+			const re = new RegExp(`${WORD_START}${wildcardSource(token)}`, flags(m));
 			checks.push((text) => re.test(text));
 		} else {
-			for (const w of words(unescape(token))) {
+			for (const w of words(unescape(token), m)) {
 				checks.push((_text, textWords) => textWords.some((tw) => tw.startsWith(w)));
 			}
 		}
@@ -280,7 +297,7 @@ function compileTextDefault(s: string): CompiledCriterion {
 		test: (v) => {
 			if (v === '') return false;
 			const text = textOf(v);
-			const tw = words(text);
+			const tw = words(text, m);
 			return checks.every((c) => c(text, tw));
 		},
 	};

@@ -15,11 +15,14 @@ import type {
 	FileMakerFieldDef,
 	FileMakerLayoutDef,
 	FileMakerRawRecord,
+	FileMakerRequestHook,
+	FileMakerRequestInfo,
 	FileMakerRequestLogEntry,
 	FileMakerStats,
 } from './types';
 import {
 	FmError,
+	formatMoment,
 	normaliseInput,
 	normaliseSeed,
 	rawValue,
@@ -37,8 +40,11 @@ export const DEFAULT_LAYOUTS: Record<string, FileMakerLayoutDef> = {
 			{ name: 'AppliedKeys', type: 'text' },
 			{ name: 'Name', type: 'text' },
 			{ name: 'ModifiedAt', type: 'timestamp', autoEnter: 'modificationTimestamp' },
+			// Commit point of an event batch: the batch id and the recordIds of its movement rows.
+			{ name: 'LastBatch', type: 'text' },
 		],
 	},
+	// The stock-event store: one row per stock event, stored first, applied to Stock later.
 	StockMovements: {
 		table: 'StockMovements',
 		fields: [
@@ -49,6 +55,11 @@ export const DEFAULT_LAYOUTS: Record<string, FileMakerLayoutDef> = {
 			{ name: 'Reference', type: 'text' },
 			{ name: 'Source', type: 'text' },
 			{ name: 'CreatedAt', type: 'timestamp', autoEnter: 'creationTimestamp' },
+			// Validation "Unique value", validate always: FileMaker refuses a second event with the same key (504).
+			{ name: 'EventKey', type: 'text', unique: true },
+			{ name: 'Serial', type: 'number', autoEnter: 'serial' },
+			{ name: 'SetTo', type: 'number' },
+			{ name: 'AppliedBatch', type: 'text' },
 		],
 	},
 };
@@ -77,6 +88,28 @@ interface Reply {
 	body: Record<string, unknown>;
 	headers?: Record<string, string>;
 	token?: string;
+	/** Injected: send this text instead of the JSON body. */
+	rawBody?: string;
+	rawContentType?: string;
+	/** Injected: close the connection without an answer. */
+	drop?: boolean;
+}
+
+function faultReply(f: FileMakerFault): Reply {
+	if (f.dropConnection) return { status: 0, body: {}, drop: true };
+	const status = f.httpStatus ?? 500;
+	if (f.rawBody !== undefined) {
+		return { status, body: {}, rawBody: f.rawBody, rawContentType: f.rawContentType };
+	}
+	return {
+		status,
+		body: { response: {}, messages: [{ code: f.code ?? '-1', message: f.message ?? 'Injected fault' }] },
+	};
+}
+
+function replyCode(r: Reply): { status: number; code: string } {
+	const messages = r.body.messages as { code: string }[] | undefined;
+	return { status: r.status, code: messages?.[0]?.code ?? '' };
 }
 
 interface Ctx {
@@ -111,6 +144,8 @@ type ResolvedOptions = Required<
 		| 'scriptFolders'
 		| 'otherDatabases'
 		| 'now'
+		| 'textCollation'
+		| 'exactMatchTrailingSpaces'
 	>
 > & { latencyMs: FileMakerEmulatorOptions['latencyMs'] };
 
@@ -135,6 +170,8 @@ function resolveOptions(o: FileMakerEmulatorOptions): ResolvedOptions {
 		scriptFolders: o.scriptFolders ?? {},
 		otherDatabases: o.otherDatabases ?? [],
 		now: o.now ?? Date.now,
+		textCollation: o.textCollation ?? 'default',
+		exactMatchTrailingSpaces: o.exactMatchTrailingSpaces ?? 'significant',
 		latencyMs: o.latencyMs,
 	};
 }
@@ -174,7 +211,11 @@ class Emulator implements FileMakerEmulator {
 	private tables = new Map<string, Table>();
 	private layouts = new Map<string, LayoutRt>();
 	private sessions = new Map<string, Session>();
-	private faults: (FileMakerFault & { remaining: number })[] = [];
+	private faults: (FileMakerFault & { remaining: number; toSkip: number })[] = [];
+	private hooks: (FileMakerRequestHook & { remaining: number; toSkip: number })[] = [];
+	/** Emulated clock: frozen at `manualNow` when set, else the `now` option plus `clockOffset`. */
+	private manualNow: number | undefined;
+	private clockOffset = 0;
 	private server: http.Server;
 	private closed = false;
 	private counters = { logins: 0, logouts: 0, maxActiveSessions: 0, failedLogins: 0 };
@@ -297,6 +338,11 @@ class Emulator implements FileMakerEmulator {
 		const target = this.opts as unknown as Record<string, unknown>;
 		// A key given as undefined goes back to its default.
 		for (const [k, v] of Object.entries(rest)) target[k] = v === undefined ? defaults[k] : v;
+		if ('now' in rest) {
+			this.manualNow = undefined;
+			this.clockOffset = 0;
+		}
+		if ('textCollation' in rest || 'exactMatchTrailingSpaces' in rest) this.applyTextMatch();
 		if (database !== undefined) {
 			this.opts.database = database;
 			this.database = database;
@@ -308,7 +354,38 @@ class Emulator implements FileMakerEmulator {
 	}
 
 	injectFault(f: FileMakerFault): void {
-		this.faults.push({ ...f, remaining: f.times ?? 1 });
+		if (!f.dropConnection && (f.httpStatus === undefined || (f.code === undefined && f.rawBody === undefined))) {
+			throw new Error('injectFault: give httpStatus and code (or rawBody), or dropConnection');
+		}
+		this.faults.push({ ...f, remaining: f.times ?? 1, toSkip: f.skip ?? 0 });
+	}
+
+	onRequest(hook: FileMakerRequestHook): () => void {
+		const entry = { ...hook, remaining: hook.times ?? Infinity, toSkip: hook.skip ?? 0 };
+		this.hooks.push(entry);
+		return () => {
+			const i = this.hooks.indexOf(entry);
+			if (i >= 0) this.hooks.splice(i, 1);
+		};
+	}
+
+	now(): number {
+		return this.manualNow ?? this.opts.now() + this.clockOffset;
+	}
+
+	setNow(at: number | Date): void {
+		this.manualNow = typeof at === 'number' ? at : at.getTime();
+	}
+
+	advance(ms: number): void {
+		if (this.manualNow !== undefined) this.manualNow += ms;
+		else this.clockOffset += ms;
+	}
+
+	timestampOf(at?: number | Date): string {
+		const ms = at === undefined ? this.now() : typeof at === 'number' ? at : at.getTime();
+		const w = wallClockOf(new Date(ms));
+		return formatMoment(w - (w % 1000), 'timestamp', false);
 	}
 
 	lockRecord(layout: string, recordId: string, forMs: number): void {
@@ -316,7 +393,7 @@ class Emulator implements FileMakerEmulator {
 		if (!l) throw new Error(`lockRecord: unknown layout "${layout}"`);
 		const id = Number(recordId);
 		if (!l.table.byId.has(id)) throw new Error(`lockRecord: no record ${recordId} in "${layout}"`);
-		l.table.locks.set(id, this.opts.now() + forMs);
+		l.table.locks.set(id, this.now() + forMs);
 	}
 
 	expireAllSessions(): void {
@@ -332,6 +409,7 @@ class Emulator implements FileMakerEmulator {
 		this.counters.failedLogins = 0;
 		this.sessions.clear();
 		this.faults = [];
+		this.hooks = [];
 	}
 
 	// ---------------------------------------------------------------- schema
@@ -351,7 +429,21 @@ class Emulator implements FileMakerEmulator {
 			const fields = def.fields.map((f) => table.fields.get(f.name) as FileMakerFieldDef);
 			this.layouts.set(name, { name, table, fields, fieldMap: new Map(fields.map((f) => [f.name, f])) });
 		}
-		for (const t of this.tables.values()) t.rebuildIndexes();
+		this.applyTextMatch();
+	}
+
+	/** Sets each text field's comparison rule (index language, trailing spaces) and rebuilds indexes. */
+	private applyTextMatch(): void {
+		const trim = this.opts.exactMatchTrailingSpaces === 'ignored';
+		for (const t of this.tables.values()) {
+			t.textMatch.clear();
+			for (const f of t.fields.values()) {
+				if (f.type !== 'text') continue;
+				const unicode = (f.collation ?? this.opts.textCollation) === 'unicode';
+				t.textMatch.set(f.name, { caseSensitive: unicode, trimTrailingSpaces: trim });
+			}
+			t.rebuildIndexes();
+		}
 	}
 
 	// ---------------------------------------------------------------- sessions
@@ -362,14 +454,14 @@ class Emulator implements FileMakerEmulator {
 	}
 
 	private pruneSessions(): void {
-		const now = this.opts.now();
+		const now = this.now();
 		for (const [token, s] of this.sessions) {
 			if (now - s.lastUsed > this.opts.idleTimeoutMs) this.sessions.delete(token);
 		}
 	}
 
 	private nowWall(): number {
-		const w = wallClockOf(new Date(this.opts.now()));
+		const w = wallClockOf(new Date(this.now()));
 		return w - (w % 1000); // Get(CurrentTimestamp) has whole seconds
 	}
 
@@ -386,7 +478,7 @@ class Emulator implements FileMakerEmulator {
 		const token = m[1];
 		ctx.token = token;
 		const s = this.sessions.get(token);
-		const now = this.opts.now();
+		const now = this.now();
 		if (!s) throw fmErr('952', 'Invalid FileMaker Data API token (*)', 401);
 		if (now - s.lastUsed > this.opts.idleTimeoutMs) {
 			this.sessions.delete(token);
@@ -427,8 +519,6 @@ class Emulator implements FileMakerEmulator {
 		const chunks: Buffer[] = [];
 		for await (const c of req) chunks.push(c as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
-		await this.delay();
-		if (this.closed || res.destroyed) return;
 
 		const u = new URL(req.url ?? '/', 'http://localhost');
 		let path = u.pathname;
@@ -458,14 +548,17 @@ class Emulator implements FileMakerEmulator {
 		};
 		const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
 		if (bearer) ctx.token = bearer[1];
+		const info: FileMakerRequestInfo = { method: ctx.method, path, body };
+
+		await this.delay(info);
+		if (this.closed || res.destroyed) return;
+		for (const hook of this.takeMatching(this.hooks, info, 'before', false)) await hook.action({ ...info });
+		if (this.closed || res.destroyed) return;
 
 		let reply: Reply;
-		const fault = this.takeFault(ctx);
-		if (fault) {
-			reply = {
-				status: fault.httpStatus,
-				body: { response: {}, messages: [{ code: fault.code, message: fault.message ?? 'Injected fault' }] },
-			};
+		const before = this.takeMatching(this.faults, info, 'before', true)[0];
+		if (before) {
+			reply = faultReply(before);
 		} else {
 			try {
 				reply = this.route(ctx, u.pathname);
@@ -480,48 +573,82 @@ class Emulator implements FileMakerEmulator {
 				}
 			}
 		}
-		const messages = reply.body.messages as { code: string }[] | undefined;
+		if (!before) {
+			const processed = replyCode(reply);
+			const after = this.takeMatching(this.faults, info, 'after', true)[0];
+			if (after) reply = faultReply(after);
+			for (const hook of this.takeMatching(this.hooks, info, 'after', false)) {
+				await hook.action({ ...info, status: processed.status, code: processed.code });
+			}
+		}
+		const sent = replyCode(reply);
 		this.requestLog.push({
 			method: ctx.method,
 			path,
-			status: reply.status,
-			code: messages?.[0]?.code ?? '',
+			status: sent.status,
+			code: sent.code,
 			at,
 			...(reply.token ?? ctx.token ? { sessionToken: reply.token ?? ctx.token } : {}),
 		});
-		const text = JSON.stringify(reply.body);
+		if (res.destroyed) return;
+		if (reply.drop) {
+			res.socket?.destroy();
+			res.destroy();
+			return;
+		}
+		const text = reply.rawBody ?? JSON.stringify(reply.body);
 		res.statusCode = reply.status;
-		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		res.setHeader('Content-Type', reply.rawBody !== undefined ? reply.rawContentType ?? 'text/html' : 'application/json; charset=utf-8');
 		res.setHeader('Content-Length', Buffer.byteLength(text));
 		for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
 		res.end(text);
 	}
 
-	private delay(): Promise<void> {
+	private delay(info: FileMakerRequestInfo): Promise<void> {
 		const l = this.opts.latencyMs;
 		if (l === undefined) return Promise.resolve();
-		const ms = typeof l === 'number' ? l : l.min + Math.random() * Math.max(0, l.max - l.min);
+		const ms =
+			typeof l === 'function'
+				? l(info)
+				: typeof l === 'number'
+					? l
+					: l.min + Math.random() * Math.max(0, l.max - l.min);
 		if (!(ms > 0)) return Promise.resolve();
 		return new Promise((r) => setTimeout(r, ms));
 	}
 
-	private takeFault(ctx: Ctx): FileMakerFault | undefined {
-		for (let i = 0; i < this.faults.length; i++) {
-			const f = this.faults[i];
+	/**
+	 * Faults or hooks of one phase that match a request, counting `skip` and `times` (a fault fires at
+	 * most once per request: the caller takes the first).
+	 */
+	private takeMatching<T extends { when?: FileMakerRequestHook['when']; phase?: 'before' | 'after'; remaining: number; toSkip: number }>(
+		list: T[],
+		info: FileMakerRequestInfo,
+		phase: 'before' | 'after',
+		onlyFirst: boolean,
+	): T[] {
+		const out: T[] = [];
+		for (const item of [...list]) {
+			if ((item.phase ?? 'before') !== phase) continue;
 			let hit = true;
-			if (f.when) {
+			if (item.when) {
 				try {
-					hit = f.when({ method: ctx.method, path: ctx.path, body: ctx.body });
+					hit = item.when(info);
 				} catch {
 					hit = false;
 				}
 			}
 			if (!hit) continue;
-			f.remaining--;
-			if (f.remaining <= 0) this.faults.splice(i, 1);
-			return f;
+			if (item.toSkip > 0) {
+				item.toSkip--;
+				continue;
+			}
+			item.remaining--;
+			if (item.remaining <= 0) list.splice(list.indexOf(item), 1);
+			out.push(item);
+			if (onlyFirst) break;
 		}
-		return undefined;
+		return out;
 	}
 
 	// ---------------------------------------------------------------- routing
@@ -679,7 +806,7 @@ class Emulator implements FileMakerEmulator {
 				);
 			}
 			const token = randomBytes(26).toString('hex');
-			const now = this.opts.now();
+			const now = this.now();
 			this.sessions.set(token, { token, db, user: creds.username, createdAt: now, lastUsed: now });
 			this.counters.logins++;
 			if (this.sessions.size > this.counters.maxActiveSessions) this.counters.maxActiveSessions = this.sessions.size;
@@ -693,7 +820,7 @@ class Emulator implements FileMakerEmulator {
 	private logout(ctx: Ctx, db: string, token: string): Reply {
 		ctx.token = token;
 		const s = this.sessions.get(token);
-		const now = this.opts.now();
+		const now = this.now();
 		if (!s || now - s.lastUsed > this.opts.idleTimeoutMs || !this.dbMatches(db, s.db)) {
 			if (s && now - s.lastUsed > this.opts.idleTimeoutMs) this.sessions.delete(token);
 			throw fmErr('952', 'Invalid FileMaker Data API token (*)', 401);
@@ -843,7 +970,7 @@ class Emulator implements FileMakerEmulator {
 		const { body, fieldData, params, scripts } = this.writeRequest(ctx, l, EDIT_PARAMS);
 		const table = l.table;
 		const rec = this.findRec(l, id);
-		if (table.isLocked(rec.id, this.opts.now())) throw fmErr('301', 'Record is in use by another user');
+		if (table.isLocked(rec.id, this.now())) throw fmErr('301', 'Record is in use by another user');
 		if (body.modId !== undefined && body.modId !== null && String(body.modId) !== String(rec.modId)) {
 			throw fmErr('306', 'Record modification ID does not match');
 		}
@@ -869,7 +996,7 @@ class Emulator implements FileMakerEmulator {
 		const scripts: Record<string, unknown> = {};
 		this.runPhase('prerequest', params, l.name, scripts);
 		const rec = this.findRec(l, id);
-		if (l.table.isLocked(rec.id, this.opts.now())) throw fmErr('301', 'Record is in use by another user');
+		if (l.table.isLocked(rec.id, this.now())) throw fmErr('301', 'Record is in use by another user');
 		l.table.remove(rec);
 		this.runPhase('', params, l.name, scripts);
 		return ok({ ...scripts });
@@ -928,7 +1055,7 @@ class Emulator implements FileMakerEmulator {
 				}
 				const f = l.fieldMap.get(k);
 				if (!f) throw fmErr('102', 'Field is missing');
-				const c = compileCriterion(k, f.type, v);
+				const c = compileCriterion(k, f.type, v, l.table.matchOf(f.name));
 				if (c) criteria.push({ field: k, c });
 			}
 			requests.push({ omit, criteria });
@@ -1080,7 +1207,12 @@ class Emulator implements FileMakerEmulator {
 			if (!f) throw fmErr('102', 'Field is missing');
 			const order = sortOrder === undefined ? 'ascend' : String(sortOrder).toLowerCase();
 			if (order !== 'ascend' && order !== 'descend') throw paramInvalid(`${what}.sortOrder`);
-			return { field: f.name, type: f.type, descend: order === 'descend' };
+			return {
+				field: f.name,
+				type: f.type,
+				descend: order === 'descend',
+				caseSensitive: l.table.matchOf(f.name).caseSensitive,
+			};
 		});
 	}
 

@@ -4,7 +4,7 @@
  * other fields the first time an '==' find uses them) and a sort cache keyed by table version.
  */
 import type { FileMakerFieldDef } from './types';
-import { FmError, indexKey, type FieldType, type StoredValue } from './values';
+import { DEFAULT_TEXT_MATCH, FmError, indexKey, type FieldType, type StoredValue, type TextMatch } from './values';
 
 export interface Rec {
 	id: number;
@@ -16,6 +16,8 @@ export interface SortSpec {
 	field: string;
 	type: FieldType;
 	descend: boolean;
+	/** Unicode index language: text sorts by code point, case-sensitive. */
+	caseSensitive?: boolean;
 }
 
 export class Table {
@@ -26,6 +28,8 @@ export class Table {
 	readonly serials = new Map<string, number>();
 	readonly indexes = new Map<string, Map<string, Set<Rec>>>();
 	readonly locks = new Map<number, number>(); // recordId → locked until (ms)
+	/** Text-match rule per text field (index language, trailing spaces); default: case-insensitive. */
+	readonly textMatch = new Map<string, TextMatch>();
 	version = 0;
 	private sortCache = new Map<string, { version: number; recs: Rec[] }>();
 
@@ -38,11 +42,19 @@ export class Table {
 		if (f.unique) this.ensureIndex(f.name);
 	}
 
+	matchOf(field: string): TextMatch {
+		return this.textMatch.get(field) ?? DEFAULT_TEXT_MATCH;
+	}
+
+	keyOf(field: string, v: StoredValue): string {
+		return indexKey(v, this.matchOf(field));
+	}
+
 	ensureIndex(field: string): Map<string, Set<Rec>> {
 		let idx = this.indexes.get(field);
 		if (idx) return idx;
 		idx = new Map();
-		for (const r of this.order) addToIndex(idx, indexKey(r.values[field] ?? ''), r);
+		for (const r of this.order) addToIndex(idx, this.keyOf(field, r.values[field] ?? ''), r);
 		this.indexes.set(field, idx);
 		return idx;
 	}
@@ -80,7 +92,7 @@ export class Table {
 			if (!f.unique) continue;
 			const v = values[f.name];
 			if (v === undefined || v === '') continue;
-			const set = this.ensureIndex(f.name).get(indexKey(v));
+			const set = this.ensureIndex(f.name).get(this.keyOf(f.name, v));
 			if (!set) continue;
 			for (const r of set) {
 				if (r !== self) throw new FmError('504', 'Value in field is not unique', 500);
@@ -93,7 +105,7 @@ export class Table {
 		for (const f of this.fields.keys()) if (!(f in values)) values[f] = '';
 		this.byId.set(rec.id, rec);
 		this.order.push(rec);
-		for (const [field, idx] of this.indexes) addToIndex(idx, indexKey(values[field] ?? ''), rec);
+		for (const [field, idx] of this.indexes) addToIndex(idx, this.keyOf(field, values[field] ?? ''), rec);
 		this.touch();
 		return rec;
 	}
@@ -103,8 +115,8 @@ export class Table {
 		for (const [field, v] of Object.entries(changes)) {
 			const idx = this.indexes.get(field);
 			if (idx) {
-				const oldKey = indexKey(rec.values[field] ?? '');
-				const newKey = indexKey(v);
+				const oldKey = this.keyOf(field, rec.values[field] ?? '');
+				const newKey = this.keyOf(field, v);
 				if (oldKey !== newKey) {
 					removeFromIndex(idx, oldKey, rec);
 					addToIndex(idx, newKey, rec);
@@ -119,7 +131,7 @@ export class Table {
 		this.byId.delete(rec.id);
 		const i = this.positionOf(rec.id);
 		if (i >= 0) this.order.splice(i, 1);
-		for (const [field, idx] of this.indexes) removeFromIndex(idx, indexKey(rec.values[field] ?? ''), rec);
+		for (const [field, idx] of this.indexes) removeFromIndex(idx, this.keyOf(field, rec.values[field] ?? ''), rec);
 		this.locks.delete(rec.id);
 		this.touch();
 	}
@@ -182,7 +194,11 @@ function removeFromIndex(idx: Map<string, Set<Rec>>, key: string, rec: Rec): voi
  */
 export function sortRecords(recs: Rec[], spec: SortSpec[]): Rec[] {
 	if (spec.length === 0) return recs.slice();
-	const keyed = recs.map((r, i) => ({ r, i, k: spec.map((s) => sortKey(s.type, r.values[s.field] ?? '')) }));
+	const keyed = recs.map((r, i) => ({
+		r,
+		i,
+		k: spec.map((s) => sortKey(s.type, r.values[s.field] ?? '', s.caseSensitive === true)),
+	}));
 	keyed.sort((a, b) => {
 		for (let j = 0; j < spec.length; j++) {
 			const c = compareKeys(a.k[j], b.k[j]);
@@ -195,10 +211,11 @@ export function sortRecords(recs: Rec[], spec: SortSpec[]): Rec[] {
 
 type SortKey = [rank: number, value: number | string];
 
-function sortKey(type: FieldType, v: StoredValue): SortKey {
+function sortKey(type: FieldType, v: StoredValue, caseSensitive: boolean): SortKey {
 	if (v === '') return [0, 0];
 	if (typeof v === 'number') return [1, v];
-	return type === 'text' ? [1, v.toLowerCase()] : [2, v.toLowerCase()];
+	const text = caseSensitive ? v : v.toLowerCase();
+	return type === 'text' ? [1, text] : [2, text];
 }
 
 function compareKeys(a: SortKey, b: SortKey): number {

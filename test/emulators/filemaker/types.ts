@@ -12,6 +12,12 @@ export interface FileMakerFieldDef {
 	strictNumeric?: boolean;
 	/** extension: "Not empty" validation → creating/editing to empty answers 509. */
 	notEmpty?: boolean;
+	/**
+	 * extension: index language of a text field (Storage → Indexing → Default language). 'default'
+	 * (language-neutral, case-insensitive finds, sort and unique checks) or 'unicode' (code-point
+	 * comparison: case-sensitive). Default: the file's `textCollation`.
+	 */
+	collation?: 'default' | 'unicode';
 }
 
 export interface FileMakerLayoutDef {
@@ -37,7 +43,11 @@ export interface FileMakerEmulatorOptions {
 	numbersAsStrings?: boolean; // number fields returned as JSON strings (older servers)
 	idleTimeoutMs?: number; // default 15 * 60 * 1000; each call resets
 	sessionCap?: number; // default Infinity; login beyond it → code 812
-	latencyMs?: number | { min: number; max: number }; // per request, random in range
+	/**
+	 * per request, random in range; extension: a function gives the delay of each request
+	 * (e.g. only PATCHes to one layout), called once per request after its body arrived.
+	 */
+	latencyMs?: number | { min: number; max: number } | ((req: FileMakerRequestInfo) => number);
 
 	/** extension: HTTP status of the session-cap refusal (unconfirmed in the docs). Default 500. */
 	sessionCapHttpStatus?: number;
@@ -65,8 +75,28 @@ export interface FileMakerEmulatorOptions {
 	scriptFolders?: Record<string, string[]>;
 	/** extension: extra database names listed by GET /databases (cannot be opened: login answers 802). */
 	otherDatabases?: string[];
-	/** extension: clock used for session idle time and auto-enter timestamps. Default Date.now. */
+	/**
+	 * extension: clock used for session idle time, locks and auto-enter timestamps. Default Date.now.
+	 * `setNow()` / `advance()` move the emulated clock on top of it.
+	 */
 	now?: () => number;
+	/** extension: index language of text fields that set no `collation`. Default 'default' (case-insensitive). */
+	textCollation?: 'default' | 'unicode';
+	/**
+	 * extension (assumed, the docs only say "match entire field"): whether trailing spaces count in `==`
+	 * finds and unique checks. 'significant' (default): `==ABC-1` does not find `ABC-1 `, and `ABC-1 `
+	 * is not a duplicate of `ABC-1`. 'ignored': both compare without trailing spaces.
+	 */
+	exactMatchTrailingSpaces?: 'significant' | 'ignored';
+}
+
+/** What a fault's or hook's `when` sees of a request. */
+export interface FileMakerRequestInfo {
+	method: string;
+	/** URL-decoded path without the query string, as in the request log. */
+	path: string;
+	/** Parsed JSON body (the raw string if it is not JSON, undefined if empty). */
+	body: unknown;
 }
 
 export interface FileMakerRequestLogEntry {
@@ -87,11 +117,41 @@ export interface FileMakerStats {
 }
 
 export interface FileMakerFault {
-	when?: (req: { method: string; path: string; body: unknown }) => boolean;
+	when?: (req: FileMakerRequestInfo) => boolean;
 	times?: number;
-	httpStatus: number;
-	code: string;
+	/** HTTP status of the answer (required unless `dropConnection`). */
+	httpStatus?: number;
+	/** FileMaker code of the answer's envelope (required unless `dropConnection` or `rawBody`). */
+	code?: string;
 	message?: string;
+	/** extension: the first `skip` matching requests pass untouched (the fault hits the (skip+1)th). Default 0. */
+	skip?: number;
+	/**
+	 * extension: 'before' (default): answered instead of processing, no side effect. 'after': the request
+	 * is processed (its writes stay) and then its answer is replaced: "applied, but the answer was lost".
+	 */
+	phase?: 'before' | 'after';
+	/** extension: close the connection without any answer (the client sees a reset socket). */
+	dropConnection?: boolean;
+	/** extension: send this text as the body instead of the JSON envelope (e.g. a web server's 502 page). */
+	rawBody?: string;
+	/** extension: Content-Type of `rawBody`. Default 'text/html'. */
+	rawContentType?: string;
+}
+
+/** extension: an action run when a matching request arrives (see `onRequest`). */
+export interface FileMakerRequestHook {
+	when?: (req: FileMakerRequestInfo) => boolean;
+	/** The first `skip` matching requests do not run the action. Default 0. */
+	skip?: number;
+	/** How many matching requests run the action. Default Infinity. */
+	times?: number;
+	/**
+	 * 'before' (default): after the latency wait, before faults and processing; the request waits for a
+	 * returned promise. 'after': after processing, before the answer is sent (`status`, `code` are set).
+	 */
+	phase?: 'before' | 'after';
+	action: (req: FileMakerRequestInfo & { status?: number; code?: string }) => void | Promise<void>;
 }
 
 export interface FileMakerRawRecord {
@@ -113,5 +173,19 @@ export interface FileMakerEmulator {
 	expireAllSessions(): void; // next call with an old token → 401 + code 952
 	requestLog: FileMakerRequestLogEntry[];
 	stats: FileMakerStats;
-	reset(): void; // clears data, log, stats, sessions (keeps options)
+	reset(): void; // clears data, log, stats, sessions, hooks (keeps options and the clock)
+
+	/** extension: run an action when a matching request arrives; returns a function that removes the hook. */
+	onRequest(hook: FileMakerRequestHook): () => void;
+	/** extension: the emulated clock now (ms since the epoch): the `now` option moved by setNow/advance. */
+	now(): number;
+	/** extension: freeze the emulated clock at this moment (advance() then moves it). */
+	setNow(at: number | Date): void;
+	/** extension: move the emulated clock forward (or back, negative) by `ms`. */
+	advance(ms: number): void;
+	/**
+	 * extension: a moment of the emulated clock (default: now) as FileMaker writes a timestamp
+	 * ('MM/dd/yyyy HH:mm:ss', the emulator's wall clock), for find criteria such as `<=` + timestampOf(t).
+	 */
+	timestampOf(at?: number | Date): string;
 }

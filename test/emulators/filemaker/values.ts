@@ -245,9 +245,28 @@ export function rawValue(type: FieldType, v: StoredValue): string | number {
 	return serialiseValue(type, v, { iso: false, numbersAsStrings: false });
 }
 
-/** Key of a stored value in an exact-match index (FileMaker indexes text case-insensitively). */
-export function indexKey(v: StoredValue): string {
+/**
+ * How text of one field is compared. The default index language folds case (Claris: the "Default"
+ * language uses the primary and secondary collation weights; case is a tertiary difference);
+ * "Unicode" compares code points, so case matters. `trimTrailingSpaces` is the assumed switch for
+ * `==` and unique checks ignoring trailing spaces.
+ */
+export interface TextMatch {
+	caseSensitive: boolean;
+	trimTrailingSpaces: boolean;
+}
+
+export const DEFAULT_TEXT_MATCH: TextMatch = { caseSensitive: false, trimTrailingSpaces: false };
+
+/** Text folded for comparison under a field's text-match rule. */
+export function foldText(s: string, m: TextMatch = DEFAULT_TEXT_MATCH): string {
+	const t = m.trimTrailingSpaces ? s.replace(/ +$/, '') : s;
+	return m.caseSensitive ? t : t.toLowerCase();
+}
+
+/** Key of a stored value in an exact-match index (text folded as the field's index language does). */
+export function indexKey(v: StoredValue, m: TextMatch = DEFAULT_TEXT_MATCH): string {
 	if (v === '') return '';
 	if (typeof v === 'number') return `n:${v}`;
-	return `s:${v.toLowerCase()}`;
+	return `s:${foldText(v, m)}`;
 }
