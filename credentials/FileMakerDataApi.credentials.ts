@@ -3,18 +3,13 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestHelper,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	databaseBaseUrl,
-	normalizeDatabase,
-	normalizeHost,
-} from '../nodes/FileMakerInventory/logic/connection';
-import { LOGIN_ERROR_NAME, describeLoginFailure, extractFailure } from '../nodes/FileMakerInventory/logic/errors';
+import { logIn } from '../nodes/shared/filemaker/session';
+import { dataApiPath } from '../nodes/shared/filemaker/url';
 
 // A switch, not a secret (its name only sounds like one to the credential linter).
 const ignoreTlsErrorsProperty: INodeProperties = {
@@ -109,52 +104,7 @@ export class FileMakerDataApi implements ICredentialType {
 	 * and never contain the password.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const host = normalizeHost(credentials.host);
-		const database = normalizeDatabase(credentials.database);
-		const username = typeof credentials.username === 'string' ? credentials.username : '';
-		const password = typeof credentials.password === 'string' ? credentials.password : '';
-		if (host === '' || database === '') {
-			throw loginError(
-				host === ''
-					? 'The FileMaker credential has no Host. Enter the address of FileMaker Server, e.g. https://fms.example.com.'
-					: 'The FileMaker credential has no Database. Enter the name of the hosted file, without .fmp12.',
-			);
-		}
-		const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-		let response: { body?: unknown; headers?: IDataObject } | undefined;
-		let failure: unknown;
-		try {
-			response = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${databaseBaseUrl(credentials)}/sessions`,
-				headers: {
-					Authorization: `Basic ${basic}`,
-					'Content-Type': 'application/json',
-					Accept: 'application/json',
-				},
-				// A literal "{}": an empty object would be dropped from the request, and some
-				// FileMaker Server versions refuse a login without a body.
-				body: '{}',
-				json: true,
-				returnFullResponse: true,
-				timeout: 60_000,
-				skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
-			})) as { body?: unknown; headers?: IDataObject };
-		} catch (error) {
-			failure = error;
-		}
-		if (failure !== undefined || response === undefined) {
-			const mapped = describeLoginFailure(extractFailure(failure), { host, database, username });
-			// (Network details stay out: n8n would swap a message naming e.g. ECONNREFUSED for a generic one.)
-			throw loginError(mapped.kind === 'network' ? mapped.message : `${mapped.message} ${mapped.description}`.trim());
-		}
-		const token = tokenFrom(response);
-		if (!token) {
-			throw loginError(
-				`The host ${host} answered the login, but not as a FileMaker Data API (no session token). Check the Host: it should be the address of FileMaker Server, e.g. https://fms.example.com.`,
-			);
-		}
-		return { sessionToken: token };
+		return await logIn.call(this, credentials);
 	}
 
 	authenticate: IAuthenticateGeneric = {
@@ -172,39 +122,9 @@ export class FileMakerDataApi implements ICredentialType {
 		request: {
 			baseURL:
 				'={{ (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(String($credentials.host).trim()) ? String($credentials.host).trim() : "https://" + String($credentials.host).trim()).replace(/\\/fmi(\\/.*)?$/i, "").replace(/\\/+$/, "") }}/fmi/data/{{ $credentials.apiVersion || "vLatest" }}/databases/{{ encodeURIComponent(String($credentials.database).trim().replace(/\\.fmp12$/i, "")) }}',
-			url: '/layouts',
+			url: dataApiPath.layouts(),
 			method: 'GET',
 			skipSslCertificateValidation: '={{ $credentials.allowUnauthorizedCerts }}',
 		},
 	};
-}
-
-/**
- * A plain error on purpose: no HTTP response attached, so n8n neither retries the login (which
- * would count another failed attempt against the account) nor replaces the message with a bare
- * status text in the credential test. The name lets the node pass the message on unchanged.
- */
-function loginError(message: string): Error {
-	const error = new Error(message);
-	error.name = LOGIN_ERROR_NAME;
-	return error;
-}
-
-function tokenFrom(response: { body?: unknown; headers?: IDataObject }): string | undefined {
-	const headers = response.headers ?? {};
-	for (const [name, value] of Object.entries(headers)) {
-		if (name.toLowerCase() === 'x-fm-data-access-token' && typeof value === 'string' && value !== '') {
-			return value;
-		}
-	}
-	let body = response.body;
-	if (typeof body === 'string') {
-		try {
-			body = JSON.parse(body) as unknown;
-		} catch {
-			return undefined;
-		}
-	}
-	const token = (body as { response?: { token?: unknown } } | undefined)?.response?.token;
-	return typeof token === 'string' && token !== '' ? token : undefined;
 }

@@ -17,14 +17,14 @@ import {
 	backoffCeilings,
 	backoffDelayMs,
 } from '../../nodes/FileMakerInventory/logic/backoff';
-import { databaseBaseUrl, normalizeHost } from '../../nodes/FileMakerInventory/logic/connection';
+import { databaseBaseUrl, normalizeHost } from '../../nodes/shared/filemaker/url';
 import { DateInputError, toFileMakerDate, toFileMakerTimestamp } from '../../nodes/FileMakerInventory/logic/dates';
 import {
 	describeFileMakerError,
 	describeLoginFailure,
 	extractFailure,
 	fileMakerMessage,
-} from '../../nodes/FileMakerInventory/logic/errors';
+} from '../../nodes/shared/filemaker/errors';
 import {
 	FindQueryError,
 	buildFindQuery,
@@ -33,8 +33,8 @@ import {
 	exactMatch,
 	filterExactSku,
 } from '../../nodes/FileMakerInventory/logic/findQuery';
-import { flattenLayouts, flattenScripts } from '../../nodes/FileMakerInventory/logic/lists';
-import { DEFAULT_PAGE_SIZE, expectedPageRequests, shouldFetchNextPage } from '../../nodes/FileMakerInventory/logic/paging';
+import { flattenLayouts, flattenScripts } from '../../nodes/shared/filemaker/lists';
+import { DEFAULT_PAGE_SIZE, expectedPageRequests, shouldFetchNextPage } from '../../nodes/shared/filemaker/paging';
 import {
 	invalidInputNumberMessage,
 	invalidQuantityMessage,

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 // Literal defaults in the descriptions below (the linter needs literals); they equal DEFAULTS,
-// DEFAULT_PAGE_SIZE (logic/paging), DEFAULT_MAX_ATTEMPTS (logic/backoff) and
+// DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging), DEFAULT_MAX_ATTEMPTS (logic/backoff) and
 // DEFAULT_APPLIED_KEYS_TO_KEEP (logic/appliedKeys). A unit test checks they agree.
 
 /** Default layout and field names (a solution built from the README's instructions uses these). */

@@ -1,14 +1,22 @@
+/**
+ * The stock and movement records of the node's layouts: finding the record of a SKU, the movement
+ * rows of an idempotency key, writing a movement row. Calls go through the FileMaker client; the
+ * messages are in ./problems.ts. Functions that build n8n errors take n8n's context as `this`
+ * (only `getNode` is used, so a unit test can pass a plain object).
+ */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { segment } from '../logic/connection';
+import type { FileMakerClient } from '../../shared/filemaker/client';
+import type { FileMakerRecord } from '../../shared/filemaker/transport';
 import { exactMatch, filterExactSku } from '../logic/findQuery';
-import type { FindRequest } from '../logic/findQuery';
-import { shouldFetchNextPage } from '../logic/paging';
-import type { Connection, FileMakerRecord } from '../transport';
-import { countOf, fileMakerRequest, recordsOf } from '../transport';
-import type { MovementConfig, StockConfig } from './config';
-import { itemProblem } from './itemProblem';
+import type { MovementConfig, StockConfig } from './parameters';
+import { duplicateSkuMessage, itemProblem, missingFieldError, unknownSkuMessage } from './problems';
+
+/** What the record helpers and the stock-change algorithm need of n8n's context. */
+export type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
+
+/** The client calls the record helpers and the stock-change algorithm make. */
+export type RecordClient = Pick<FileMakerClient, 'find' | 'createRecord' | 'tryUpdateRecord' | 'findMissingFields' | 'error'>;
 
 export function fieldText(record: FileMakerRecord, field: string): string {
 	const value = record.fieldData[field];
@@ -22,47 +30,27 @@ export type SkuLookup =
 	| { status: 'duplicate'; records: FileMakerRecord[] };
 
 /** Finds the stock record of one SKU (`==` exact match, see filterExactSku). */
-export async function lookupStock(
-	this: IExecuteFunctions,
-	connection: Connection,
-	stock: StockConfig,
-	sku: string,
-	itemIndex: number,
-): Promise<SkuLookup> {
-	const response = await fileMakerRequest.call(this, connection, 'POST', `/layouts/${segment(stock.layout)}/_find`, {
-		body: { query: [{ [stock.skuField]: exactMatch(sku) }], limit: 50 },
-		context: {
-			layout: stock.layout,
-			fields: [stock.skuField],
-			sku,
-			action: `looking up SKU '${sku}'`,
-		},
-		itemIndex,
-	});
-	const records = filterExactSku(recordsOf(response), sku, (r) => fieldText(r, stock.skuField));
+export async function lookupStock(client: RecordClient, stock: StockConfig, sku: string, itemIndex: number): Promise<SkuLookup> {
+	const found = await client.find(
+		stock.layout,
+		{ query: [{ [stock.skuField]: exactMatch(sku) }], limit: 50 },
+		{ context: { layout: stock.layout, fields: [stock.skuField], sku, action: `looking up SKU '${sku}'` }, itemIndex },
+	);
+	const records = filterExactSku(found.records, sku, (r) => fieldText(r, stock.skuField));
 	if (records.length === 0) return { status: 'notFound' };
 	if (records.length > 1) return { status: 'duplicate', records };
 	return { status: 'found', record: records[0] };
 }
 
-export function unknownSkuMessage(stock: StockConfig, sku: string): string {
-	return `No record with SKU '${sku}' in layout '${stock.layout}' (field '${stock.skuField}'). Create the record in FileMaker or correct the SKU.`;
-}
-
-export function duplicateSkuMessage(stock: StockConfig, sku: string, records: FileMakerRecord[]): string {
-	const ids = records.map((r) => r.recordId).join(', ');
-	return `${records.length} records in layout '${stock.layout}' have SKU '${sku}' (record IDs ${ids}). Each SKU must be on exactly one record: merge or correct them in FileMaker.`;
-}
-
 /** The stock record of a SKU; a clear per-item error when it is missing or not unique. */
 export async function requireStock(
-	this: IExecuteFunctions,
-	connection: Connection,
+	this: NodeContext,
+	client: RecordClient,
 	stock: StockConfig,
 	sku: string,
 	itemIndex: number,
 ): Promise<FileMakerRecord> {
-	const lookup = await lookupStock.call(this, connection, stock, sku, itemIndex);
+	const lookup = await lookupStock(client, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
 	}
@@ -74,7 +62,7 @@ export async function requireStock(
 
 /** Throws a clear error when a field the node needs is not in the record's fieldData (not on the layout). */
 export function requireFields(
-	this: IExecuteFunctions,
+	this: NodeContext,
 	record: FileMakerRecord,
 	layout: string,
 	fields: Array<{ name: string; setting: string }>,
@@ -82,39 +70,34 @@ export function requireFields(
 ) {
 	for (const { name, setting } of fields) {
 		if (name !== '' && !(name in record.fieldData)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`The field '${name}' is not on layout '${layout}'. Add it to the layout in FileMaker or change '${setting}' in the node.`,
-				{ itemIndex },
-			);
+			throw missingFieldError(this.getNode(), name, layout, setting, itemIndex);
 		}
 	}
 }
 
 /** Movement rows of (SKU, key): used to tell whether a keyed change was already applied. */
 export async function findMovementsByKey(
-	this: IExecuteFunctions,
-	connection: Connection,
+	client: RecordClient,
 	movement: MovementConfig,
 	sku: string,
 	key: string,
 	itemIndex: number,
 ): Promise<FileMakerRecord[]> {
-	const response = await fileMakerRequest.call(this, connection, 'POST', `/layouts/${segment(movement.layout)}/_find`, {
-		body: {
-			query: [{ [movement.skuField]: exactMatch(sku), [movement.referenceField]: exactMatch(key) }],
-			limit: 10,
+	const found = await client.find(
+		movement.layout,
+		{ query: [{ [movement.skuField]: exactMatch(sku), [movement.referenceField]: exactMatch(key) }], limit: 10 },
+		{
+			context: {
+				layout: movement.layout,
+				fields: [movement.skuField, movement.referenceField],
+				sku,
+				action: `looking for movement rows with reference '${key}'`,
+			},
+			itemIndex,
 		},
-		context: {
-			layout: movement.layout,
-			fields: [movement.skuField, movement.referenceField],
-			sku,
-			action: `looking for movement rows with reference '${key}'`,
-		},
-		itemIndex,
-	});
+	);
 	// FileMaker text matching ignores case; keys are compared exactly here.
-	return recordsOf(response).filter((r) => fieldText(r, movement.referenceField) === key);
+	return found.records.filter((r) => fieldText(r, movement.referenceField) === key);
 }
 
 export interface MovementRow {
@@ -142,15 +125,13 @@ export function movementFieldData(movement: MovementConfig, row: MovementRow): I
 
 /** Creates one movement row; returns its record ID. */
 export async function createMovement(
-	this: IExecuteFunctions,
-	connection: Connection,
+	client: RecordClient,
 	movement: MovementConfig,
 	row: MovementRow,
 	itemIndex: number,
 ): Promise<{ recordId: string; modId: string }> {
 	const fieldData = movementFieldData(movement, row);
-	const response = await fileMakerRequest.call(this, connection, 'POST', `/layouts/${segment(movement.layout)}/records`, {
-		body: { fieldData },
+	return await client.createRecord(movement.layout, fieldData, {
 		context: {
 			layout: movement.layout,
 			fields: Object.keys(fieldData),
@@ -159,59 +140,4 @@ export async function createMovement(
 		},
 		itemIndex,
 	});
-	return { recordId: String(response.recordId ?? ''), modId: String(response.modId ?? '') };
-}
-
-/**
- * Reads every record of a layout (range) or of a find, page by page, in one session.
- * `onPage` gets each page's records; records seen before (same recordId) are dropped, which guards
- * against rows shifting between pages when records are added while reading.
- */
-export async function readAllPages(
-	this: IExecuteFunctions,
-	connection: Connection,
-	args: {
-		layout: string;
-		query?: FindRequest[];
-		pageSize: number;
-		fields: string[];
-		action: string;
-		itemIndex: number;
-		/** Return false to stop reading (e.g. after a fatal problem in the data). */
-		onPage: (records: FileMakerRecord[]) => boolean | void;
-	},
-): Promise<{ requests: number; foundCount?: number }> {
-	const { layout, query, pageSize, itemIndex } = args;
-	const seen = new Set<string>();
-	let offset = 1;
-	let requests = 0;
-	let foundCount: number | undefined;
-	for (;;) {
-		const context = { layout, fields: args.fields, action: args.action };
-		const response = query
-			? await fileMakerRequest.call(this, connection, 'POST', `/layouts/${segment(layout)}/_find`, {
-					body: { query, offset, limit: pageSize },
-					context,
-					itemIndex,
-				})
-			: await fileMakerRequest.call(this, connection, 'GET', `/layouts/${segment(layout)}/records`, {
-					qs: { _offset: offset, _limit: pageSize },
-					context,
-					itemIndex,
-				});
-		requests++;
-		const records = recordsOf(response);
-		foundCount = countOf(response.dataInfo?.foundCount) ?? foundCount;
-		const fresh = records.filter((r) => {
-			if (r.recordId === '' || !seen.has(r.recordId)) {
-				seen.add(r.recordId);
-				return true;
-			}
-			return false;
-		});
-		if (args.onPage(fresh) === false) break;
-		if (!shouldFetchNextPage({ offset, limit: pageSize, returned: records.length, foundCount })) break;
-		offset += records.length;
-	}
-	return { requests, foundCount };
 }

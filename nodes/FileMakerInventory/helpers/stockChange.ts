@@ -9,8 +9,11 @@
  *  - then one movement row is written. If that write is lost (n8n stopped), the next delivery with
  *    the same key sees the key on the stock record, does not apply again, and writes the row.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { messageOf } from '../../shared/errors';
+import type { FileMakerRecord } from '../../shared/filemaker/transport';
 
 import {
 	appendAppliedKey,
@@ -22,13 +25,11 @@ import {
 } from '../logic/appliedKeys';
 import type { AppliedKeyEntry } from '../logic/appliedKeys';
 import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../logic/backoff';
-import { segment } from '../logic/connection';
 import { invalidQuantityMessage, parseWholeNumber } from '../logic/quantity';
-import type { Connection, FileMakerRecord } from '../transport';
-import { fileMakerCall, fileMakerError, findMissingFields } from '../transport';
-import type { MovementConfig, StockConfig } from './config';
-import { createMovement, fieldText, findMovementsByKey, requireFields, requireStock } from './records';
-import { itemProblem } from './itemProblem';
+import type { MovementConfig, StockConfig } from './parameters';
+import { itemProblem } from './problems';
+import type { NodeContext, RecordClient } from './records';
+import { createMovement, findMovementsByKey, requireFields, requireStock } from './records';
 
 export interface ChangeRequest {
 	sku: string;
@@ -41,6 +42,16 @@ export interface ChangeRequest {
 	source: string;
 }
 
+/** Time as the algorithm sees it: the real clock in the node, a fake one in unit tests. */
+export interface StockChangeClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+	/** A number in [0, 1) for the backoff jitter. */
+	random(): number;
+}
+
+const REAL_CLOCK: StockChangeClock = { now: () => Date.now(), sleep, random: Math.random };
+
 export interface ChangeOptions {
 	maxAttempts: number;
 	appliedKeysToKeep: number;
@@ -50,7 +61,7 @@ export interface ChangeOptions {
 
 /** Reads and validates the quantity of a stock record (clear per-record message when invalid). */
 export function quantityOf(
-	this: IExecuteFunctions,
+	this: NodeContext,
 	record: FileMakerRecord,
 	stock: StockConfig,
 	sku: string,
@@ -69,13 +80,14 @@ export function quantityOf(
 }
 
 export async function applyStockChange(
-	this: IExecuteFunctions,
-	connection: Connection,
+	this: NodeContext,
+	client: RecordClient,
 	stock: StockConfig,
 	movement: MovementConfig,
 	request: ChangeRequest,
 	options: ChangeOptions,
 	itemIndex: number,
+	clock: StockChangeClock = REAL_CLOCK,
 ): Promise<IDataObject> {
 	const { sku, idempotencyKey: key } = request;
 	const useKeys = key !== '' && stock.appliedKeysField !== '';
@@ -96,8 +108,8 @@ export async function applyStockChange(
 	let lastFailure: 'conflict' | 'locked' | undefined;
 	let lastRecordId = '';
 	for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-		const cycleStart = Date.now();
-		const record = await requireStock.call(this, connection, stock, sku, itemIndex);
+		const cycleStart = clock.now();
+		const record = await requireStock.call(this, client, stock, sku, itemIndex);
 		lastRecordId = record.recordId;
 		requireFields.call(
 			this,
@@ -118,7 +130,7 @@ export async function applyStockChange(
 		if (useKeys) {
 			const hit = findAppliedKey(entries, key);
 			if (hit) {
-				return await reportDuplicate.call(this, connection, movement, request, options, {
+				return await reportDuplicate(client, movement, request, options, clock, {
 					record,
 					hit,
 					current: before,
@@ -130,7 +142,7 @@ export async function applyStockChange(
 			}
 		}
 		if (useMovementLookup && (!movementChecked || !useKeys)) {
-			const rows = await findMovementsByKey.call(this, connection, movement, sku, key, itemIndex);
+			const rows = await findMovementsByKey(client, movement, sku, key, itemIndex);
 			movementChecked = true;
 			if (rows.length > 0) {
 				return {
@@ -168,7 +180,7 @@ export async function applyStockChange(
 
 		// 3. Write quantity (+ key) guarded by the modId we read.
 		const fieldData: IDataObject = { [stock.quantityField]: after };
-		const appliedAt = compactIso(new Date());
+		const appliedAt = compactIso(new Date(clock.now()));
 		if (useKeys) {
 			fieldData[stock.appliedKeysField] = appendAppliedKey(
 				entries,
@@ -176,15 +188,9 @@ export async function applyStockChange(
 				options.appliedKeysToKeep,
 			);
 		}
-		const result = await fileMakerCall.call(
-			this,
-			connection,
-			'PATCH',
-			`/layouts/${segment(stock.layout)}/records/${segment(record.recordId)}`,
-			{ body: { fieldData, modId: record.modId } },
-		);
+		const result = await client.tryUpdateRecord(stock.layout, record.recordId, fieldData, record.modId);
 		if (result.ok) {
-			const modId = String(result.response.modId ?? '');
+			const modId = result.modId;
 			const output: IDataObject = {
 				...base,
 				applied: true,
@@ -198,7 +204,7 @@ export async function applyStockChange(
 			if (options.recordMovement !== false) {
 				output.movementRecordId = await writeMovementAfterCommit.call(
 					this,
-					connection,
+					client,
 					movement,
 					{ sku, change, quantityAfter: after, reason: request.reason, reference: key || request.reference, source: request.source },
 					{ key, keyed: useKeys, recordId: record.recordId },
@@ -213,18 +219,16 @@ export async function applyStockChange(
 			// 306: changed since we read it; 101: the record went away (e.g. replaced). Read again.
 			lastFailure = 'conflict';
 			if (attempt < options.maxAttempts) {
-				await sleep(backoffDelayMs(attempt, conflictBackoff(Date.now() - cycleStart)));
+				await clock.sleep(backoffDelayMs(attempt, conflictBackoff(clock.now() - cycleStart), clock.random));
 			}
 			continue;
 		}
 		if (code === '301') {
 			lastFailure = 'locked';
-			if (attempt < options.maxAttempts) await sleep(backoffDelayMs(attempt, LOCKED_BACKOFF));
+			if (attempt < options.maxAttempts) await clock.sleep(backoffDelayMs(attempt, LOCKED_BACKOFF, clock.random));
 			continue;
 		}
 		const context = {
-			host: connection.host,
-			database: connection.database,
 			layout: stock.layout,
 			fields: Object.keys(fieldData),
 			recordId: record.recordId,
@@ -233,9 +237,9 @@ export async function applyStockChange(
 			missingFields: [] as string[],
 		};
 		if (code === '102') {
-			context.missingFields = await findMissingFields.call(this, connection, stock.layout, context.fields);
+			context.missingFields = await client.findMissingFields(stock.layout, context.fields);
 		}
-		const error = fileMakerError.call(this, result.info, context, itemIndex);
+		const error = client.error(result.info, context, itemIndex);
 		if (code === undefined) {
 			// No FileMaker answer (network): the edit may or may not have been applied.
 			error.description = `${error.description ?? ''} The stock of SKU '${sku}' may or may not have changed.${
@@ -257,21 +261,21 @@ export async function applyStockChange(
 
 /** Writes the movement row of a committed change; explains how to repair when it fails. */
 async function writeMovementAfterCommit(
-	this: IExecuteFunctions,
-	connection: Connection,
+	this: NodeContext,
+	client: RecordClient,
 	movement: MovementConfig,
 	row: { sku: string; change: number; quantityAfter: number; reason: string; reference: string; source: string },
 	info: { key: string; keyed: boolean; recordId: string },
 	itemIndex: number,
 ): Promise<string> {
 	try {
-		const created = await createMovement.call(this, connection, movement, row, itemIndex);
+		const created = await createMovement(client, movement, row, itemIndex);
 		return created.recordId;
 	} catch (error) {
 		const repair = info.keyed
 			? `Run the same change again with the same idempotency key ('${info.key}'): it will not change the stock again and will write the missing movement row.`
 			: 'Add the movement row by hand (Movement → Record), or use an idempotency key so a retry can repair it.';
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = messageOf(error);
 		throw new NodeApiError(
 			this.getNode(),
 			{ message: reason },
@@ -286,11 +290,11 @@ async function writeMovementAfterCommit(
 
 /** The key is on the stock record already: report, and write the movement row if it went missing. */
 async function reportDuplicate(
-	this: IExecuteFunctions,
-	connection: Connection,
+	client: RecordClient,
 	movement: MovementConfig,
 	request: ChangeRequest,
 	options: ChangeOptions,
+	clock: StockChangeClock,
 	args: {
 		record: FileMakerRecord;
 		hit: AppliedKeyEntry;
@@ -316,20 +320,19 @@ async function reportDuplicate(
 	};
 	const canCheck = options.recordMovement !== false && movement.referenceField !== '';
 	if (!canCheck || concurrent) return output;
-	const rows = await findMovementsByKey.call(this, connection, movement, request.sku, request.idempotencyKey, itemIndex);
+	const rows = await findMovementsByKey(client, movement, request.sku, request.idempotencyKey, itemIndex);
 	if (rows.length > 0) {
 		output.movementRecordId = rows[0].recordId;
 		return output;
 	}
-	if (entryAgeSeconds(hit, new Date()) < options.repairAfterSeconds) {
+	if (entryAgeSeconds(hit, new Date(clock.now())) < options.repairAfterSeconds) {
 		// Applied moments ago: its own run is probably still writing the row.
 		output.movementPending = true;
 		return output;
 	}
 	if (typeof change !== 'number') return output;
-	const created = await createMovement.call(
-		this,
-		connection,
+	const created = await createMovement(
+		client,
 		movement,
 		{
 			sku: request.sku,
@@ -346,7 +349,3 @@ async function reportDuplicate(
 	return output;
 }
 
-/** SKU of a stock record as text. */
-export function skuOf(record: FileMakerRecord, stock: StockConfig): string {
-	return fieldText(record, stock.skuField);
-}

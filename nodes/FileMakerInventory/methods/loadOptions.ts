@@ -1,9 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { fileMakerClient } from '../../shared/filemaker/client';
 import { DEFAULTS } from '../actions/common.descriptions';
-import { segment } from '../logic/connection';
-import { flattenScripts } from '../logic/lists';
-import { fileMakerCall, fileMakerError, getConnection, metadataFieldNames } from '../transport';
 
 const NONE: INodePropertyOptions = { name: '- None (Disabled) -', value: '' };
 
@@ -20,17 +18,8 @@ function layoutParameter(this: ILoadOptionsFunctions, name: 'stockLayout' | 'mov
 }
 
 async function fieldsOf(this: ILoadOptionsFunctions, layout: string): Promise<INodePropertyOptions[]> {
-	const connection = await getConnection.call(this);
-	const result = await fileMakerCall.call(this, connection, 'GET', `/layouts/${segment(layout)}`);
-	if (!result.ok) {
-		throw fileMakerError.call(this, result.info, {
-			host: connection.host,
-			database: connection.database,
-			layout,
-			action: `reading the fields of layout '${layout}'`,
-		});
-	}
-	const names = metadataFieldNames(result.response) ?? [];
+	const client = await fileMakerClient.call(this);
+	const names = await client.layoutFieldNames(layout);
 	return [...new Set(names)].sort((a, b) => a.localeCompare(b)).map((name) => ({ name, value: name }));
 }
 
@@ -51,10 +40,6 @@ export async function getMovementFieldsOrNone(this: ILoadOptionsFunctions): Prom
 }
 
 export async function getScripts(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const connection = await getConnection.call(this);
-	const result = await fileMakerCall.call(this, connection, 'GET', '/scripts');
-	if (!result.ok) {
-		throw fileMakerError.call(this, result.info, { host: connection.host, database: connection.database, action: 'listing the scripts' });
-	}
-	return flattenScripts(result.response.scripts).map((name) => ({ name, value: name }));
+	const client = await fileMakerClient.call(this);
+	return (await client.listScripts()).map((name) => ({ name, value: name }));
 }

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getMovementConfig, positiveInt } from '../../helpers/config';
-import { buildQuery, extraFieldList } from '../../helpers/params';
-import { fieldText, readAllPages } from '../../helpers/records';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/filemaker/paging';
+import type { FileMakerRecord } from '../../../shared/filemaker/transport';
+import { buildQuery, extraFieldList, getMovementConfig, positiveInt } from '../../helpers/parameters';
+import { fieldText } from '../../helpers/records';
 import type { FindCriterion } from '../../logic/findQuery';
-import { DEFAULT_PAGE_SIZE } from '../../logic/paging';
 import { parseWholeNumber } from '../../logic/quantity';
-import type { Connection, FileMakerRecord } from '../../transport';
 import { DEFAULTS, extraFieldsOption, movementFieldsCollection, pageSizeOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -75,7 +75,7 @@ function wholeOrRaw(value: unknown): unknown {
 	return value === '' || value === undefined ? null : value;
 }
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const movement = getMovementConfig.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -93,7 +93,7 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 	const query = buildQuery.call(this, criteria, { value: filters.since, field: sinceField, what: 'Created Since' }, itemIndex);
 
 	const rows: IDataObject[] = [];
-	await readAllPages.call(this, connection, {
+	await client.readAllPages({
 		layout: movement.layout,
 		query,
 		pageSize,

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getMovementConfig, getText } from '../../helpers/config';
-import { readSku, readWholeParameter } from '../../helpers/params';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { getMovementConfig, getText, readSku, readWholeParameter } from '../../helpers/parameters';
 import { createMovement } from '../../helpers/records';
 import { parseWholeNumber } from '../../logic/quantity';
-import type { Connection } from '../../transport';
 import {
 	DEFAULTS,
 	movementFieldsCollection,
@@ -50,7 +49,7 @@ const displayOptions = { show: { resource: ['movement'], operation: ['record'] }
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const movement = getMovementConfig.call(this, itemIndex);
 	const sku = readSku.call(this, itemIndex);
 	const change = readWholeParameter.call(this, 'change', 'change', sku, itemIndex);
@@ -75,7 +74,7 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 		reference: getText.call(this, 'reference', itemIndex),
 		source: getText.call(this, 'source', itemIndex, DEFAULTS.source),
 	};
-	const created = await createMovement.call(this, connection, movement, row, itemIndex);
+	const created = await createMovement(client, movement, row, itemIndex);
 	return [
 		{
 			sku,

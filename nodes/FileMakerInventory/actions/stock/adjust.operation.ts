@@ -1,14 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getLayout, getMovementConfig, getStockConfig, getText } from '../../helpers/config';
-import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import {
+	getLayout,
+	getMovementConfig,
+	getStockConfig,
+	getText,
+	readChangeOptions,
+	readSku,
+	readWholeParameter,
+} from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
 import { idempotencyKeyProblem } from '../../logic/appliedKeys';
-import { segment } from '../../logic/connection';
 import { buildScriptParam, parseScriptOutcome } from '../../logic/scriptResult';
-import type { Connection } from '../../transport';
-import { fileMakerRequest } from '../../transport';
 import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -70,7 +75,7 @@ const displayOptions = { show: { resource: ['stock'], operation: ['adjust'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const mode = this.getNodeParameter('adjustMode', itemIndex, 'node') as string;
 	const sku = readSku.call(this, itemIndex);
 	const delta = readWholeParameter.call(this, 'delta', 'change', sku, itemIndex);
@@ -80,14 +85,14 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 	const source = getText.call(this, 'source', itemIndex, DEFAULTS.source);
 
 	if (mode === 'script') {
-		return [await runAdjustScript.call(this, connection, { sku, delta, key: idempotencyKey, reason, reference, source }, itemIndex)];
+		return [await runAdjustScript.call(this, client, { sku, delta, key: idempotencyKey, reason, reference, source }, itemIndex)];
 	}
 
 	const stock = getStockConfig.call(this, itemIndex);
 	const movement = getMovementConfig.call(this, itemIndex);
 	const result = await applyStockChange.call(
 		this,
-		connection,
+		client,
 		stock,
 		movement,
 		{ sku, mode: 'delta', amount: delta, idempotencyKey, reason, reference, source },
@@ -99,7 +104,7 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 
 async function runAdjustScript(
 	this: IExecuteFunctions,
-	connection: Connection,
+	client: FileMakerClient,
 	p: { sku: string; delta: number; key: string; reason: string; reference: string; source: string },
 	itemIndex: number,
 ): Promise<IDataObject> {
@@ -115,17 +120,10 @@ async function runAdjustScript(
 	}
 	const layout = getLayout.call(this, 'stockLayout', itemIndex);
 	const param = buildScriptParam({ ...p });
-	const response = await fileMakerRequest.call(
-		this,
-		connection,
-		'GET',
-		`/layouts/${segment(layout)}/script/${segment(script)}`,
-		{
-			qs: { 'script.param': param },
-			context: { layout, script, sku: p.sku, action: `running the script '${script}' for SKU '${p.sku}'` },
-			itemIndex,
-		},
-	);
+	const response = await client.runScript(layout, script, param, {
+		context: { layout, script, sku: p.sku, action: `running the script '${script}' for SKU '${p.sku}'` },
+		itemIndex,
+	});
 	const outcome = parseScriptOutcome(script, response.scriptError, response.scriptResult);
 	if (!outcome.ok) {
 		throw new NodeOperationError(this.getNode(), `${outcome.message} (SKU '${p.sku}')`, { itemIndex });

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getStockConfig } from '../../helpers/config';
-import { extraFieldList, readSku } from '../../helpers/params';
-import { duplicateSkuMessage, lookupStock, requireFields, unknownSkuMessage } from '../../helpers/records';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { extraFieldList, getStockConfig, readSku } from '../../helpers/parameters';
+import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpers/problems';
+import { lookupStock, requireFields } from '../../helpers/records';
 import { quantityOf } from '../../helpers/stockChange';
-import type { Connection } from '../../transport';
 import { extraFieldsOption, skuProperty, stockFieldsCollection } from '../common.descriptions';
-import { itemProblem } from '../../helpers/itemProblem';
 
 const properties: INodeProperties[] = [
 	skuProperty,
@@ -38,12 +37,12 @@ const displayOptions = { show: { resource: ['stock'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const stock = getStockConfig.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extraFields = extraFieldList(options.extraFields);
 	const sku = readSku.call(this, itemIndex);
-	const lookup = await lookupStock.call(this, connection, stock, sku, itemIndex);
+	const lookup = await lookupStock(client, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		if (options.notFound === 'output') return [{ sku, found: false }];
 		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);

@@ -1,15 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getStockConfig, positiveInt } from '../../helpers/config';
-import { buildQuery, extraFieldList } from '../../helpers/params';
-import { readAllPages } from '../../helpers/records';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/filemaker/paging';
+import type { FileMakerRecord } from '../../../shared/filemaker/transport';
+import { buildQuery, extraFieldList, getStockConfig, positiveInt } from '../../helpers/parameters';
 import type { FindCriterion, FindOperator } from '../../logic/findQuery';
 import { FIND_OPERATORS } from '../../logic/findQuery';
-import { DEFAULT_PAGE_SIZE } from '../../logic/paging';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
-import type { Connection, FileMakerRecord } from '../../transport';
 import { DEFAULTS, extraFieldsOption, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
 
 const operatorOptions = [
@@ -157,7 +156,7 @@ function readCriteria(this: IExecuteFunctions, itemIndex: number): FindCriterion
 	return criteria;
 }
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const stock = getStockConfig.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const pageSize = positiveInt(options.pageSize, DEFAULT_PAGE_SIZE);
@@ -178,7 +177,7 @@ export async function execute(this: IExecuteFunctions, connection: Connection, i
 	const skipped: Array<{ recordId: string; sku: string; message: string }> = [];
 	let checkedFields = false;
 	let failure: string | undefined;
-	await readAllPages.call(this, connection, {
+	await client.readAllPages({
 		layout: stock.layout,
 		query,
 		pageSize,

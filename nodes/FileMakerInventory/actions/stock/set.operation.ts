@@ -1,10 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getMovementConfig, getStockConfig, getText } from '../../helpers/config';
-import { readChangeOptions, readSku, readWholeParameter } from '../../helpers/params';
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import {
+	getMovementConfig,
+	getStockConfig,
+	getText,
+	readChangeOptions,
+	readSku,
+	readWholeParameter,
+} from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
-import type { Connection } from '../../transport';
 import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -28,12 +34,12 @@ const displayOptions = { show: { resource: ['stock'], operation: ['set'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, itemIndex: number): Promise<IDataObject[]> {
 	const sku = readSku.call(this, itemIndex);
 	const quantity = readWholeParameter.call(this, 'quantity', 'quantity', sku, itemIndex);
 	const result = await applyStockChange.call(
 		this,
-		connection,
+		client,
 		getStockConfig.call(this, itemIndex),
 		getMovementConfig.call(this, itemIndex),
 		{

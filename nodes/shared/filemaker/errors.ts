@@ -4,6 +4,8 @@
  * an axios error, a bare axios error, a legacy request error...).
  */
 
+import { errorChain, messageOf } from '../errors';
+
 export interface FailureInfo {
 	/** HTTP status of the answer, if there was one. */
 	httpStatus?: number;
@@ -54,16 +56,11 @@ export function fileMakerMessage(body: unknown): { code: string; message: string
 
 const NETWORK_CODE = /^(E[A-Z_]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
 
-/** Walks an error and its causes and collects what we need to map it. */
+/** Walks an error and its causes (see errorChain) and collects what we need to map it. */
 export function extractFailure(error: unknown): FailureInfo {
-	const info: FailureInfo = { rawMessage: error instanceof Error ? error.message : String(error) };
-	const seen = new Set<unknown>();
-	const queue: unknown[] = [error];
+	const info: FailureInfo = { rawMessage: messageOf(error) };
 	const bodies: unknown[] = [];
-	while (queue.length > 0) {
-		const e = queue.shift();
-		if (!isObj(e) || seen.has(e)) continue;
-		seen.add(e);
+	for (const e of errorChain(error)) {
 		if (info.loginMessage === undefined && e instanceof Error && e.name === LOGIN_ERROR_NAME) {
 			info.loginMessage = e.message;
 		}
@@ -81,12 +78,9 @@ export function extractFailure(error: unknown): FailureInfo {
 		const context = e.context;
 		if (isObj(context) && 'data' in context) bodies.push(context.data);
 		if ('error' in e && !(e.error instanceof Error)) bodies.push(e.error);
-		if ('errorResponse' in e) queue.push(e.errorResponse);
 		if (info.networkCode === undefined && typeof e.code === 'string' && NETWORK_CODE.test(e.code)) {
 			info.networkCode = e.code;
 		}
-		if ('cause' in e) queue.push(e.cause);
-		if ('reason' in e) queue.push(e.reason);
 	}
 	for (const body of bodies) {
 		const fm = fileMakerMessage(body);

@@ -1,6 +1,6 @@
 /**
- * Turning the credential's Host / Database / version into Data API URLs.
- * Shared by the credential (login) and the node's transport.
+ * Turning the credential's Host / Database / version into Data API URLs, and the Data API paths.
+ * Shared by the credential (login, test request) and the client. No other module spells a path.
  */
 
 /**
@@ -36,3 +36,18 @@ export function databaseBaseUrl(credentials: { host?: unknown; database?: unknow
 export function segment(value: string | number): string {
 	return encodeURIComponent(String(value));
 }
+
+/**
+ * The Data API paths below {host}/fmi/data/{version}/databases/{database}. Only the client
+ * (./client.ts), the login (./session.ts) and the credential's test request use them.
+ */
+export const dataApiPath = {
+	sessions: (): string => '/sessions',
+	layouts: (): string => '/layouts',
+	scripts: (): string => '/scripts',
+	layout: (layout: string): string => `/layouts/${segment(layout)}`,
+	records: (layout: string): string => `/layouts/${segment(layout)}/records`,
+	record: (layout: string, recordId: string): string => `/layouts/${segment(layout)}/records/${segment(recordId)}`,
+	find: (layout: string): string => `/layouts/${segment(layout)}/_find`,
+	script: (layout: string, script: string): string => `/layouts/${segment(layout)}/script/${segment(script)}`,
+};

@@ -6,11 +6,19 @@ import type {
 	ILoadOptionsFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 
-import { databaseBaseUrl, normalizeDatabase, normalizeHost, segment } from '../logic/connection';
-import type { ErrorContext, FailureInfo, MappedError } from '../logic/errors';
-import { describeFileMakerError, extractFailure } from '../logic/errors';
+import { apiError } from '../errors';
+
+import type { ErrorContext, FailureInfo, MappedError } from './errors';
+import { describeFileMakerError, extractFailure } from './errors';
+import { databaseBaseUrl, normalizeDatabase, normalizeHost } from './url';
+
+/**
+ * The transport core of the FileMaker Data API: one request, its answer or its failure, and the
+ * error a person can act on. Session login and renewal are n8n's (see ./session.ts); the calls
+ * themselves are listed in ./client.ts, the only user of this module.
+ */
 
 export const CREDENTIAL_TYPE = 'fileMakerDataApi';
 
@@ -130,34 +138,11 @@ export function fileMakerError(
 		fileMakerMessage: info.fmMessage ?? null,
 		httpStatus: info.httpStatus ?? null,
 	};
-	return new NodeApiError(this.getNode(), details, {
-		message: mapped.message,
-		description: mapped.description || undefined,
+	return apiError.call(this, mapped.message, mapped.description || undefined, {
+		raw: details,
 		httpCode: info.httpStatus !== undefined ? String(info.httpStatus) : undefined,
 		itemIndex,
 	});
-}
-
-/**
- * Like fileMakerCall, but throws a clear NodeApiError on failure. FileMaker code 401 ("no records
- * match") is not an error: it returns an empty result.
- * On code 102 (field missing) the layout's field list is read to name the missing field(s).
- */
-export async function fileMakerRequest(
-	this: FileMakerContext,
-	connection: Connection,
-	method: IHttpRequestMethods,
-	endpoint: string,
-	options: RequestOptions & { context?: ErrorContext; itemIndex?: number } = {},
-): Promise<FileMakerResponse> {
-	const result = await fileMakerCall.call(this, connection, method, endpoint, options);
-	if (result.ok) return result.response;
-	if (result.info.code === '401') return { data: [], dataInfo: { foundCount: 0, returnedCount: 0 } };
-	const context: ErrorContext = { host: connection.host, database: connection.database, ...options.context };
-	if (result.info.code === '102' && context.layout && context.fields && context.fields.length > 0) {
-		context.missingFields = await findMissingFields.call(this, connection, context.layout, context.fields);
-	}
-	throw fileMakerError.call(this, result.info, context, options.itemIndex);
 }
 
 /** Field names in the answer of GET /layouts/{layout} (`fieldMetaData[].name`); undefined when absent. */
@@ -167,29 +152,6 @@ export function metadataFieldNames(response: FileMakerResponse): string[] | unde
 	return meta
 		.map((f) => (f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined))
 		.filter((n): n is string => typeof n === 'string' && n !== '');
-}
-
-/** Field names of a layout (GET /layouts/{layout}); undefined when they cannot be read. */
-async function layoutFieldNames(
-	this: FileMakerContext,
-	connection: Connection,
-	layout: string,
-): Promise<string[] | undefined> {
-	const result = await fileMakerCall.call(this, connection, 'GET', `/layouts/${segment(layout)}`);
-	return result.ok ? metadataFieldNames(result.response) : undefined;
-}
-
-/** Which of `fields` are not on the layout (empty list when that cannot be told). */
-export async function findMissingFields(
-	this: FileMakerContext,
-	connection: Connection,
-	layout: string,
-	fields: string[],
-): Promise<string[]> {
-	const names = await layoutFieldNames.call(this, connection, layout);
-	if (!names) return [];
-	const present = new Set(names);
-	return [...new Set(fields.filter((f) => f !== '' && !present.has(f)))];
 }
 
 /** Whole number from a dataInfo count (numbers may come as strings). */

@@ -1,0 +1,214 @@
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
+
+import type { ErrorContext, FailureInfo } from './errors';
+import { flattenLayouts, flattenScripts } from './lists';
+import { shouldFetchNextPage } from './paging';
+import type { Connection, FileMakerContext, FileMakerRecord, FileMakerResponse, RequestOptions } from './transport';
+import { countOf, fileMakerCall, fileMakerError, getConnection, metadataFieldNames, recordsOf } from './transport';
+import { dataApiPath } from './url';
+
+/**
+ * The FileMaker Data API client: every call the nodes make to FileMaker is a method here.
+ *
+ * Made once per execution (or per dropdown load) from n8n's context; all its requests share one
+ * Data API session (n8n keeps the token on the credential and renews it on 952, see ./session.ts).
+ * Methods that throw give a NodeApiError whose message says what to fix; `tryUpdateRecord` returns
+ * FileMaker's answer instead, so that the stock-change algorithm can retry 306/301.
+ */
+export interface FileMakerClient {
+	readonly connection: Connection;
+	/** POST /layouts/{layout}/_find. "No records match" (401) is an empty found set, not an error. */
+	find(layout: string, request: FindRequestBody, call?: CallOptions): Promise<FoundSet>;
+	/** GET /layouts/{layout}/records: a range of the layout's records (offset is 1-based). */
+	listRecords(layout: string, range: { offset: number; limit: number }, call?: CallOptions): Promise<FoundSet>;
+	/** Every record of a layout (range) or of a find, page by page; see ReadAllPagesArgs. */
+	readAllPages(args: ReadAllPagesArgs): Promise<{ requests: number; foundCount?: number }>;
+	/** POST /layouts/{layout}/records. */
+	createRecord(layout: string, fieldData: IDataObject, call?: CallOptions): Promise<{ recordId: string; modId: string }>;
+	/** PATCH /layouts/{layout}/records/{id} guarded by `modId`; FileMaker's answer, never thrown. */
+	tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId: string): Promise<UpdateResult>;
+	/** GET /layouts/{layout}/script/{script}?script.param=… */
+	runScript(layout: string, script: string, param: string, call?: CallOptions): Promise<ScriptOutcome>;
+	/** GET /layouts: layout names (folders flattened). */
+	listLayouts(): Promise<string[]>;
+	/** GET /layouts/{layout}: the field names of a layout. */
+	layoutFieldNames(layout: string): Promise<string[]>;
+	/** Which of `fields` are not on the layout (GET /layouts/{layout}); empty when that cannot be told. */
+	findMissingFields(layout: string, fields: string[]): Promise<string[]>;
+	/** GET /scripts: script names (folders flattened). */
+	listScripts(): Promise<string[]>;
+	/** The NodeApiError for a failed call (host and database added to the context). */
+	error(info: FailureInfo, context: ErrorContext, itemIndex?: number): NodeApiError;
+}
+
+/** A find request of the Data API: `query` is a list of find requests (see logic/findQuery). */
+export interface FindRequestBody {
+	query: Array<Record<string, string>>;
+	offset?: number;
+	limit?: number;
+}
+
+/** What the error message of a failed call should name. */
+export interface CallOptions {
+	context?: ErrorContext;
+	itemIndex?: number;
+}
+
+export interface FoundSet {
+	records: FileMakerRecord[];
+	/** dataInfo.foundCount, when FileMaker gave it (0 for "no records match"). */
+	foundCount?: number;
+}
+
+export type UpdateResult = { ok: true; modId: string } | { ok: false; info: FailureInfo };
+
+export interface ScriptOutcome {
+	scriptResult?: string;
+	scriptError?: string | number;
+}
+
+export interface ReadAllPagesArgs {
+	layout: string;
+	/** Find requests; undefined reads every record (range requests). */
+	query?: Array<Record<string, string>>;
+	pageSize: number;
+	fields: string[];
+	action: string;
+	itemIndex: number;
+	/** Gets each page's new records. Return false to stop reading (e.g. after a fatal problem in the data). */
+	onPage: (records: FileMakerRecord[]) => boolean | void;
+}
+
+/** The client for the credential of the node or dropdown being run. */
+export async function fileMakerClient(this: FileMakerContext): Promise<FileMakerClient> {
+	return new DataApiClient(this, await getConnection.call(this));
+}
+
+class DataApiClient implements FileMakerClient {
+	constructor(
+		private readonly ctx: FileMakerContext,
+		readonly connection: Connection,
+	) {}
+
+	async find(layout: string, request: FindRequestBody, call: CallOptions = {}): Promise<FoundSet> {
+		return foundSetOf(await this.request('POST', dataApiPath.find(layout), { body: { ...request } }, call));
+	}
+
+	async listRecords(layout: string, range: { offset: number; limit: number }, call: CallOptions = {}): Promise<FoundSet> {
+		return foundSetOf(
+			await this.request('GET', dataApiPath.records(layout), { qs: { _offset: range.offset, _limit: range.limit } }, call),
+		);
+	}
+
+	/**
+	 * Reads in one session. Records seen before (same recordId) are dropped, which guards against
+	 * rows shifting between pages when records are added while reading.
+	 */
+	async readAllPages(args: ReadAllPagesArgs): Promise<{ requests: number; foundCount?: number }> {
+		const { layout, query, pageSize, itemIndex } = args;
+		const seen = new Set<string>();
+		let offset = 1;
+		let requests = 0;
+		let foundCount: number | undefined;
+		for (;;) {
+			const call = { context: { layout, fields: args.fields, action: args.action }, itemIndex };
+			const page = query
+				? await this.find(layout, { query, offset, limit: pageSize }, call)
+				: await this.listRecords(layout, { offset, limit: pageSize }, call);
+			requests++;
+			foundCount = page.foundCount ?? foundCount;
+			const fresh = page.records.filter((r) => {
+				if (r.recordId === '' || !seen.has(r.recordId)) {
+					seen.add(r.recordId);
+					return true;
+				}
+				return false;
+			});
+			if (args.onPage(fresh) === false) break;
+			if (!shouldFetchNextPage({ offset, limit: pageSize, returned: page.records.length, foundCount })) break;
+			offset += page.records.length;
+		}
+		return { requests, foundCount };
+	}
+
+	async createRecord(layout: string, fieldData: IDataObject, call: CallOptions = {}): Promise<{ recordId: string; modId: string }> {
+		const response = await this.request('POST', dataApiPath.records(layout), { body: { fieldData } }, call);
+		return { recordId: String(response.recordId ?? ''), modId: String(response.modId ?? '') };
+	}
+
+	async tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId: string): Promise<UpdateResult> {
+		const result = await fileMakerCall.call(this.ctx, this.connection, 'PATCH', dataApiPath.record(layout, recordId), {
+			body: { fieldData, modId },
+		});
+		return result.ok ? { ok: true, modId: String(result.response.modId ?? '') } : { ok: false, info: result.info };
+	}
+
+	async runScript(layout: string, script: string, param: string, call: CallOptions = {}): Promise<ScriptOutcome> {
+		const response = await this.request('GET', dataApiPath.script(layout, script), { qs: { 'script.param': param } }, call);
+		return { scriptResult: response.scriptResult, scriptError: response.scriptError };
+	}
+
+	async listLayouts(): Promise<string[]> {
+		const response = await this.answerOrThrow('GET', dataApiPath.layouts(), { action: 'listing the layouts' });
+		return flattenLayouts(response.layouts);
+	}
+
+	async layoutFieldNames(layout: string): Promise<string[]> {
+		const response = await this.answerOrThrow('GET', dataApiPath.layout(layout), {
+			layout,
+			action: `reading the fields of layout '${layout}'`,
+		});
+		return metadataFieldNames(response) ?? [];
+	}
+
+	async findMissingFields(layout: string, fields: string[]): Promise<string[]> {
+		const result = await fileMakerCall.call(this.ctx, this.connection, 'GET', dataApiPath.layout(layout));
+		const names = result.ok ? metadataFieldNames(result.response) : undefined;
+		if (!names) return [];
+		const present = new Set(names);
+		return [...new Set(fields.filter((f) => f !== '' && !present.has(f)))];
+	}
+
+	async listScripts(): Promise<string[]> {
+		const response = await this.answerOrThrow('GET', dataApiPath.scripts(), { action: 'listing the scripts' });
+		return flattenScripts(response.scripts);
+	}
+
+	error(info: FailureInfo, context: ErrorContext, itemIndex?: number): NodeApiError {
+		const { host, database } = this.connection;
+		return fileMakerError.call(this.ctx, info, { host, database, ...context }, itemIndex);
+	}
+
+	/** One call whose failure is thrown as is (no "no records" or missing-field handling). */
+	private async answerOrThrow(method: 'GET', endpoint: string, context: ErrorContext): Promise<FileMakerResponse> {
+		const result = await fileMakerCall.call(this.ctx, this.connection, method, endpoint);
+		if (!result.ok) throw this.error(result.info, context);
+		return result.response;
+	}
+
+	/**
+	 * One call that throws a clear NodeApiError on failure. FileMaker code 401 ("no records match")
+	 * is not an error: it returns an empty result. On code 102 (field missing) the layout's field
+	 * list is read to name the missing field(s).
+	 */
+	private async request(
+		method: 'GET' | 'POST',
+		endpoint: string,
+		options: RequestOptions,
+		call: CallOptions,
+	): Promise<FileMakerResponse> {
+		const result = await fileMakerCall.call(this.ctx, this.connection, method, endpoint, options);
+		if (result.ok) return result.response;
+		if (result.info.code === '401') return { data: [], dataInfo: { foundCount: 0, returnedCount: 0 } };
+		const context: ErrorContext = { ...call.context };
+		if (result.info.code === '102' && context.layout && context.fields && context.fields.length > 0) {
+			context.missingFields = await this.findMissingFields(context.layout, context.fields);
+		}
+		throw this.error(result.info, context, call.itemIndex);
+	}
+}
+
+function foundSetOf(response: FileMakerResponse): FoundSet {
+	return { records: recordsOf(response), foundCount: countOf(response.dataInfo?.foundCount) };
+}
+
