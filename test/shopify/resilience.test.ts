@@ -29,10 +29,32 @@ describe('a tiny bucket', () => {
 	it('forces THROTTLED once; the sync waits exactly, never sends an unaffordable request again, and completes', async () => {
 		emu.reset();
 		emu.seed({ items: skus(500).map((sku) => ({ sku, available: 3 })) });
-		await drain(emu, emu.location().id, 1); // 987 of 1000 points used by "another app"
-		const before = emu.requestLog.length;
+		// Emulated time stands (almost) still from the drain until the sync's first request arrives: however
+		// slowly the harness starts, the bucket has not refilled when that request meets it. From then on
+		// emulated time runs at real speed again, so the node's waits refill the bucket.
+		emu.setOptions({ clock: { speedUp: 1e-9 } });
 		const input = skus(500).map((sku, i) => ({ sku, quantity: i % 2 ? 3 : 4 }));
-		const r = await runSync(emu, tokenCredentials(emu), input, { options: { readMode: 'paged' } });
+		let availableAtFirstRequest: number | undefined;
+		let before = 0;
+		let r: Awaited<ReturnType<typeof runSync>>;
+		try {
+			await drain(emu, emu.location().id, 1); // 987 of 1000 points used by "another app"
+			before = emu.requestLog.length;
+			emu.injectFault({
+				when: () => {
+					if (availableAtFirstRequest === undefined) {
+						availableAtFirstRequest = emu.bucketState().currentlyAvailable;
+						emu.setOptions({ clock: { speedUp: 1 } });
+					}
+					return false;
+				},
+				status: 500,
+			});
+			r = await runSync(emu, tokenCredentials(emu), input, { options: { readMode: 'paged' } });
+		} finally {
+			emu.setOptions({ clock: { speedUp: 1 } });
+		}
+		expect(availableAtFirstRequest).toBe(13); // the drained bucket, whatever the machine's speed
 		expect(r.error).toBeUndefined();
 		expect(r.summary).toMatchObject({ updated: 250, failed: 0, throttledWaits: 1 });
 		const log = emu.requestLog.slice(before);
@@ -169,6 +191,90 @@ describe('client-credentials token expiry mid-run', () => {
 			for (const row of input) expect(availableBySku(emu)[row.sku]).toBe(4);
 		} finally {
 			await emu.close();
+		}
+	});
+});
+
+describe('idempotency answers from Shopify (IDEMPOTENCY_* userErrors)', () => {
+	let emu: ShopifyEmulator;
+	beforeAll(async () => {
+		emu = await startShopifyEmulator();
+	});
+	afterAll(async () => emu?.close());
+
+	const adjustTwoSkus = () =>
+		runNode({
+			type: 'shopifyInventory',
+			parameters: { resource: 'inventory', operation: 'adjust', location: locationParam(emu), sku: '={{ $json.sku }}', delta: '={{ $json.delta }}' },
+			input: [{ sku: 'ADJ-1', delta: 5 }, { sku: 'ADJ-2', delta: -3 }],
+			credentials: tokenCredentials(emu),
+		});
+
+	for (const code of ['IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED', 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'] as const) {
+		it(`${code}: the key is spent, the write is sent again with a NEW key and applies once`, async () => {
+			emu.reset();
+			emu.seed({ items: [{ sku: 'ADJ-1', available: 10 }, { sku: 'ADJ-2', available: 20 }] });
+			emu.setOptions({ idempotencyAnswers: [code] });
+			try {
+				const r = await adjustTwoSkus();
+				expect(r.error).toBeUndefined();
+				const writes = mutationsOf(emu, 'InventoryAdjustQuantities');
+				expect(writes.length).toBe(2);
+				expect(writes[0].idempotencyKey).toBeTruthy();
+				expect(writes[1].idempotencyKey).toBeTruthy();
+				expect(writes[1].idempotencyKey).not.toBe(writes[0].idempotencyKey);
+				expect(emu.levels().get('ADJ-1')!.available).toBe(15);
+				expect(emu.levels().get('ADJ-2')!.available).toBe(17);
+				expect(r.items.map((i) => [i.json.sku, i.json.from, i.json.to, i.json.status])).toEqual([
+					['ADJ-1', 10, 15, 'updated'],
+					['ADJ-2', 20, 17, 'updated'],
+				]);
+			} finally {
+				emu.setOptions({ idempotencyAnswers: [] });
+			}
+		});
+	}
+
+	it('IDEMPOTENCY_CONCURRENT_REQUEST: waits and resends with the SAME key; the delta applies once', async () => {
+		emu.reset();
+		emu.seed({ items: [{ sku: 'ADJ-1', available: 10 }, { sku: 'ADJ-2', available: 20 }] });
+		// The first request is applied by Shopify while its answer says "in progress, try again".
+		emu.setOptions({ idempotencyAnswers: ['IDEMPOTENCY_CONCURRENT_REQUEST'] });
+		try {
+			const r = await adjustTwoSkus();
+			expect(r.error).toBeUndefined();
+			const writes = mutationsOf(emu, 'InventoryAdjustQuantities');
+			expect(writes.length).toBe(2);
+			expect(writes[0].idempotencyKey).toBeTruthy();
+			expect(writes[1].idempotencyKey).toBe(writes[0].idempotencyKey);
+			// A new key would have applied the deltas a second time (20 and 14).
+			expect(emu.levels().get('ADJ-1')!.available).toBe(15);
+			expect(emu.levels().get('ADJ-2')!.available).toBe(17);
+			expect(r.items.map((i) => [i.json.sku, i.json.from, i.json.to, i.json.status])).toEqual([
+				['ADJ-1', 10, 15, 'updated'],
+				['ADJ-2', 20, 17, 'updated'],
+			]);
+		} finally {
+			emu.setOptions({ idempotencyAnswers: [] });
+		}
+	});
+
+	it('Sync: a failed attempt, then a concurrent one: new key once, then the same key; every value set once', async () => {
+		emu.reset();
+		emu.seed({ items: skus(10).map((sku) => ({ sku, available: 1 })) });
+		emu.setOptions({ idempotencyAnswers: ['IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED', 'IDEMPOTENCY_CONCURRENT_REQUEST'] });
+		try {
+			const input = skus(10).map((sku, i) => ({ sku, quantity: i + 2 }));
+			const r = await runSync(emu, tokenCredentials(emu), input, { options: { readMode: 'paged' } });
+			expect(r.error).toBeUndefined();
+			expect(r.summary).toMatchObject({ updated: 10, failed: 0 });
+			const keys = mutationsOf(emu).map((w) => w.idempotencyKey);
+			expect(keys.length).toBe(3);
+			expect(keys[1]).not.toBe(keys[0]);
+			expect(keys[2]).toBe(keys[1]);
+			for (const row of input) expect(availableBySku(emu)[row.sku]).toBe(row.quantity);
+		} finally {
+			emu.setOptions({ idempotencyAnswers: [] });
 		}
 	});
 });

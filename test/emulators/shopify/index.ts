@@ -28,6 +28,7 @@ import {
 	typeResolver,
 	type EmulatorCore,
 	type ExecContext,
+	type IdempotencyAnswerCode,
 } from './resolvers';
 import { listInventoryLevels, setInventoryLevel, shopJson, type RestResponse } from './rest';
 import {
@@ -77,6 +78,11 @@ export interface ShopifyEmulatorOptions {
 	webhookRetryDelayMs?: number;
 	/** HTTP status for a wrong client id/secret at /admin/oauth/access_token (default 401). */
 	oauthInvalidClientStatus?: 400 | 401;
+	/**
+	 * Idempotency answers for the next inventorySetQuantities / inventoryAdjustQuantities requests that carry
+	 * a key not seen before, one entry per request (consumed in order). See the README, "Programmatic API".
+	 */
+	idempotencyAnswers?: IdempotencyAnswerCode[];
 }
 
 export interface ShopifyEmulator {
@@ -248,6 +254,13 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 			this.sockets.add(s);
 			s.on('close', () => this.sockets.delete(s));
 		});
+	}
+
+	/** Consumes the next entry of the `idempotencyAnswers` switch (undefined when none is left). */
+	takeIdempotencyAnswer(): IdempotencyAnswerCode | undefined {
+		const [next, ...rest] = this.opts.idempotencyAnswers ?? [];
+		if (next !== undefined) this.opts = { ...this.opts, idempotencyAnswers: rest };
+		return next;
 	}
 
 	// ---------------- setup ----------------

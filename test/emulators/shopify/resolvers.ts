@@ -51,7 +51,19 @@ export interface EmulatorCore {
 	shopDomain: string;
 	baseUrl(): string;
 	startBulkQuery(query: string, ctx: ExecContext): Promise<{ op: BulkOpRec | null; userErrors: UserError[] }>;
+	/** Next forced idempotency answer for a keyed inventory mutation with a new key (switch `idempotencyAnswers`). */
+	takeIdempotencyAnswer?(): IdempotencyAnswerCode | undefined;
 }
+
+/** userError codes of inventorySetQuantities / inventoryAdjustQuantities that only a concurrent or failed earlier request causes. */
+export type IdempotencyAnswerCode =
+	| 'IDEMPOTENCY_CONCURRENT_REQUEST'
+	| 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED'
+	| 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH';
+
+/** Fingerprints of keys poisoned by the switch: a failed attempt answers the same error to every reuse of its key. */
+const FAILED_ATTEMPT_FINGERPRINT = '\u0000previous-attempt-failed';
+const OTHER_PARAMETERS_FINGERPRINT = '\u0000other-parameters';
 
 export interface ExecContext {
 	core: EmulatorCore;
@@ -429,14 +441,32 @@ function inventoryMutation(kind: 'set' | 'adjust'): Resolver {
 					ctx.log.replayed = true;
 					return prior.payload;
 				}
+				if (prior.fingerprint === FAILED_ATTEMPT_FINGERPRINT) return prior.payload;
 				return {
 					inventoryAdjustmentGroup: null,
 					userErrors: [userError('IDEMPOTENCY_KEY_PARAMETER_MISMATCH', null)],
 				};
 			}
 		}
+		const forced = storeKey && fingerprint ? ctx.core.takeIdempotencyAnswer?.() : undefined;
+		if (storeKey && forced === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED') {
+			// An earlier attempt with this key failed at Shopify: nothing applied, the key is spent.
+			const failed = { inventoryAdjustmentGroup: null, userErrors: [userError(forced, null)] };
+			store.idempotency.set(storeKey, { fingerprint: FAILED_ATTEMPT_FINGERPRINT, payload: failed, at: now });
+			return failed;
+		}
+		if (storeKey && forced === 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH') {
+			// The key was used before with other parameters: nothing applied, every reuse of the key mismatches.
+			store.idempotency.set(storeKey, { fingerprint: OTHER_PARAMETERS_FINGERPRINT, payload: null, at: now });
+			return { inventoryAdjustmentGroup: null, userErrors: [userError(forced, null)] };
+		}
 		const { payload } = runInventoryMutation(store, ctx.version, kind, input);
 		if (storeKey && fingerprint) store.idempotency.set(storeKey, { fingerprint, payload, at: now });
+		if (forced === 'IDEMPOTENCY_CONCURRENT_REQUEST') {
+			// An earlier delivery of this very request is still in flight: it is applied once (and recorded under
+			// the key, so a retry with the same key replays its result); this copy is told to try again.
+			return { inventoryAdjustmentGroup: null, userErrors: [userError(forced, null)] };
+		}
 		return payload;
 	};
 }
