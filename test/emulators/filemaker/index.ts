@@ -12,6 +12,8 @@ export type {
 	FileMakerFieldDef,
 	FileMakerLayoutDef,
 	FileMakerRawRecord,
+	FileMakerRequestHook,
+	FileMakerRequestInfo,
 	FileMakerRequestLogEntry,
 	FileMakerScript,
 	FileMakerScriptContext,
