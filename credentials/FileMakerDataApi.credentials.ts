@@ -25,8 +25,8 @@ const ignoreTlsErrorsProperty: INodeProperties = {
  * FileMaker Data API session credential.
  *
  * The session token is a hidden, expirable property: n8n calls `preAuthentication` (one login,
- * POST /sessions) only while the token is empty, stores the token with the credential, and sends
- * it as `Authorization: Bearer …` on every request. When FileMaker answers 401 (code 952, token
+ * see nodes/shared/filemaker/session.ts) only while the token is empty, stores the token with the
+ * credential, and sends it as `Authorization: Bearer …` on every request. When FileMaker answers 401 (code 952, token
  * expired after 15 minutes without use), n8n logs in again once and resends the request. So one
  * session is reused across requests and executions, and there is no login per run.
  */

@@ -10,7 +10,7 @@ import type { FailureInfo } from '../../nodes/shared/filemaker/errors';
 import type { CallOptions, FindRequestBody, FoundSet, UpdateResult } from '../../nodes/shared/filemaker/client';
 import type { FileMakerRecord } from '../../nodes/shared/filemaker/transport';
 import type { MovementConfig, StockConfig } from '../../nodes/FileMakerInventory/helpers/parameters';
-import type { RecordClient } from '../../nodes/FileMakerInventory/helpers/records';
+import type { RecordClient } from '../../nodes/FileMakerInventory/helpers/inventoryRecords';
 import type { ChangeOptions, ChangeRequest, StockChangeClock } from '../../nodes/FileMakerInventory/helpers/stockChange';
 import { applyStockChange } from '../../nodes/FileMakerInventory/helpers/stockChange';
 import { parseAppliedKeys } from '../../nodes/FileMakerInventory/logic/appliedKeys';

@@ -104,7 +104,7 @@ export function positiveInt(value: unknown, fallback: number): number {
 	return Math.floor(n);
 }
 
-export function nonNegative(value: unknown, fallback: number): number {
+function nonNegative(value: unknown, fallback: number): number {
 	const n = typeof value === 'string' ? Number(value) : (value as number);
 	if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return fallback;
 	return n;

@@ -28,8 +28,8 @@ import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../logic/backof
 import { invalidQuantityMessage, parseWholeNumber } from '../logic/quantity';
 import type { MovementConfig, StockConfig } from './parameters';
 import { itemProblem } from './problems';
-import type { NodeContext, RecordClient } from './records';
-import { createMovement, findMovementsByKey, requireFields, requireStock } from './records';
+import type { NodeContext, RecordClient } from './inventoryRecords';
+import { createMovement, findMovementsByKey, requireFields, requireStock } from './inventoryRecords';
 
 export interface ChangeRequest {
 	sku: string;

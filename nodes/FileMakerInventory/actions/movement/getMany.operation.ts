@@ -5,7 +5,7 @@ import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { DEFAULT_PAGE_SIZE } from '../../../shared/filemaker/paging';
 import type { FileMakerRecord } from '../../../shared/filemaker/transport';
 import { buildQuery, extraFieldList, getMovementConfig, positiveInt } from '../../helpers/parameters';
-import { fieldText } from '../../helpers/records';
+import { fieldText } from '../../helpers/inventoryRecords';
 import type { FindCriterion } from '../../logic/findQuery';
 import { parseWholeNumber } from '../../logic/quantity';
 import { DEFAULTS, extraFieldsOption, movementFieldsCollection, pageSizeOption } from '../common.descriptions';

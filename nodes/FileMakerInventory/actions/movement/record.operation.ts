@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { getMovementConfig, getText, readSku, readWholeParameter } from '../../helpers/parameters';
-import { createMovement } from '../../helpers/records';
+import { createMovement } from '../../helpers/inventoryRecords';
 import { parseWholeNumber } from '../../logic/quantity';
 import {
 	DEFAULTS,

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { extraFieldList, getStockConfig, readSku } from '../../helpers/parameters';
 import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpers/problems';
-import { lookupStock, requireFields } from '../../helpers/records';
+import { lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/stockChange';
 import { extraFieldsOption, skuProperty, stockFieldsCollection } from '../common.descriptions';
 

@@ -109,7 +109,7 @@ export interface MovementRow {
 	source?: string;
 }
 
-export function movementFieldData(movement: MovementConfig, row: MovementRow): IDataObject {
+function movementFieldData(movement: MovementConfig, row: MovementRow): IDataObject {
 	const fieldData: IDataObject = {
 		[movement.skuField]: row.sku,
 		[movement.changeField]: row.change,
