@@ -40,11 +40,14 @@ import {
 	validateCached,
 	type ApiVersion,
 } from './schema';
-import { available, parseGid, Store, type LevelRec, type RestockType } from './store';
+import { available, parseGid, Store, type DispositionType, type LevelRec, type RestockType, type StockRules } from './store';
 import {
+	buildDisposePayload,
 	buildInventoryLevelPayload,
+	buildOrderEditedPayload,
 	buildOrderPayload,
 	buildRefundPayload,
+	buildReturnPayload,
 	sendWebhook as deliverWebhook,
 	stringifyIds,
 	type DeliveryLogEntry,
@@ -83,6 +86,41 @@ export interface ShopifyEmulatorOptions {
 	 * a key not seen before, one entry per request (consumed in order). See the README, "Programmatic API".
 	 */
 	idempotencyAnswers?: IdempotencyAnswerCode[];
+	/** Switches for behaviour the documentation leaves open (see README "Stock events"). */
+	stockRules?: Partial<Omit<StockRules, 'injectedInventoryErrors'>>;
+}
+
+/** What a request hook sees (`onRequest`). */
+export interface EmulatorRequestInfo {
+	method: string;
+	path: string;
+	kind: 'query' | 'mutation' | 'rest' | 'oauth' | 'bulk-download';
+	/** GraphQL operation name, when the request names one (or the document's only operation has one). */
+	operationName?: string;
+	/** Top-level field names of the GraphQL operation (e.g. ['inventorySetQuantities'], ['currentBulkOperation']). */
+	fields: string[];
+	body: string;
+}
+
+/** Line of an order placed through `placeOrder` / added through `editOrder`. */
+export interface OrderLineInput {
+	/** Exact SKU of a seeded variant; null or unknown → custom line (no stock). */
+	sku?: string | null;
+	/** Inventory item gid or numeric id (instead of sku). */
+	inventoryItemId?: string;
+	quantity: number;
+	/** A gift card line (never moves stock). */
+	giftCard?: boolean;
+	title?: string;
+	price?: string;
+}
+
+/** Result of every order action: the webhooks it emitted (topic + payload), in order. */
+export interface OrderActionResult {
+	orderId: number;
+	/** The order as the REST/webhook payload after the action. */
+	order: Record<string, unknown>;
+	events: { topic: string; payload: Record<string, unknown> }[];
 }
 
 export interface ShopifyEmulator {
@@ -147,6 +185,48 @@ export interface ShopifyEmulator {
 	flushWebhooks(): Promise<void>;
 	/** Numeric id of the newest order (handy for cancelOrder/refundOrder). */
 	lastOrderId(): number | undefined;
+
+	// ---- stock events (orders, fulfilments, refunds, edits, returns); `deliver` defaults to true ----
+	/** Places an order: committed +q / available −q at the location (paid or pending); orders/create (+ orders/paid). */
+	placeOrder(o: { lineItems: OrderLineInput[]; financialStatus?: 'pending' | 'paid'; locationId?: string; deliver?: boolean }): Promise<OrderActionResult & { lineItemIds: number[] }>;
+	/** Marks a pending order paid (no stock change): orders/paid, orders/updated. */
+	payOrder(orderId: number, o?: { deliver?: boolean }): Promise<OrderActionResult>;
+	/** Fulfils lines (default all unfulfilled units): committed −q, on_hand −q; orders/fulfilled or orders/partially_fulfilled, orders/updated. */
+	fulfilOrder(orderId: number, o?: { lines?: { lineItemId: number; quantity: number }[]; deliver?: boolean }): Promise<OrderActionResult>;
+	/** Cancels (unfulfilled units restocked with restock_type cancel unless restock:false): refunds/create, orders/cancelled, orders/updated. */
+	cancelOrderEvent(orderId: number, o?: { restock?: boolean; deliver?: boolean }): Promise<OrderActionResult>;
+	/** Refund (restock types cancel / return / no_restock / legacy_restock): refunds/create, orders/updated. */
+	refundOrderEvent(
+		orderId: number,
+		o: { lines: { lineItemId: number; quantity: number; restockType: RestockType; locationId?: string }[]; deliver?: boolean },
+	): Promise<OrderActionResult & { refund: Record<string, unknown> }>;
+	/** Order edit: lower a line's quantity (0 removes it) and/or add lines: orders/edited, orders/updated. */
+	editOrder(
+		orderId: number,
+		e: { changes?: { lineItemId: number; quantity: number; restock?: boolean }[]; additions?: OrderLineInput[]; deliver?: boolean },
+	): Promise<OrderActionResult & { addedLineItemIds: number[] }>;
+	/** Returns flow: a return of fulfilled units (status OPEN): returns/approve. */
+	createReturn(orderId: number, o: { lines: { lineItemId: number; quantity: number }[]; deliver?: boolean }): Promise<OrderActionResult & { returnId: number }>;
+	/** Disposes returned units (RESTOCKED: available +q, on_hand +q): reverse_fulfillment_orders/dispose, orders/updated. */
+	disposeReturn(
+		returnId: number,
+		o: { items: { lineItemId: number; quantity: number; disposition: DispositionType; locationId?: string }[]; deliver?: boolean },
+	): Promise<OrderActionResult>;
+	/** Closes a return: returns/close. */
+	closeReturn(returnId: number, o?: { deliver?: boolean }): Promise<OrderActionResult>;
+	/** Item properties for rows Shopify refuses: tracked:false, bundle parent (requiresComponents), gift card, deleted. */
+	configureItem(sku: string, p: { tracked?: boolean; requiresComponents?: boolean; giftCard?: boolean; deleted?: boolean }): { inventoryItemId: string; variantId: string };
+	/** Answer the next matching inventorySet/AdjustQuantities with a userError (only where the version's schema has the code; nothing applied). */
+	injectInventoryUserError(e: { code: string; mutation?: 'set' | 'adjust' | 'any'; times?: number; when?: (rows: number) => boolean }): void;
+	/**
+	 * Runs `action` while a matching request is being answered: phase 'received' (default) after the
+	 * request is read and before the answer is computed; 'answered' after it is computed, before it is sent.
+	 */
+	onRequest(
+		predicate: (r: EmulatorRequestInfo) => boolean,
+		action: (r: EmulatorRequestInfo) => void | Promise<void>,
+		o?: { times?: number; phase?: 'received' | 'answered' },
+	): void;
 }
 
 export const DEFAULT_ACCESS_TOKEN = 'shpat_test_token';
@@ -233,6 +313,12 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 	private buckets = new Map<string, { available: number; last: number }>();
 	private restBuckets = new Map<string, { used: number; last: number }>();
 	private faults: Fault[] = [];
+	private hooks: {
+		predicate: (r: EmulatorRequestInfo) => boolean;
+		action: (r: EmulatorRequestInfo) => void | Promise<void>;
+		times: number;
+		phase: 'received' | 'answered';
+	}[] = [];
 	private pending = new Set<Promise<unknown>>();
 	private activeRequests = new Set<ClientRequest>();
 
@@ -268,6 +354,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 	private newStore(): Store {
 		const s = new Store(this.clock);
 		s.onLevelChange = (l) => this.onLevelChange(l);
+		Object.assign(s.rules, this.opts.stockRules ?? {});
 		return s;
 	}
 
@@ -369,6 +456,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		// what is this request?
 		let kind: LogEntry['kind'] = 'rest';
 		let operationName: string | undefined;
+		let fields: string[] = [];
 		const gql = path.match(/^\/admin\/api\/([^/]+)\/graphql\.json$/);
 		if (gql) {
 			let body: { query?: unknown; operationName?: unknown } = {};
@@ -380,9 +468,19 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 			const op = operationOf(body.query, body.operationName);
 			kind = op?.operation === 'mutation' ? 'mutation' : 'query';
 			operationName = typeof body.operationName === 'string' && body.operationName ? body.operationName : op?.name?.value;
+			fields = (op?.selectionSet.selections ?? []).flatMap((sel) => (sel.kind === Kind.FIELD ? [sel.name.value] : []));
 		} else if (path === '/admin/oauth/access_token') kind = 'oauth';
+		const info: EmulatorRequestInfo = {
+			method,
+			path,
+			kind: /^\/bulk-results\//.test(path) ? 'bulk-download' : kind,
+			operationName,
+			fields,
+			body: raw,
+		};
 
 		await this.latency();
+		await this.runHooks('received', info);
 
 		const fault = this.takeFault({ path, operationName, body: raw });
 		let result: HttpResult;
@@ -392,11 +490,22 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 			result = await this.route(method, path, url, raw, req, token);
 			if (fault) result = { ...this.faultResult(fault, { kind, operationName }), log: { ...result.log, kind, operationName } };
 		}
+		await this.runHooks('answered', info);
 		this.requestLog.push({ at: this.clock.now(), path, status: result.status, ...result.log, kind: result.log.kind ?? kind });
 		const headers: Record<string, string> = { ...(result.headers ?? {}) };
 		if (result.contentType) headers['Content-Type'] = result.contentType;
 		res.writeHead(result.status, headers);
 		res.end(result.body);
+	}
+
+	private async runHooks(phase: 'received' | 'answered', info: EmulatorRequestInfo): Promise<void> {
+		for (const h of [...this.hooks]) {
+			if (h.phase !== phase || h.times <= 0) continue;
+			if (!h.predicate(info)) continue;
+			h.times--;
+			this.hooks = this.hooks.filter((x) => x.times > 0);
+			await h.action(info);
+		}
 	}
 
 	private faultResult(f: Fault, log: HttpResult['log']): HttpResult {
@@ -840,6 +949,138 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		return this.store.orderList[this.store.orderList.length - 1]?._id;
 	}
 
+	// ---------------- stock events ----------------
+
+	private out<T>(payload: T): T {
+		return (this.opts.numbersAsStrings ? stringifyIds(payload) : payload) as T;
+	}
+
+	/** Emits `events` in order (to subscriptions, when `deliver` is not false) and builds the result. */
+	private async emit(orderId: number, events: [string, Record<string, unknown>][], deliver: boolean | undefined): Promise<OrderActionResult> {
+		if (deliver !== false) for (const [topic, payload] of events) await this.deliverEvent(topic, payload);
+		return {
+			orderId,
+			order: this.out(buildOrderPayload(this.store, this.store.order(orderId), this.shopDomain)),
+			events: events.map(([topic, payload]) => ({ topic, payload: this.out(payload) })),
+		};
+	}
+
+	private orderPayload(orderId: number): Record<string, unknown> {
+		return buildOrderPayload(this.store, this.store.order(orderId), this.shopDomain);
+	}
+
+	private itemIdOf(id: string | undefined): number | undefined {
+		if (id === undefined) return undefined;
+		const p = parseGid(id);
+		if (p?.type === 'InventoryItem') return p.id;
+		if (/^\d+$/.test(id)) return Number(id);
+		throw new Error(`Shopify emulator: not an inventory item id: ${id}`);
+	}
+
+	private lineInputs(lines: OrderLineInput[]) {
+		return lines.map((l) => ({ ...l, inventoryItemId: this.itemIdOf(l.inventoryItemId) }));
+	}
+
+	async placeOrder(o: Parameters<ShopifyEmulator['placeOrder']>[0]) {
+		const order = this.store.createOrder({
+			lineItems: this.lineInputs(o.lineItems),
+			locationId: this.locationIdOf(o.locationId),
+			financialStatus: o.financialStatus ?? 'paid',
+		});
+		const payload = this.orderPayload(order._id);
+		const events: [string, Record<string, unknown>][] = [['orders/create', payload]];
+		if (order._financial === 'paid') events.push(['orders/paid', payload]);
+		return { ...(await this.emit(order._id, events, o.deliver)), lineItemIds: order._lineItems.map((l) => l._id) };
+	}
+
+	async payOrder(orderId: number, o?: { deliver?: boolean }) {
+		this.store.payOrder(Number(orderId));
+		const payload = this.orderPayload(Number(orderId));
+		return this.emit(Number(orderId), [['orders/paid', payload], ['orders/updated', payload]], o?.deliver);
+	}
+
+	async fulfilOrder(orderId: number, o?: { lines?: { lineItemId: number; quantity: number }[]; deliver?: boolean }) {
+		const order = this.store.fulfilOrder(Number(orderId), o?.lines?.map((l) => ({ ...l, lineItemId: Number(l.lineItemId) })));
+		const payload = this.orderPayload(order._id);
+		const topic = order.displayFulfillmentStatus === 'FULFILLED' ? 'orders/fulfilled' : 'orders/partially_fulfilled';
+		return this.emit(order._id, [[topic, payload], ['orders/updated', payload]], o?.deliver);
+	}
+
+	async cancelOrderEvent(orderId: number, o?: { restock?: boolean; deliver?: boolean }) {
+		const { order, refund } = this.store.cancelOrder(Number(orderId), { restock: o?.restock });
+		const payload = this.orderPayload(order._id);
+		const events: [string, Record<string, unknown>][] = [];
+		if (refund) events.push(['refunds/create', buildRefundPayload(this.store, refund)]);
+		events.push(['orders/cancelled', payload], ['orders/updated', payload]);
+		return this.emit(order._id, events, o?.deliver);
+	}
+
+	async refundOrderEvent(orderId: number, o: Parameters<ShopifyEmulator['refundOrderEvent']>[1]) {
+		const refund = this.store.refundOrder(
+			Number(orderId),
+			o.lines.map((l) => ({ ...l, lineItemId: Number(l.lineItemId), locationId: this.locationIdOf(l.locationId) })),
+		);
+		const refundPayload = buildRefundPayload(this.store, refund);
+		const r = await this.emit(Number(orderId), [['refunds/create', refundPayload], ['orders/updated', this.orderPayload(Number(orderId))]], o.deliver);
+		return { ...r, refund: this.out(refundPayload) };
+	}
+
+	async editOrder(orderId: number, e: Parameters<ShopifyEmulator['editOrder']>[1]) {
+		const { order, additions, removals } = this.store.editOrder(Number(orderId), {
+			changes: e.changes?.map((c) => ({ ...c, lineItemId: Number(c.lineItemId) })),
+			additions: e.additions ? this.lineInputs(e.additions) : undefined,
+		});
+		const edited = buildOrderEditedPayload(order, this.store.next('group'), this.store.nowIso(), additions, removals);
+		const r = await this.emit(order._id, [['orders/edited', edited], ['orders/updated', this.orderPayload(order._id)]], e.deliver);
+		return { ...r, addedLineItemIds: additions.map((a) => a.line._id) };
+	}
+
+	async createReturn(orderId: number, o: { lines: { lineItemId: number; quantity: number }[]; deliver?: boolean }) {
+		const ret = this.store.createReturn(Number(orderId), o.lines.map((l) => ({ ...l, lineItemId: Number(l.lineItemId) })));
+		const r = await this.emit(ret._orderId, [['returns/approve', buildReturnPayload(ret)]], o.deliver);
+		return { ...r, returnId: ret._id };
+	}
+
+	async disposeReturn(returnId: number, o: Parameters<ShopifyEmulator['disposeReturn']>[1]) {
+		const { ret, dispositions } = this.store.disposeReturn(
+			Number(returnId),
+			o.items.map((i) => ({ ...i, lineItemId: Number(i.lineItemId), locationId: this.locationIdOf(i.locationId) })),
+		);
+		return this.emit(
+			ret._orderId,
+			[['reverse_fulfillment_orders/dispose', buildDisposePayload(ret, dispositions)], ['orders/updated', this.orderPayload(ret._orderId)]],
+			o.deliver,
+		);
+	}
+
+	async closeReturn(returnId: number, o?: { deliver?: boolean }) {
+		const ret = this.store.closeReturn(Number(returnId));
+		return this.emit(ret._orderId, [['returns/close', buildReturnPayload(ret)]], o?.deliver);
+	}
+
+	configureItem(sku: string, p: { tracked?: boolean; requiresComponents?: boolean; giftCard?: boolean; deleted?: boolean }) {
+		const variant = this.store.variantsBySku(sku).find((v) => v.sku === sku);
+		if (!variant) throw new Error(`Shopify emulator: no variant with SKU ${sku}`);
+		const item = this.store.items.get(variant._itemId)!;
+		if (p.tracked !== undefined) item.tracked = p.tracked;
+		if (p.requiresComponents !== undefined) variant.requiresComponents = p.requiresComponents;
+		if (p.giftCard !== undefined) variant._giftCard = p.giftCard;
+		if (p.deleted !== undefined) item._deleted = p.deleted;
+		return { inventoryItemId: item.id, variantId: variant.id };
+	}
+
+	injectInventoryUserError(e: { code: string; mutation?: 'set' | 'adjust' | 'any'; times?: number; when?: (rows: number) => boolean }): void {
+		this.store.rules.injectedInventoryErrors.push({ code: e.code, mutation: e.mutation ?? 'any', times: e.times ?? 1, when: e.when });
+	}
+
+	onRequest(
+		predicate: (r: EmulatorRequestInfo) => boolean,
+		action: (r: EmulatorRequestInfo) => void | Promise<void>,
+		o?: { times?: number; phase?: 'received' | 'answered' },
+	): void {
+		this.hooks.push({ predicate, action, times: o?.times ?? 1, phase: o?.phase ?? 'received' });
+	}
+
 	subscriptions() {
 		return [...this.store.subscriptions.values()].map((s) => ({ id: s.id, topic: s.topic, uri: s.uri, format: s.format }));
 	}
@@ -850,6 +1091,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		if (patch.accessTokens) this.applyTokens();
 		if (patch.clock) this.clock.setSpeedUp(patch.clock.speedUp);
 		if (patch.bucket) for (const b of this.buckets.values()) b.available = Math.min(b.available, patch.bucket.maximumAvailable);
+		if (patch.stockRules) Object.assign(this.store.rules, patch.stockRules);
 	}
 
 	injectFault(f: Parameters<ShopifyEmulator['injectFault']>[0]): void {
@@ -864,6 +1106,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		this.restBuckets.clear();
 		this.issued.clear();
 		this.faults = [];
+		this.hooks = [];
 	}
 
 	async close(): Promise<void> {

@@ -79,6 +79,10 @@ const MSG: Record<string, string> = {
 	INVALID_QUANTITY_DOCUMENT: 'A ledger document URI is required except when adjusting available.',
 	INTERNAL_LEDGER_DOCUMENT: 'Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.',
 	INVALID_LEDGER_DOCUMENT: 'The specified ledger document is invalid.',
+	NON_MUTABLE_INVENTORY_ITEM:
+		'The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle.',
+	ADJUST_QUANTITIES_FAILED: "The quantities couldn't be adjusted. Try again.",
+	SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again later.',
 	MAX_ONE_LEDGER_DOCUMENT:
 		'All changes must have the same ledger document URI or, in the case of adjusting available, no ledger document URI.',
 };
@@ -119,11 +123,20 @@ export function runInventoryMutation(
 	version: ApiVersion,
 	kind: 'set' | 'adjust',
 	input: MutationInput,
-): { payload: InventoryPayload; changed: LevelRec[] } {
+): { payload: InventoryPayload; changed: LevelRec[]; retryable?: boolean } {
 	const rowsKey = kind === 'set' ? 'quantities' : 'changes';
 	const rows = (kind === 'set' ? input.quantities : input.changes) ?? [];
 	const errEnum = kind === 'set' ? 'InventorySetQuantitiesUserErrorCode' : 'InventoryAdjustQuantitiesUserErrorCode';
 	const errors: UserError[] = [];
+	// injected retryable userErrors (switch injectInventoryUserError): only codes this version's enum has
+	const injected = store.rules.injectedInventoryErrors.find(
+		(e) => e.times > 0 && (e.mutation === 'any' || e.mutation === kind) && enumHasValue(version, errEnum, e.code) && (!e.when || e.when(rows.length)),
+	);
+	if (injected) {
+		injected.times--;
+		store.rules.injectedInventoryErrors = store.rules.injectedInventoryErrors.filter((e) => e.times > 0);
+		return { payload: { inventoryAdjustmentGroup: null, userErrors: [userError(injected.code, null)] }, changed: [], retryable: true };
+	}
 	const name = input.name;
 	if (name !== 'available' && name !== 'on_hand')
 		errors.push(userError(kind === 'set' ? 'INVALID_NAME' : 'INVALID_QUANTITY_NAME', ['input', 'name']));
@@ -140,9 +153,17 @@ export function runInventoryMutation(
 		const item = itemRef?.type === 'InventoryItem' ? store.items.get(itemRef.id) : undefined;
 		const locRef = parseGid(row.locationId);
 		const loc = locRef?.type === 'Location' ? store.locations.get(locRef.id) : undefined;
-		if (!item) errors.push(userError('INVALID_INVENTORY_ITEM', path('inventoryItemId')));
+		if (!item || item._deleted) errors.push(userError('INVALID_INVENTORY_ITEM', path('inventoryItemId')));
 		if (!loc || !loc.isActive) errors.push(userError('INVALID_LOCATION', path('locationId')));
-		if (!item || !loc) return;
+		if (!item || item._deleted || !loc) return;
+		if (store.variants.get(item._variantId)?.requiresComponents) {
+			errors.push(userError('NON_MUTABLE_INVENTORY_ITEM', path('inventoryItemId')));
+			return;
+		}
+		if (!item.tracked && store.rules.untrackedItemError) {
+			errors.push(userError(store.rules.untrackedItemError, path('inventoryItemId')));
+			return;
+		}
 		const pair = `${item._id}/${loc._id}`;
 		if (kind === 'set') {
 			if (seen.has(pair)) {
@@ -194,7 +215,17 @@ export function runInventoryMutation(
 	if (kind === 'adjust' && name === 'on_hand' && new Set(rows.map((r) => r.ledgerDocumentUri ?? null)).size > 1)
 		errors.push(userError('MAX_ONE_LEDGER_DOCUMENT', ['input', rowsKey]));
 
-	if (errors.length) return { payload: { inventoryAdjustmentGroup: null, userErrors: errors }, changed: [] };
+	// all-or-nothing (default): any userError → nothing applied. Switch allOrNothing:false → rows without
+	// an error are applied, the others reported (only when every error belongs to a row).
+	const failedRows = new Set(errors.map((e) => (e.field && e.field[1] === rowsKey ? e.field[2] : undefined)));
+	if (errors.length && (store.rules.allOrNothing || failedRows.has(undefined)))
+		return { payload: { inventoryAdjustmentGroup: null, userErrors: errors }, changed: [] };
+	if (errors.length) {
+		const kept = planned.filter((p) => !failedRows.has(String(p.index)));
+		planned.length = 0;
+		planned.push(...kept);
+		if (!planned.length) return { payload: { inventoryAdjustmentGroup: null, userErrors: errors }, changed: [] };
+	}
 
 	// apply (atomic: everything validated above)
 	const qname = name as 'available' | 'on_hand';
@@ -241,7 +272,7 @@ export function runInventoryMutation(
 	};
 	store.groups.set(_id, group);
 	for (const l of changed) store.touch(l);
-	return { payload: { inventoryAdjustmentGroup: group, userErrors: [] }, changed };
+	return { payload: { inventoryAdjustmentGroup: group, userErrors: errors }, changed };
 }
 
 /** Stable JSON (sorted keys) for idempotency fingerprints. */

@@ -38,8 +38,10 @@ import {
 	type ItemRec,
 	type LevelRec,
 	type LocationRec,
+	type LineItemRec,
 	type OrderRec,
 	type ProductRec,
+	type ReturnRec,
 	type Store,
 	type VariantRec,
 	type WebhookSubRec,
@@ -390,6 +392,26 @@ function appInstallation(ctx: ExecContext) {
 	};
 }
 
+/** Topics whose payloads hold protected customer data (orders and what hangs off them). */
+const PROTECTED_TOPIC = /^(ORDERS_|REFUNDS_|RETURNS_|REVERSE_FULFILLMENT_ORDERS_|FULFILLMENTS_|DRAFT_ORDERS_|CUSTOMERS_)/;
+export const PROTECTED_TOPIC_MESSAGE =
+	'This app is not approved to subscribe to webhook topics containing protected customer data. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.';
+
+/**
+ * Protected customer data (switch protectedCustomerDataApproved): without approval order reads give no
+ * orders ('empty', default) or an ACCESS_DENIED error ('access-denied').
+ */
+function protectedOrderAccess(ctx: ExecContext): boolean {
+	const rules = ctx.core.store.rules;
+	if (rules.protectedCustomerDataApproved) return true;
+	if (rules.unapprovedOrderReads === 'access-denied')
+		throw new GraphQLError(
+			'This app is not approved to access the Order object. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.',
+			{ extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/docs/apps/launch/protected-customer-data' } },
+		);
+	return false;
+}
+
 function resolveIdempotencyKey(info: GraphQLResolveInfo, schema: GraphQLSchema): string | undefined {
 	const dir = schema.getDirective('idempotent');
 	if (!dir) return undefined;
@@ -437,15 +459,18 @@ function inventoryMutation(kind: 'set' | 'adjust'): Resolver {
 			fingerprint = `${info.fieldName}:${canonicalJson(args)}`;
 			const prior = store.idempotency.get(storeKey);
 			if (prior && now - prior.at < IDEMPOTENCY_RETENTION_MS) {
-				if (prior.fingerprint === fingerprint) {
+				// switch reapplyRepeatedAdjustKey: a repeated key on inventoryAdjustQuantities is applied again
+				const reapply = store.rules.reapplyRepeatedAdjustKey && kind === 'adjust';
+				if (prior.fingerprint === fingerprint && !reapply) {
 					ctx.log.replayed = true;
 					return prior.payload;
 				}
 				if (prior.fingerprint === FAILED_ATTEMPT_FINGERPRINT) return prior.payload;
-				return {
-					inventoryAdjustmentGroup: null,
-					userErrors: [userError('IDEMPOTENCY_KEY_PARAMETER_MISMATCH', null)],
-				};
+				if (prior.fingerprint !== fingerprint)
+					return {
+						inventoryAdjustmentGroup: null,
+						userErrors: [userError('IDEMPOTENCY_KEY_PARAMETER_MISMATCH', null)],
+					};
 			}
 		}
 		const forced = storeKey && fingerprint ? ctx.core.takeIdempotencyAnswer?.() : undefined;
@@ -460,8 +485,9 @@ function inventoryMutation(kind: 'set' | 'adjust'): Resolver {
 			store.idempotency.set(storeKey, { fingerprint: OTHER_PARAMETERS_FINGERPRINT, payload: null, at: now });
 			return { inventoryAdjustmentGroup: null, userErrors: [userError(forced, null)] };
 		}
-		const { payload } = runInventoryMutation(store, ctx.version, kind, input);
-		if (storeKey && fingerprint) store.idempotency.set(storeKey, { fingerprint, payload, at: now });
+		const { payload, retryable } = runInventoryMutation(store, ctx.version, kind, input);
+		// a retryable userError (ADJUST_QUANTITIES_FAILED / SERVICE_UNAVAILABLE) is not recorded under the key (assumed)
+		if (storeKey && fingerprint && !retryable) store.idempotency.set(storeKey, { fingerprint, payload, at: now });
 		if (forced === 'IDEMPOTENCY_CONCURRENT_REQUEST') {
 			// An earlier delivery of this very request is still in flight: it is applied once (and recorded under
 			// the key, so a retry with the same key replays its result); this copy is told to try again.
@@ -571,7 +597,8 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		orders: (_s, a: ConnArgs & { query?: string; sortKey?: string }, ctx, info) => {
 			requireScope(ctx, info, 'read_orders');
 			const q = parseSearch(a.query);
-			const list = filterList(ctx.core.store.orderList, q, orderField, (o) => `${o.name} ${o.email}`);
+			const visible = protectedOrderAccess(ctx) ? ctx.core.store.orderList : [];
+			const list = filterList(visible, q, orderField, (o) => `${o.name} ${o.email}`);
 			let keyOf: (o: OrderRec) => SortKey;
 			switch (a.sortKey) {
 				case 'UPDATED_AT':
@@ -593,6 +620,7 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		},
 		order: (_s, a: { id: string }, ctx, info) => {
 			requireScope(ctx, info, 'read_orders');
+			if (!protectedOrderAccess(ctx)) return null;
 			return byIdFromGid(ctx.core.store.orders, a.id, 'Order');
 		},
 		node: (_s, a: { id: string }, ctx, info) => nodeFor(ctx, info, a.id),
@@ -676,6 +704,8 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 			const uri = ws.uri ?? ws.callbackUrl ?? '';
 			const field = ['webhookSubscription', ws.uri !== undefined && ws.uri !== null ? 'uri' : 'callbackUrl'];
 			if (/^ORDERS_|^REFUNDS_/.test(a.topic)) requireScope(ctx, info, 'read_orders');
+			if (PROTECTED_TOPIC.test(a.topic) && !ctx.core.store.rules.protectedCustomerDataApproved)
+				return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription'], message: PROTECTED_TOPIC_MESSAGE }] };
 			if (/^INVENTORY_/.test(a.topic)) requireScope(ctx, info, 'read_inventory');
 			if (!uri) return { webhookSubscription: null, userErrors: [{ field, message: "Address can't be blank" }] };
 			if (!isValidWebhookUri(uri)) return { webhookSubscription: null, userErrors: [{ field, message: 'Address is invalid' }] };
@@ -872,8 +902,9 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		totalRefundedSet: (o: OrderRec) => moneyBag(orderTotal(o, false) - orderTotal(o, true)),
 		currencyCode: () => 'USD',
 		presentmentCurrencyCode: () => 'USD',
-		fullyPaid: () => true,
-		unpaid: () => false,
+		fullyPaid: (o: OrderRec) => o._financial !== 'pending' && o._financial !== 'voided',
+		unpaid: (o: OrderRec) => o._financial === 'pending',
+		returns: (o: OrderRec, a: ConnArgs, ctx) => connection(o._returns, idKey, a, ctx.bulk),
 		fulfillable: (o: OrderRec) => !o.cancelledAt && o._lineItems.some((l) => l.currentQuantity > 0),
 		refundable: (o: OrderRec) => o._lineItems.some((l) => l.currentQuantity > 0),
 		restockable: (o: OrderRec) => o._lineItems.some((l) => l.currentQuantity > 0),
@@ -886,7 +917,8 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		variant: (l: { _variantId: number | null }, _a, ctx) => (l._variantId !== null ? ctx.core.store.variants.get(l._variantId) : null),
 		product: (l: { _productId: number | null }, _a, ctx) => (l._productId !== null ? ctx.core.store.products.get(l._productId) : null),
 		refundableQuantity: (l: { currentQuantity: number }) => l.currentQuantity,
-		unfulfilledQuantity: (l: { currentQuantity: number }) => l.currentQuantity,
+		unfulfilledQuantity: (l: LineItemRec, _a, ctx) => ctx.core.store.unfulfilled(l),
+		fulfillableQuantity: (l: LineItemRec, _a, ctx) => (ctx.core.store.orders.get(l._orderId)?.cancelledAt ? 0 : ctx.core.store.unfulfilled(l)),
 		nonFulfillableQuantity: () => 0,
 		variantTitle: (l: { _variantId: number | null }) => (l._variantId !== null ? 'Default Title' : null),
 		vendor: (l: { _variantId: number | null }) => (l._variantId !== null ? 'Emulator' : null),
@@ -895,6 +927,62 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		originalUnitPriceSet: (l: { price: string }) => moneyBag(l.price),
 		discountedUnitPriceSet: (l: { price: string }) => moneyBag(l.price),
 		originalTotalSet: (l: { price: string; quantity: number }) => moneyBag(Number(l.price) * l.quantity),
+	};
+
+	R.Return = {
+		order: (r: ReturnRec, _a, ctx) => ctx.core.store.orders.get(r._orderId),
+		returnLineItems: (r: ReturnRec, a: ConnArgs, ctx) =>
+			connection(
+				r._lines.map((l) => ({ __typename: 'ReturnLineItem', ...l, lineItem: ctx.core.store.lineItems.get(l._lineItemId) })),
+				idKey,
+				a,
+				ctx.bulk,
+			),
+		reverseFulfillmentOrders: (r: ReturnRec, a: ConnArgs, ctx) =>
+			connection(
+				[
+					{
+						__typename: 'ReverseFulfillmentOrder',
+						_id: r._rfoId,
+						id: `gid://shopify/ReverseFulfillmentOrder/${r._rfoId}`,
+						status: r.status === 'CLOSED' ? 'CLOSED' : 'OPEN',
+						_ret: r,
+					},
+				],
+				idKey,
+				a,
+				ctx.bulk,
+			),
+	};
+
+	R.ReverseFulfillmentOrder = {
+		lineItems: (rfo: { _ret: ReturnRec }, a: ConnArgs, ctx) =>
+			connection(
+				rfo._ret._lines.map((l) => ({
+					__typename: 'ReverseFulfillmentOrderLineItem',
+					_id: l._rfoLineId,
+					id: `gid://shopify/ReverseFulfillmentOrderLineItem/${l._rfoLineId}`,
+					totalQuantity: l.quantity,
+					dispositions: rfo._ret._dispositions
+						.filter((d) => d._rfoLineId === l._rfoLineId)
+						.map((d) => ({
+							__typename: 'ReverseFulfillmentOrderDisposition',
+							id: `gid://shopify/ReverseFulfillmentOrderDisposition/${d._id}`,
+							type: d.type,
+							quantity: d.quantity,
+							location: d._locationId !== null ? ctx.core.store.locations.get(d._locationId) : null,
+						})),
+					fulfillmentLineItem: {
+						__typename: 'FulfillmentLineItem',
+						id: `gid://shopify/FulfillmentLineItem/${l._lineItemId + 1_000_000_000}`,
+						quantity: l.quantity,
+						lineItem: ctx.core.store.lineItems.get(l._lineItemId),
+					},
+				})),
+				idKey,
+				a,
+				ctx.bulk,
+			),
 	};
 
 	R.Refund = {

@@ -84,6 +84,10 @@ export interface VariantRec {
 	updatedAt: string;
 	_productId: number;
 	_itemId: number;
+	/** Bundle parent: stock computed from components, never writable through the API. */
+	requiresComponents: boolean;
+	/** A gift card variant (orders carry `gift_card: true`; no stock moves). */
+	_giftCard: boolean;
 }
 
 export interface ItemRec {
@@ -97,6 +101,8 @@ export interface ItemRec {
 	createdAt: string;
 	updatedAt: string;
 	_variantId: number;
+	/** Deleted (its product/variant was deleted): every write answers INVALID_INVENTORY_ITEM. */
+	_deleted?: boolean;
 	/** locationId → level */
 	_levels: Map<number, LevelRec>;
 }
@@ -128,6 +134,52 @@ export interface LineItemRec {
 	_variantId: number | null;
 	_productId: number | null;
 	_orderId: number;
+	/** Inventory item whose stock this line moves (null: custom line, untracked or gift card). */
+	_itemId: number | null;
+	/** Whether Shopify tracked the item when the line was created (`variant_inventory_management`). */
+	_tracked: boolean;
+	isGiftCard: boolean;
+	/** Units fulfilled and not yet returned or refunded. */
+	_fulfilled: number;
+	/** Units returned through the returns flow (disposed) and not yet refunded. */
+	_returned: number;
+}
+
+export type FinancialStatus = 'pending' | 'paid' | 'partially_refunded' | 'refunded' | 'voided';
+
+export type DispositionType = 'RESTOCKED' | 'NOT_RESTOCKED' | 'MISSING' | 'PROCESSING_REQUIRED';
+
+export interface ReturnLineRec {
+	_id: number;
+	id: string;
+	quantity: number;
+	/** Units of this line disposed so far. */
+	_disposed: number;
+	_lineItemId: number;
+	_rfoLineId: number;
+}
+
+export interface DispositionRec {
+	_id: number;
+	type: DispositionType;
+	quantity: number;
+	_locationId: number | null;
+	_rfoLineId: number;
+	_lineItemId: number;
+}
+
+export interface ReturnRec {
+	__typename: 'Return';
+	_id: number;
+	id: string;
+	name: string;
+	status: 'OPEN' | 'CLOSED' | 'CANCELED';
+	createdAt: string;
+	closedAt: string | null;
+	_orderId: number;
+	_rfoId: number;
+	_lines: ReturnLineRec[];
+	_dispositions: DispositionRec[];
 }
 
 export type RestockType = 'no_restock' | 'cancel' | 'return' | 'legacy_restock';
@@ -181,6 +233,8 @@ export interface OrderRec {
 	_locationId: number | null;
 	_lineItems: LineItemRec[];
 	_refunds: RefundRec[];
+	_financial: FinancialStatus;
+	_returns: ReturnRec[];
 }
 
 export interface WebhookSubRec {
@@ -266,7 +320,42 @@ const BASE = {
 	bulk: 91_000_001,
 	group: 92_000_001,
 	transaction: 93_000_001,
+	return: 94_000_001,
+	returnLine: 95_000_001,
+	rfo: 96_000_001,
+	rfoLine: 97_000_001,
+	disposition: 98_000_001,
 } as const;
+
+/**
+ * Stock rules that Shopify's documentation leaves open; each is a switch (see README "Documented vs
+ * assumed"). The emulator keeps one instance per store and `setOptions({ stockRules })` patches it.
+ */
+export interface StockRules {
+	/** Refund of unfulfilled units with restock_type no_restock: 'consume' (committed −q, on_hand −q; default) or 'keep-committed'. */
+	unfulfilledNoRestock: 'consume' | 'keep-committed';
+	/** userError code for inventorySet/AdjustQuantities on an untracked item; null = accepted (default NON_MUTABLE_INVENTORY_ITEM). */
+	untrackedItemError: 'NON_MUTABLE_INVENTORY_ITEM' | 'INVALID_INVENTORY_ITEM' | null;
+	/** One bad row fails the whole inventory mutation (default true); false = valid rows applied, bad rows reported. */
+	allOrNothing: boolean;
+	/** A repeated @idempotent key on inventoryAdjustQuantities is applied again (the public report); default false. */
+	reapplyRepeatedAdjustKey: boolean;
+	/** Protected customer data approval; false = ORDERS_* subscriptions refused and orders hidden. */
+	protectedCustomerDataApproved: boolean;
+	/** Order reads without approval: 'empty' (no orders; default) or 'access-denied' (ACCESS_DENIED error). */
+	unapprovedOrderReads: 'empty' | 'access-denied';
+	/** Injected retryable userErrors (ADJUST_QUANTITIES_FAILED / SERVICE_UNAVAILABLE), consumed in order. */
+	injectedInventoryErrors: { code: string; mutation: 'set' | 'adjust' | 'any'; times: number; when?: (rows: number) => boolean }[];
+}
+
+export const DEFAULT_STOCK_RULES: Omit<StockRules, 'injectedInventoryErrors'> = {
+	unfulfilledNoRestock: 'consume',
+	untrackedItemError: 'NON_MUTABLE_INVENTORY_ITEM',
+	allOrNothing: true,
+	reapplyRepeatedAdjustKey: false,
+	protectedCustomerDataApproved: true,
+	unapprovedOrderReads: 'empty',
+};
 
 export function available(q: Quantities): number {
 	return q.on_hand - q.committed - q.reserved - q.damaged - q.safety_stock - q.quality_control;
@@ -314,6 +403,8 @@ export class Store {
 	bulkOps = new Map<number, BulkOpRec>();
 	groups = new Map<number, AdjustmentGroupRec>();
 	idempotency = new Map<string, IdempotencyRec>();
+	returns = new Map<number, ReturnRec>();
+	rules: StockRules = { ...DEFAULT_STOCK_RULES, injectedInventoryErrors: [] };
 	/** Called after a level's quantities changed (emulator fires inventory_levels/update). */
 	onLevelChange?: (l: LevelRec) => void;
 
@@ -428,6 +519,8 @@ export class Store {
 			updatedAt: now,
 			_productId: pid,
 			_itemId: iid,
+			requiresComponents: false,
+			_giftCard: false,
 		};
 		const item: ItemRec = {
 			__typename: 'InventoryItem',
@@ -553,13 +646,84 @@ export class Store {
 	}
 
 	// ---------- orders ----------
-	createOrder(o: { lineItems: { sku: string | null; quantity: number }[]; locationId?: number }): OrderRec {
+	private levelOf(itemId: number | null, locationId: number | null): LevelRec | undefined {
+		if (itemId === null || locationId === null) return undefined;
+		return this.items.get(itemId)?._levels.get(locationId);
+	}
+
+	/** Moves a line's stock at the order's location (no-op for custom, untracked, gift-card or unstocked lines). */
+	private moveStock(order: OrderRec, line: LineItemRec, d: { committed?: number; on_hand?: number }): void {
+		if (!line._tracked) return;
+		const level = this.levelOf(line._itemId, order._locationId);
+		if (!level) return;
+		level._q.committed += d.committed ?? 0;
+		level._q.on_hand += d.on_hand ?? 0;
+		if (d.committed || d.on_hand) this.touch(level);
+	}
+
+	/** Units of a line still waiting for fulfilment. */
+	unfulfilled(line: LineItemRec): number {
+		return Math.max(0, line.currentQuantity - line._fulfilled - line._returned);
+	}
+
+	private newLine(
+		orderId: number,
+		li: { sku?: string | null; inventoryItemId?: number; quantity: number; giftCard?: boolean; title?: string; price?: string },
+	): LineItemRec {
+		let variant: VariantRec | undefined;
+		if (li.inventoryItemId !== undefined) {
+			const item = this.items.get(li.inventoryItemId);
+			if (!item) throw new Error(`order: unknown inventory item ${li.inventoryItemId}`);
+			variant = this.variants.get(item._variantId);
+		} else if (li.sku) variant = this.variantsBySku(li.sku).find((v) => v.sku === li.sku);
+		const item = variant ? this.items.get(variant._itemId) : undefined;
+		const product = variant ? this.products.get(variant._productId) : undefined;
+		const giftCard = li.giftCard ?? variant?._giftCard ?? false;
+		const sku = li.sku !== undefined ? li.sku : (variant?.sku ?? null);
+		const lid = this.next('lineItem');
+		const title = li.title ?? product?.title ?? (giftCard ? 'Gift card' : sku ? `Item ${sku}` : 'Custom item');
+		const tracked = Boolean(item && item.tracked && !giftCard && !item._deleted);
+		const line: LineItemRec = {
+			__typename: 'LineItem',
+			_id: lid,
+			id: gid('LineItem', lid),
+			sku,
+			title,
+			name: title,
+			quantity: li.quantity,
+			currentQuantity: li.quantity,
+			price: li.price ?? variant?.price ?? '10.00',
+			_variantId: variant ? variant._id : null,
+			_productId: product ? product._id : null,
+			_orderId: orderId,
+			_itemId: item ? item._id : null,
+			_tracked: tracked,
+			isGiftCard: giftCard,
+			_fulfilled: 0,
+			_returned: 0,
+		};
+		this.lineItems.set(lid, line);
+		return line;
+	}
+
+	private touchOrder(order: OrderRec): void {
+		const nowMs = this.clock.now();
+		order._updatedMs = Math.max(nowMs, order._updatedMs + 1);
+		order.updatedAt = this.clock.iso(order._updatedMs);
+	}
+
+	createOrder(o: {
+		lineItems: { sku?: string | null; inventoryItemId?: number; quantity: number; giftCard?: boolean; title?: string; price?: string }[];
+		locationId?: number;
+		financialStatus?: 'pending' | 'paid';
+	}): OrderRec {
 		const loc = o.locationId !== undefined ? this.locations.get(o.locationId) : this.primaryLocation();
 		if (o.locationId !== undefined && !loc) throw new Error(`createOrder(): unknown location ${o.locationId}`);
 		const _id = this.next('order');
 		const nowMs = this.clock.now();
 		const now = this.clock.iso(nowMs);
 		const number = 1001 + (_id - BASE.order);
+		const financial = o.financialStatus ?? 'paid';
 		const order: OrderRec = {
 			__typename: 'Order',
 			_id,
@@ -576,7 +740,7 @@ export class Store {
 			processedAt: now,
 			cancelledAt: null,
 			cancelReason: null,
-			displayFinancialStatus: 'PAID',
+			displayFinancialStatus: financial.toUpperCase(),
 			displayFulfillmentStatus: 'UNFULFILLED',
 			_createdMs: nowMs,
 			_updatedMs: nowMs,
@@ -584,62 +748,108 @@ export class Store {
 			_locationId: loc ? loc._id : null,
 			_lineItems: [],
 			_refunds: [],
+			_financial: financial,
+			_returns: [],
 		};
 		for (const li of o.lineItems) {
-			const variant = li.sku ? this.variantsBySku(li.sku).find((v) => v.sku === li.sku) : undefined;
-			const product = variant ? this.products.get(variant._productId) : undefined;
-			const lid = this.next('lineItem');
-			const title = product?.title ?? (li.sku ? `Item ${li.sku}` : 'Custom item');
-			const line: LineItemRec = {
-				__typename: 'LineItem',
-				_id: lid,
-				id: gid('LineItem', lid),
-				sku: li.sku,
-				title,
-				name: title,
-				quantity: li.quantity,
-				currentQuantity: li.quantity,
-				price: variant?.price ?? '10.00',
-				_variantId: variant ? variant._id : null,
-				_productId: product ? product._id : null,
-				_orderId: _id,
-			};
+			const line = this.newLine(_id, li);
 			order._lineItems.push(line);
-			this.lineItems.set(lid, line);
-			if (variant && loc) {
-				const item = this.items.get(variant._itemId);
-				const level = item?._levels.get(loc._id);
-				if (item?.tracked && level) {
-					level._q.committed += li.quantity;
-					this.touch(level);
-				}
-			}
+			// Shopify commits stock when the order is created, paid or not.
+			this.moveStock(order, line, { committed: line.quantity });
 		}
 		this.orders.set(_id, order);
 		this.orderList.push(order);
 		return order;
 	}
 
+	order(orderId: number): OrderRec {
+		const order = this.orders.get(orderId);
+		if (!order) throw new Error(`unknown order ${orderId}`);
+		return order;
+	}
+
+	private line(order: OrderRec, lineItemId: number): LineItemRec {
+		const line = order._lineItems.find((x) => x._id === lineItemId);
+		if (!line) throw new Error(`line item ${lineItemId} is not on order ${order._id}`);
+		return line;
+	}
+
+	private setFinancial(order: OrderRec, f: FinancialStatus): void {
+		order._financial = f;
+		order.displayFinancialStatus = f.toUpperCase();
+	}
+
+	private refreshFulfillmentStatus(order: OrderRec): void {
+		const fulfilled = order._lineItems.reduce((s, l) => s + l._fulfilled + l._returned, 0);
+		const open = order._lineItems.reduce((s, l) => s + this.unfulfilled(l), 0);
+		order.displayFulfillmentStatus = fulfilled === 0 ? 'UNFULFILLED' : open === 0 ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
+	}
+
+	payOrder(orderId: number): OrderRec {
+		const order = this.order(orderId);
+		if (order._financial !== 'pending') throw new Error(`payOrder(): order ${orderId} is ${order._financial}, not pending`);
+		this.setFinancial(order, 'paid');
+		this.touchOrder(order);
+		return order;
+	}
+
+	/** Fulfils `lines` (default: every unfulfilled unit): committed −q and on_hand −q. */
+	fulfilOrder(orderId: number, lines?: { lineItemId: number; quantity: number }[]): OrderRec {
+		const order = this.order(orderId);
+		if (order.cancelledAt) throw new Error(`fulfilOrder(): order ${orderId} is cancelled`);
+		const todo = lines ?? order._lineItems.map((l) => ({ lineItemId: l._id, quantity: this.unfulfilled(l) }));
+		for (const t of todo) {
+			const line = this.line(order, t.lineItemId);
+			if (t.quantity > this.unfulfilled(line))
+				throw new Error(`fulfilOrder(): only ${this.unfulfilled(line)} unit(s) of line item ${t.lineItemId} are unfulfilled`);
+		}
+		for (const t of todo) {
+			if (t.quantity <= 0) continue;
+			const line = this.line(order, t.lineItemId);
+			line._fulfilled += t.quantity;
+			this.moveStock(order, line, { committed: -t.quantity, on_hand: -t.quantity });
+		}
+		this.refreshFulfillmentStatus(order);
+		this.touchOrder(order);
+		return order;
+	}
+
+	/**
+	 * Stock effect of refunding `qty` units of a line with `type`:
+	 * - cancel: unfulfilled units, committed → available;
+	 * - return / legacy_restock: fulfilled units back on hand (available +q, on_hand +q); units beyond the
+	 *   fulfilled ones are unfulfilled and released from committed like `cancel`;
+	 * - no_restock: returned-flow units first (already disposed), then unfulfilled units (rule
+	 *   `unfulfilledNoRestock`), then fulfilled units (no stock change).
+	 */
 	private restock(order: OrderRec, line: LineItemRec, qty: number, type: RestockType): boolean {
-		if (type === 'no_restock' || qty <= 0 || line._variantId === null || order._locationId === null) return false;
-		const variant = this.variants.get(line._variantId);
-		const item = variant ? this.items.get(variant._itemId) : undefined;
-		const level = item?._levels.get(order._locationId);
-		if (!item || !level || !item.tracked) return false;
-		// No fulfilment model: every unit of an order stays committed until it is refunded or cancelled.
-		// 'cancel' releases committed units back to available; 'return' (and legacy_restock) of a unit
-		// the emulator never fulfilled does the same (fulfil + return nets out); units beyond what is
-		// still committed come back on hand.
-		const release = Math.min(qty, level._q.committed);
-		level._q.committed -= release;
-		level._q.on_hand += qty - release;
-		this.touch(level);
-		return true;
+		if (qty <= 0) return false;
+		if (type === 'cancel') {
+			const u = Math.min(qty, this.unfulfilled(line));
+			this.moveStock(order, line, { committed: -u });
+			return line._tracked && u > 0;
+		}
+		if (type === 'return' || type === 'legacy_restock') {
+			const f = Math.min(qty, line._fulfilled);
+			line._fulfilled -= f;
+			const u = Math.min(qty - f, this.unfulfilled(line));
+			const r = qty - f - u;
+			line._returned -= Math.min(r, line._returned);
+			this.moveStock(order, line, { committed: -u, on_hand: f + r });
+			return line._tracked;
+		}
+		const a = Math.min(qty, line._returned);
+		line._returned -= a;
+		const u = Math.min(qty - a, this.unfulfilled(line));
+		const f = Math.min(qty - a - u, line._fulfilled);
+		line._fulfilled -= f;
+		if (this.rules.unfulfilledNoRestock === 'consume') this.moveStock(order, line, { committed: -u, on_hand: -u });
+		return false;
 	}
 
 	refundOrder(
 		orderId: number,
-		lines: { lineItemId: number; quantity: number; restockType: RestockType }[],
+		lines: { lineItemId: number; quantity: number; restockType: RestockType; locationId?: number }[],
 		note: string | null = null,
 	): RefundRec {
 		const order = this.orders.get(orderId);
@@ -651,6 +861,8 @@ export class Store {
 				throw new Error(
 					`refundOrder(): cannot refund ${l.quantity} of line item ${l.lineItemId} (only ${line.currentQuantity} left)`,
 				);
+			if (l.restockType === 'cancel' && l.quantity > this.unfulfilled(line))
+				throw new Error(`refundOrder(): restock_type cancel needs unfulfilled units; line item ${l.lineItemId} has ${this.unfulfilled(line)}`);
 		}
 		const _id = this.next('refund');
 		const nowMs = this.clock.now();
@@ -669,8 +881,8 @@ export class Store {
 		};
 		for (const l of lines) {
 			const line = order._lineItems.find((x) => x._id === l.lineItemId)!;
-			line.currentQuantity -= l.quantity;
 			const restocked = this.restock(order, line, l.quantity, l.restockType);
+			line.currentQuantity -= l.quantity;
 			const rid = this.next('refundLine');
 			refund._lines.push({
 				__typename: 'RefundLineItem',
@@ -681,34 +893,164 @@ export class Store {
 				restocked,
 				_restockType: l.restockType,
 				_lineItemId: line._id,
-				_locationId: l.restockType === 'no_restock' ? null : order._locationId,
+				_locationId: l.restockType === 'no_restock' ? null : (l.locationId ?? order._locationId),
 			});
 		}
 		order._refunds.push(refund);
 		this.refunds.set(_id, refund);
-		order.updatedAt = now;
-		order._updatedMs = nowMs;
-		if (order._lineItems.every((x) => x.currentQuantity === 0)) order.displayFinancialStatus = 'REFUNDED';
-		else order.displayFinancialStatus = 'PARTIALLY_REFUNDED';
+		this.touchOrder(order);
+		if (order._lineItems.every((x) => x.currentQuantity === 0)) this.setFinancial(order, order._financial === 'pending' ? 'voided' : 'refunded');
+		else if (order._financial !== 'pending') this.setFinancial(order, 'partially_refunded');
+		this.refreshFulfillmentStatus(order);
 		return refund;
 	}
 
-	cancelOrder(orderId: number): { order: OrderRec; refund: RefundRec | undefined } {
+	/**
+	 * Cancels an order. Unfulfilled units are refunded with restock_type `cancel` (`restock: false` →
+	 * `no_restock`); fulfilled units stay with the customer (they come back through a return).
+	 */
+	cancelOrder(orderId: number, o: { restock?: boolean } = {}): { order: OrderRec; refund: RefundRec | undefined } {
 		const order = this.orders.get(orderId);
 		if (!order) throw new Error(`cancelOrder(): unknown order ${orderId}`);
 		if (order.cancelledAt) return { order, refund: undefined };
+		const wasPending = order._financial === 'pending';
+		const restockType: RestockType = o.restock === false ? 'no_restock' : 'cancel';
 		const lines = order._lineItems
-			.filter((l) => l.currentQuantity > 0)
-			.map((l) => ({ lineItemId: l._id, quantity: l.currentQuantity, restockType: 'cancel' as const }));
+			.filter((l) => this.unfulfilled(l) > 0)
+			.map((l) => ({ lineItemId: l._id, quantity: this.unfulfilled(l), restockType }));
 		const refund = lines.length ? this.refundOrder(orderId, lines, 'Order canceled') : undefined;
 		const nowMs = this.clock.now();
 		const now = this.clock.iso(nowMs);
 		order.cancelledAt = now;
 		order.cancelReason = 'CUSTOMER';
 		order.closed = true;
-		order.displayFinancialStatus = 'REFUNDED';
-		order.updatedAt = now;
-		order._updatedMs = nowMs;
+		const anyKept = order._lineItems.some((l) => l.currentQuantity > 0);
+		this.setFinancial(order, wasPending ? 'voided' : anyKept ? 'partially_refunded' : 'refunded');
+		this.touchOrder(order);
 		return { order, refund };
+	}
+
+	/**
+	 * Order edit: `changes` set a line's new quantity (lower only; restock default true returns the
+	 * units to available, false consumes them), `additions` add lines (committed +q).
+	 */
+	editOrder(
+		orderId: number,
+		e: {
+			changes?: { lineItemId: number; quantity: number; restock?: boolean }[];
+			additions?: { sku?: string | null; inventoryItemId?: number; quantity: number; giftCard?: boolean; title?: string }[];
+		},
+	): { order: OrderRec; additions: { line: LineItemRec; delta: number }[]; removals: { line: LineItemRec; delta: number }[] } {
+		const order = this.order(orderId);
+		if (order.cancelledAt) throw new Error(`editOrder(): order ${orderId} is cancelled`);
+		const removals: { line: LineItemRec; delta: number }[] = [];
+		const additions: { line: LineItemRec; delta: number }[] = [];
+		for (const c of e.changes ?? []) {
+			const line = this.line(order, c.lineItemId);
+			const delta = line.currentQuantity - c.quantity;
+			if (delta < 0) throw new Error('editOrder(): raising a line quantity is not emulated; add a line instead');
+			if (delta > this.unfulfilled(line)) throw new Error(`editOrder(): only unfulfilled units can be removed (line item ${c.lineItemId})`);
+		}
+		for (const c of e.changes ?? []) {
+			const line = this.line(order, c.lineItemId);
+			const delta = line.currentQuantity - c.quantity;
+			if (delta === 0) continue;
+			this.moveStock(order, line, c.restock === false ? { committed: -delta, on_hand: -delta } : { committed: -delta });
+			line.currentQuantity -= delta;
+			removals.push({ line, delta });
+		}
+		for (const a of e.additions ?? []) {
+			const line = this.newLine(orderId, a);
+			order._lineItems.push(line);
+			this.moveStock(order, line, { committed: line.quantity });
+			additions.push({ line, delta: line.quantity });
+		}
+		this.refreshFulfillmentStatus(order);
+		this.touchOrder(order);
+		return { order, additions, removals };
+	}
+
+	/** A return of fulfilled units (Shopify's returns flow; `returnCreate`): status OPEN, one reverse fulfillment order. */
+	createReturn(orderId: number, lines: { lineItemId: number; quantity: number }[]): ReturnRec {
+		const order = this.order(orderId);
+		for (const l of lines) {
+			const line = this.line(order, l.lineItemId);
+			const inOpenReturns = order._returns
+				.filter((r) => r.status === 'OPEN')
+				.flatMap((r) => r._lines)
+				.filter((x) => x._lineItemId === line._id)
+				.reduce((s, x) => s + x.quantity - x._disposed, 0);
+			if (l.quantity > line._fulfilled - inOpenReturns)
+				throw new Error(`createReturn(): line item ${l.lineItemId} has ${line._fulfilled - inOpenReturns} fulfilled unit(s) that can be returned`);
+		}
+		const _id = this.next('return');
+		const ret: ReturnRec = {
+			__typename: 'Return',
+			_id,
+			id: gid('Return', _id),
+			name: `${order.name}-R${order._returns.length + 1}`,
+			status: 'OPEN',
+			createdAt: this.nowIso(),
+			closedAt: null,
+			_orderId: orderId,
+			_rfoId: this.next('rfo'),
+			_lines: lines.map((l) => {
+				const rid = this.next('returnLine');
+				return { _id: rid, id: gid('ReturnLineItem', rid), quantity: l.quantity, _disposed: 0, _lineItemId: l.lineItemId, _rfoLineId: this.next('rfoLine') };
+			}),
+			_dispositions: [],
+		};
+		order._returns.push(ret);
+		this.returns.set(_id, ret);
+		this.touchOrder(order);
+		return ret;
+	}
+
+	/**
+	 * `reverseFulfillmentOrderDispose`: RESTOCKED puts the units back on hand at `locationId` (default the
+	 * order's location): available +q, on_hand +q. Other dispositions move no stock.
+	 */
+	disposeReturn(
+		returnId: number,
+		items: { lineItemId: number; quantity: number; disposition: DispositionType; locationId?: number }[],
+	): { ret: ReturnRec; dispositions: DispositionRec[] } {
+		const ret = this.returns.get(returnId);
+		if (!ret) throw new Error(`disposeReturn(): unknown return ${returnId}`);
+		const order = this.order(ret._orderId);
+		for (const it of items) {
+			const rl = ret._lines.find((x) => x._lineItemId === it.lineItemId);
+			if (!rl) throw new Error(`disposeReturn(): line item ${it.lineItemId} is not on return ${returnId}`);
+			if (it.quantity > rl.quantity - rl._disposed) throw new Error(`disposeReturn(): only ${rl.quantity - rl._disposed} unit(s) left to dispose`);
+		}
+		const out: DispositionRec[] = [];
+		for (const it of items) {
+			const rl = ret._lines.find((x) => x._lineItemId === it.lineItemId)!;
+			const line = this.line(order, it.lineItemId);
+			rl._disposed += it.quantity;
+			line._fulfilled -= it.quantity;
+			line._returned += it.quantity;
+			const locId = it.disposition === 'RESTOCKED' ? (it.locationId ?? order._locationId) : null;
+			if (it.disposition === 'RESTOCKED' && line._tracked && locId !== null) {
+				const level = this.levelOf(line._itemId, locId);
+				if (level) {
+					level._q.on_hand += it.quantity;
+					this.touch(level);
+				}
+			}
+			const d: DispositionRec = { _id: this.next('disposition'), type: it.disposition, quantity: it.quantity, _locationId: locId, _rfoLineId: rl._rfoLineId, _lineItemId: line._id };
+			ret._dispositions.push(d);
+			out.push(d);
+		}
+		this.touchOrder(order);
+		return { ret, dispositions: out };
+	}
+
+	closeReturn(returnId: number): ReturnRec {
+		const ret = this.returns.get(returnId);
+		if (!ret) throw new Error(`closeReturn(): unknown return ${returnId}`);
+		ret.status = 'CLOSED';
+		ret.closedAt = this.nowIso();
+		this.touchOrder(this.order(ret._orderId));
+		return ret;
 	}
 }

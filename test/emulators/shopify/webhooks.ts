@@ -9,7 +9,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { EmulatedClock } from './clock';
-import type { LevelRec, LineItemRec, OrderRec, RefundRec, Store } from './store';
+import type { DispositionRec, LevelRec, LineItemRec, OrderRec, RefundRec, ReturnRec, Store } from './store';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'shopify', 'webhooks');
 let templates: { order: Record<string, unknown>; refund: Record<string, unknown> } | undefined;
@@ -57,6 +57,21 @@ export function stringifyIds(v: unknown): unknown {
 	return v;
 }
 
+/** `fulfillment_status` of a line: null (none fulfilled), 'partial', 'fulfilled'. */
+function lineFulfillmentStatus(l: LineItemRec): string | null {
+	const done = l._fulfilled + l._returned;
+	if (done === 0) return null;
+	return done >= l.currentQuantity ? 'fulfilled' : 'partial';
+}
+
+/** What Shopify fills in `variant_inventory_management`: 'shopify' when it tracks the item, else null. */
+const inventoryManagement = (l: LineItemRec) => (l._tracked ? 'shopify' : null);
+
+function fulfillableQuantity(store: Store, l: LineItemRec): number {
+	const order = store.orders.get(l._orderId);
+	return order?.cancelledAt ? 0 : store.unfulfilled(l);
+}
+
 function orderLineItem(store: Store, l: LineItemRec, tpl: Record<string, unknown>): Record<string, unknown> {
 	const price = Number(l.price);
 	return shapeLike(tpl, {
@@ -64,10 +79,10 @@ function orderLineItem(store: Store, l: LineItemRec, tpl: Record<string, unknown
 		admin_graphql_api_id: l.id,
 		attributed_staffs: [],
 		current_quantity: l.currentQuantity,
-		fulfillable_quantity: l.currentQuantity,
+		fulfillable_quantity: fulfillableQuantity(store, l),
 		fulfillment_service: 'manual',
-		fulfillment_status: null,
-		gift_card: false,
+		fulfillment_status: lineFulfillmentStatus(l),
+		gift_card: l.isGiftCard,
 		grams: 0,
 		name: l.name,
 		price: money(price),
@@ -76,7 +91,7 @@ function orderLineItem(store: Store, l: LineItemRec, tpl: Record<string, unknown
 		product_id: l._productId,
 		properties: [],
 		quantity: l.quantity,
-		requires_shipping: true,
+		requires_shipping: !l.isGiftCard,
 		sales_line_item_group_id: null,
 		sku: l.sku,
 		taxable: true,
@@ -84,7 +99,7 @@ function orderLineItem(store: Store, l: LineItemRec, tpl: Record<string, unknown
 		total_discount: '0.00',
 		total_discount_set: moneySet(0),
 		variant_id: l._variantId,
-		variant_inventory_management: l._variantId !== null ? 'shopify' : null,
+		variant_inventory_management: inventoryManagement(l),
 		variant_title: null,
 		vendor: l._variantId !== null && store.variants.has(l._variantId) ? 'Emulator' : null,
 		tax_lines: [],
@@ -126,16 +141,16 @@ function refundObject(store: Store, order: OrderRec, r: RefundRec): Record<strin
 				product_id: l._productId,
 				requires_shipping: true,
 				taxable: true,
-				gift_card: false,
+				gift_card: l.isGiftCard,
 				name: l.name,
-				variant_inventory_management: l._variantId !== null ? 'shopify' : null,
+				variant_inventory_management: inventoryManagement(l),
 				properties: [],
 				product_exists: l._productId !== null,
-				fulfillable_quantity: l.currentQuantity,
+				fulfillable_quantity: fulfillableQuantity(store, l),
 				grams: 0,
 				price: money(price),
 				total_discount: '0.00',
-				fulfillment_status: null,
+				fulfillment_status: lineFulfillmentStatus(l),
 				price_set: moneySet(price),
 				total_discount_set: moneySet(0),
 				discount_allocations: [],
@@ -200,13 +215,9 @@ export function buildOrderPayload(store: Store, order: OrderRec, shopDomain: str
 	const liTpl = (t.line_items as Record<string, unknown>[])[0];
 	const total = order._lineItems.reduce((s, l) => s + Number(l.price) * l.quantity, 0);
 	const current = order._lineItems.reduce((s, l) => s + Number(l.price) * l.currentQuantity, 0);
-	const financial = order.cancelledAt
-		? 'refunded'
-		: order.displayFinancialStatus === 'PARTIALLY_REFUNDED'
-			? 'partially_refunded'
-			: order.displayFinancialStatus === 'REFUNDED'
-				? 'refunded'
-				: 'paid';
+	const financial = order._financial;
+	const fulfillment =
+		order.displayFulfillmentStatus === 'FULFILLED' ? 'fulfilled' : order.displayFulfillmentStatus === 'PARTIALLY_FULFILLED' ? 'partial' : null;
 	return shapeLike(t, {
 		id: order._id,
 		admin_graphql_api_id: order.id,
@@ -242,7 +253,7 @@ export function buildOrderPayload(store: Store, order: OrderRec, shopDomain: str
 		email: order.email,
 		estimated_taxes: false,
 		financial_status: financial,
-		fulfillment_status: null,
+		fulfillment_status: fulfillment,
 		landing_site: null,
 		landing_site_ref: null,
 		location_id: order._locationId,
@@ -279,7 +290,7 @@ export function buildOrderPayload(store: Store, order: OrderRec, shopDomain: str
 		total_discounts_set: moneySet(0),
 		total_line_items_price: money(total),
 		total_line_items_price_set: moneySet(total),
-		total_outstanding: '0.00',
+		total_outstanding: financial === 'pending' ? money(current) : '0.00',
 		total_price: money(total),
 		total_price_set: moneySet(total),
 		total_shipping_price_set: moneySet(0),
@@ -298,6 +309,82 @@ export function buildOrderPayload(store: Store, order: OrderRec, shopDomain: str
 		returns: [],
 		line_item_groups: [],
 	});
+}
+
+/**
+ * `orders/edited`: the shape of Shopify's documented example (no recorded payload in the fixtures):
+ * `order_edit.line_items.additions/removals` as `{id, delta}` (line item id, units added/removed).
+ */
+export function buildOrderEditedPayload(
+	order: OrderRec,
+	editId: number,
+	createdAt: string,
+	additions: { line: LineItemRec; delta: number }[],
+	removals: { line: LineItemRec; delta: number }[],
+): Record<string, unknown> {
+	return {
+		order_edit: {
+			id: editId,
+			app_id: null,
+			created_at: restTime(createdAt),
+			notify_customer: false,
+			order_id: order._id,
+			staff_note: '',
+			user_id: null,
+			line_items: {
+				additions: additions.map((a) => ({ id: a.line._id, delta: a.delta })),
+				removals: removals.map((r) => ({ id: r.line._id, delta: r.delta })),
+			},
+			discounts: { line_item: { additions: [], removals: [] } },
+			shipping_lines: { additions: [], removals: [] },
+		},
+	};
+}
+
+/** returns/approve, returns/close …: the documented example's shape (assumed; no recorded payload). */
+export function buildReturnPayload(ret: ReturnRec): Record<string, unknown> {
+	return {
+		id: ret._id,
+		admin_graphql_api_id: ret.id,
+		order_id: ret._orderId,
+		status: ret.status.toLowerCase(),
+		name: ret.name,
+		total_return_line_items: ret._lines.length,
+		return_line_items: ret._lines.map((rl) => ({
+			id: rl._id,
+			admin_graphql_api_id: rl.id,
+			fulfillment_line_item: { id: rl._lineItemId + 1_000_000_000, line_item: { id: rl._lineItemId, admin_graphql_api_id: `gid://shopify/LineItem/${rl._lineItemId}` } },
+			quantity: rl.quantity,
+			return_reason: 'unknown',
+			return_reason_note: '',
+			customer_note: null,
+		})),
+	};
+}
+
+/** reverse_fulfillment_orders/dispose: the documented example's shape (assumed; no recorded payload). */
+export function buildDisposePayload(ret: ReturnRec, dispositions: DispositionRec[]): Record<string, unknown> {
+	return {
+		id: ret._rfoId,
+		admin_graphql_api_id: `gid://shopify/ReverseFulfillmentOrder/${ret._rfoId}`,
+		order_id: ret._orderId,
+		total_dispositions: dispositions.length,
+		dispositions: dispositions.map((d) => ({
+			reverse_fulfillment_order_line_item: {
+				id: d._rfoLineId,
+				admin_graphql_api_id: `gid://shopify/ReverseFulfillmentOrderLineItem/${d._rfoLineId}`,
+				fulfillment_line_item: {
+					id: d._lineItemId + 1_000_000_000,
+					admin_graphql_api_id: `gid://shopify/FulfillmentLineItem/${d._lineItemId + 1_000_000_000}`,
+					line_item: { id: d._lineItemId, admin_graphql_api_id: `gid://shopify/LineItem/${d._lineItemId}` },
+				},
+			},
+			reverse_delivery_line_item: null,
+			type: d.type.toLowerCase(),
+			location: d._locationId !== null ? { id: d._locationId, admin_graphql_api_id: `gid://shopify/Location/${d._locationId}` } : null,
+			quantity: d.quantity,
+		})),
+	};
 }
 
 export function buildInventoryLevelPayload(level: LevelRec, available: number): Record<string, unknown> {
