@@ -11,7 +11,10 @@ let env: Env;
 function makeAdjustScript() {
 	const applied = new Set<string>();
 	const quantities = new Map<string, number>();
+	/** Every parameter the node sent to the script, as received. */
+	const received: string[] = [];
 	const script: FileMakerScript = ({ param, emulator }) => {
+		received.push(param ?? '');
 		const p = JSON.parse(param ?? '{}') as { sku: string; delta: number; key: string; reason: string; source: string };
 		if (!quantities.has(p.sku)) {
 			const rec = emulator.records('Stock').find((r) => r.fieldData.SKU === p.sku);
@@ -30,7 +33,7 @@ function makeAdjustScript() {
 		// Numbers as text, as FileMaker's JSON functions often produce.
 		return { scriptResult: `{"applied":true,"quantityAfter":"${after}","duplicate":false}`, scriptError: '0' };
 	};
-	return { script, quantities };
+	return { script, quantities, received };
 }
 
 const adjustScript = makeAdjustScript();
@@ -75,6 +78,20 @@ describe('Adjust under concurrency', () => {
 		// Warm the session with one execution, then 50 executions at once sharing the credential.
 		expect((await env.run({ resource: 'stock', operation: 'get', sku: 'HOT-1' })).error).toBeUndefined();
 		env.fm.setOptions({ latencyMs: { min: 1, max: 15 } });
+		// Forced concurrency, independent of the machine's speed: the first two reads of the stock record are
+		// held until both have arrived, so two executions read the same modId and one of them must meet a 306.
+		let heldReads = 0;
+		let releaseReads!: () => void;
+		const bothReadsArrived = new Promise<void>((resolve) => (releaseReads = resolve));
+		env.fm.onRequest({
+			when: (req) => req.method === 'POST' && req.path.endsWith('/layouts/Stock/_find'),
+			times: 2,
+			action: async () => {
+				heldReads++;
+				if (heldReads === 2) releaseReads();
+				await bothReadsArrived;
+			},
+		});
 		const runs = await Promise.all(Array.from({ length: 50 }, () => env.run(adjust('HOT-1', -1))));
 		for (const r of runs) {
 			expect(r.error).toBeUndefined();
@@ -89,8 +106,18 @@ describe('Adjust under concurrency', () => {
 		expect(env.fm.stats.logins).toBe(1);
 		const conflicts = requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/1').filter((l) => l.code === '306').length;
 		const attempts = runs.map((r) => Number(r.items[0].json.attempts));
-		// (measured facts for the report; informative only)
+		// (measured facts for the report)
 		console.info(`50 parallel adjusts: ${conflicts} conflicts (306), max attempts ${Math.max(...attempts)}`);
+		expect(heldReads).toBe(2);
+		expect(conflicts).toBeGreaterThan(0); // the two held reads saw the same modId
+		for (const a of attempts) {
+			expect(Number.isInteger(a)).toBe(true);
+			expect(a).toBeGreaterThanOrEqual(1);
+			expect(a).toBeLessThanOrEqual(10); // Max Attempts (default)
+		}
+		// Each 306 costs exactly the execution that met it one more attempt (read again, write again).
+		expect(attempts.reduce((sum, a) => sum + a, 0)).toBe(50 + conflicts);
+		expect(requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/1')).toHaveLength(50 + conflicts);
 	});
 
 	it('50 parallel -1 with 50 different idempotency keys: all applied, all keys recorded', async () => {
@@ -332,6 +359,7 @@ describe('Run FileMaker Script mode', () => {
 
 	it('calls the script with the JSON parameter and reads its result', async () => {
 		adjustScript.quantities.clear();
+		adjustScript.received.length = 0;
 		const first = await env.run(scriptAdjust('C-3', -2, { idempotencyKey: 'script:1' }));
 		expect(first.error).toBeUndefined();
 		expect(first.items[0].json).toMatchObject({
@@ -349,6 +377,44 @@ describe('Run FileMaker Script mode', () => {
 		const calls = requestsTo(env.fm, 'GET', '/layouts/Stock/script/Adjust Stock');
 		expect(calls).toHaveLength(2);
 		expect(env.fm.stats.logins).toBe(1);
+		// What the node sent: the documented parameter, with the same key on the repeat.
+		expect(adjustScript.received).toHaveLength(2);
+		const sent = adjustScript.received.map((p) => JSON.parse(p) as Record<string, unknown>);
+		expect(Object.keys(sent[0]).sort()).toEqual(['delta', 'key', 'reason', 'reference', 'sku', 'source']);
+		expect(sent[0]).toMatchObject({ sku: 'C-3', delta: -2, key: 'script:1', reason: 'order paid', source: 'shopify' });
+		expect(sent[1]).toEqual(sent[0]);
+		// What the node did: the script owns the change; the node wrote neither the stock nor a movement row.
+		expect(requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/3')).toHaveLength(0);
+		expect(requestsTo(env.fm, 'POST', '/layouts/StockMovements/records')).toHaveLength(0);
+		expect(stockOf(env.fm, 'C-3')?.fieldData.Quantity).toBe(5);
+	});
+
+	it('passes a duplicate answer through as "not applied" and does not retry or apply it itself', async () => {
+		let calls = 0;
+		const replaying: FileMakerScript = () => {
+			calls++;
+			// A solution's script that answers with text values, as FileMaker's JSON functions often do.
+			return { scriptResult: '{"applied":"false","duplicate":"true","quantityAfter":"7"}', scriptError: '0' };
+		};
+		env.fm.setOptions({ scripts: { 'Adjust Stock': adjustScript.script, 'Replaying Script': replaying } });
+		try {
+			const r = await env.run(adjust('C-3', -2, { adjustMode: 'script', scriptName: 'Replaying Script', idempotencyKey: 'script:dup' }));
+			expect(r.error).toBeUndefined();
+			expect(r.items[0].json).toMatchObject({
+				sku: 'C-3',
+				applied: false,
+				duplicate: true,
+				quantityAfter: 7,
+				idempotencyKey: 'script:dup',
+			});
+			expect(calls).toBe(1);
+			expect(requestsTo(env.fm, 'GET', '/layouts/Stock/script/Replaying Script')).toHaveLength(1);
+			expect(requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/3')).toHaveLength(0);
+			expect(stockOf(env.fm, 'C-3')?.fieldData.Quantity).toBe(5);
+			expect(movementsOf(env.fm, 'C-3')).toHaveLength(0);
+		} finally {
+			env.fm.setOptions({ scripts: { 'Adjust Stock': adjustScript.script, 'Broken Script': () => ({ scriptResult: 'done', scriptError: '0' }), 'Failing Script': () => ({ scriptError: '301' }) } });
+		}
 	});
 
 	it('reports script failures clearly', async () => {

@@ -255,6 +255,9 @@ describe('FileMaker error codes become clear messages', () => {
 		expect(r.error).toBeUndefined();
 		expect(r.items[0].json).toMatchObject({ sku: 'OK-1', retryable: true });
 		expect(String(r.items[0].json.error)).not.toBe('');
+		expect(typeof r.items[0].json.error).toBe('string'); // String(undefined) would have passed the line above
+		expect(r.items[0].json.error).toMatch(/no room for another Data API session \(code 812/);
+		expect(env.fm.records('Stock')[0].fieldData.Quantity).toBe(10); // the refused write changed nothing
 	});
 
 	it('a find problem in the node itself is explained before any request', async () => {
