@@ -243,7 +243,7 @@ describe('dropdowns read from the server', () => {
 		const stock = await node.methods.loadOptions.getStockFields.call(
 			loadOptionsContext({ stockLayout: { __rl: true, mode: 'list', value: 'Stock' } }),
 		);
-		expect(stock.map((o) => o.value)).toEqual(['AppliedKeys', 'ModifiedAt', 'Name', 'Quantity', 'SKU']);
+		expect(stock.map((o) => o.value)).toEqual(['AppliedKeys', 'LastBatch', 'ModifiedAt', 'Name', 'Quantity', 'SKU']);
 		const optional = await node.methods.loadOptions.getStockFieldsOrNone.call(loadOptionsContext({ stockLayout: 'Stock' }));
 		expect(optional[0]).toEqual({ name: '- None (Disabled) -', value: '' });
 		const movement = await node.methods.loadOptions.getMovementFields.call(loadOptionsContext({ movementLayout: 'StockMovements' }));
