@@ -174,6 +174,14 @@ describe('filemaker-to-shopify-sync.json', () => {
 		const o2 = await shop.createOrder({ lineItems: [{ sku: sku(3), quantity: 1 }], deliver: false });
 		expect(o1.order).toBeDefined();
 		expect(o2.order).toBeDefined();
+		// The orders exist at Shopify with their lines, and no webhook told FileMaker about them.
+		expect(o1.order.line_items).toEqual([
+			expect.objectContaining({ sku: sku(2), quantity: 2 }),
+			expect.objectContaining({ sku: null, quantity: 1 }),
+		]);
+		expect(o2.order.line_items).toEqual([expect.objectContaining({ sku: sku(3), quantity: 1 })]);
+		expect(o2.order.id).not.toBe(o1.order.id);
+		expect(shop.webhookLog).toHaveLength(0);
 		const fmBefore = fileMakerStock();
 
 		const first = await runWorkflow({ workflow: await loadTemplate(SYNC), credentials: creds });
@@ -211,6 +219,12 @@ describe('filemaker-to-shopify-sync.json', () => {
 		const result = await runWorkflow({ workflow, credentials: creds });
 		expect(result.error).toBeDefined();
 		expect(result.error!.message).not.toMatch(/secret/);
+		// Not just any error: the one that tells the user which host failed and what to check.
+		expect(result.error!.message).toBe(
+			'Could not reach the FileMaker host http://127.0.0.1:9 (connection refused). Check the Host: it should be the address of FileMaker Server, e.g. https://fms.example.com.',
+		);
+		expect(result.error!.node?.name).toBe('2. Read FileMaker stock');
+		expect(shop.requestLog.filter((l) => l.kind === 'mutation')).toHaveLength(0);
 		expect(shopifyAvailable()).toEqual(before);
 	});
 });
