@@ -95,6 +95,14 @@ interface Reply {
 	drop?: boolean;
 }
 
+/** A fault or hook as stored: its condition, phase and remaining counts. */
+interface Triggered {
+	when?: FileMakerRequestHook['when'];
+	phase?: 'before' | 'after';
+	remaining: number;
+	toSkip: number;
+}
+
 function faultReply(f: FileMakerFault): Reply {
 	if (f.dropConnection) return { status: 0, body: {}, drop: true };
 	const status = f.httpStatus ?? 500;
@@ -621,7 +629,7 @@ class Emulator implements FileMakerEmulator {
 	 * Faults or hooks of one phase that match a request, counting `skip` and `times` (a fault fires at
 	 * most once per request: the caller takes the first).
 	 */
-	private takeMatching<T extends { when?: FileMakerRequestHook['when']; phase?: 'before' | 'after'; remaining: number; toSkip: number }>(
+	private takeMatching<T extends Triggered>(
 		list: T[],
 		info: FileMakerRequestInfo,
 		phase: 'before' | 'after',
