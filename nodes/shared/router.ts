@@ -88,9 +88,13 @@ export async function route<C>(this: IExecuteFunctions, options: RouterOptions<C
 }
 
 /**
- * An output item for a failed item (or batch). It carries `error`, so n8n routes it to the error
- * output when the node is set to "On Error: Continue (using error output)", and to the main output
- * with the message in `json.error` when it is set to "Continue".
+ * An output item for a failed item (or batch).
+ *
+ * n8n routes an item to the error output ("On Error: Continue (using error output)") when its json
+ * holds nothing but `error` / `message` / `details`, and then merges the failed input item's fields
+ * into it; an item with `.error` set would instead lose every field but the message. So:
+ * - error output: `{ error, details: { errorDescription, …extra } }` (plus the input item's fields);
+ * - "Continue" (regular output): `{ error, errorDescription, …extra }`, flat, as the templates read it.
  */
 export function errorItem(
 	this: IExecuteFunctions,
@@ -98,17 +102,15 @@ export function errorItem(
 	pairedWith: number[],
 	extra: IDataObject = {},
 ): INodeExecutionData {
-	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
+	const message = error instanceof Error ? error.message : String(error);
+	const fields: IDataObject = {};
 	const description = (error as { description?: unknown } | undefined)?.description;
-	if (typeof description === 'string' && description !== '') json.errorDescription = description;
-	Object.assign(json, extra);
-	const nodeError =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error));
+	if (typeof description === 'string' && description !== '') fields.errorDescription = description;
+	Object.assign(fields, extra);
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+	const json: IDataObject = toErrorOutput ? { error: message, details: fields } : { error: message, ...fields };
 	return {
 		json,
-		error: nodeError,
 		pairedItem: pairedWith.length === 1 ? { item: pairedWith[0] } : pairedWith.map((item) => ({ item })),
 	};
 }

@@ -27,18 +27,7 @@ const operations: OperationTable<FileMakerClient> = {
  * whether retrying it can help.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await routeFileMaker.call(this, { operations, context: fileMakerClient, describeFailure });
-	// n8n replaces the json of an item that carries `error` with { error: message } (WorkflowExecute
-	// normalizeNodeErrors), which would drop `sku`, `retryable` and `errorDescription`. FileMaker
-	// error items stay plain json items, as they always were.
-	return output.map((items) => items.map(withoutErrorObject));
-}
-
-function withoutErrorObject(item: INodeExecutionData): INodeExecutionData {
-	if (item.error === undefined) return item;
-	const plain = { ...item };
-	delete plain.error;
-	return plain;
+	return await routeFileMaker.call(this, { operations, context: fileMakerClient, describeFailure });
 }
 
 function describeFailure(this: IExecuteFunctions, error: unknown, itemIndex: number): IDataObject {
