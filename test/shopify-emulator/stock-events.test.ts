@@ -286,6 +286,44 @@ describe('onRequest hooks', () => {
 	});
 });
 
+describe('bulk reads and sales while they run', () => {
+	const INNER = '{ inventoryItems { edges { node { id sku inventoryLevels { edges { node { quantities(names: [\\"available\\"]) { quantity } } } } } } } }';
+	async function readDuringSale(): Promise<number> {
+		seed();
+		const run = await gql(emu, `mutation { bulkOperationRunQuery(query: "${INNER}") { bulkOperation { id } userErrors { message } } }`);
+		expect(run.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
+		const id = run.body.data.bulkOperationRunQuery.bulkOperation.id;
+		emu.onRequest(
+			(r) => r.fields.includes('node'),
+			() => void emu.placeOrder({ lineItems: [{ sku: 'C', quantity: 2 }], locationId: emu.location('Warehouse').id, deliver: false }),
+		);
+		await gql(emu, `query($id: ID!) { node(id: $id) { ... on BulkOperation { status } } }`, { id });
+		emu.clock.advance(5000);
+		const done = await gql(emu, `query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }`, { id });
+		const rows = (await (await fetch(done.body.data.node.url)).text())
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l) as { sku?: string; quantities?: { quantity: number }[]; __parentId?: string; id?: string });
+		const item = rows.find((r) => r.sku === 'C') as { id?: string } | undefined;
+		const levelRow = rows.find((r) => r.quantities && r.__parentId === item?.id);
+		return levelRow!.quantities![0].quantity;
+	}
+
+	it("default 'start': the result is the data when the operation was created", async () => {
+		expect(await readDuringSale()).toBe(3);
+		expect(level('C').available).toBe(1);
+	});
+
+	it("switch bulkReadsAt 'completion': a sale made while it runs is in the result", async () => {
+		emu.setOptions({ bulkReadsAt: 'completion' });
+		try {
+			expect(await readDuringSale()).toBe(1);
+		} finally {
+			emu.setOptions({ bulkReadsAt: 'start' });
+		}
+	});
+});
+
 describe('rows Shopify never accepts, retryable userErrors, ledger documents', () => {
 	const SET = `mutation Set($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { changes { name delta } } userErrors { field code message } } }`;
 	const ADJUST = `mutation Adjust($input: InventoryAdjustQuantitiesInput!, $key: String!) { inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { changes { name delta } } userErrors { field code message } } }`;
@@ -370,6 +408,19 @@ describe('rows Shopify never accepts, retryable userErrors, ledger documents', (
 		const good = await gql(emu, ADJUST, { input: { name: 'on_hand', reason: 'received', changes: [{ ...row, ledgerDocumentUri: 'gid://filemaker-sync/Receipt/1' }] }, key: 'l2' });
 		expect(good.body.data.inventoryAdjustQuantities.userErrors).toEqual([]);
 		expect(level('SKU-000001')).toEqual({ available: 13, committed: 0, on_hand: 13 });
+	});
+
+	it('damaged needs a ledger document too and moves on_hand, not available', async () => {
+		const { ids, loc } = rows();
+		const row = { inventoryItemId: ids.get('SKU-000001'), locationId: loc, delta: 2, changeFromQuantity: null };
+		const bad = await gql(emu, ADJUST, { input: { name: 'damaged', reason: 'damaged', changes: [row] }, key: 'd1' });
+		expect(bad.body.data.inventoryAdjustQuantities.userErrors.map((e: { code: string }) => e.code)).toEqual(['INVALID_QUANTITY_DOCUMENT']);
+		const good = await gql(emu, ADJUST, { input: { name: 'damaged', reason: 'damaged', changes: [{ ...row, ledgerDocumentUri: 'https://example.com/damage/1' }] }, key: 'd2' });
+		expect(good.body.data.inventoryAdjustQuantities.inventoryAdjustmentGroup.changes).toEqual([
+			{ name: 'damaged', delta: 2 },
+			{ name: 'on_hand', delta: 2 },
+		]);
+		expect(level('SKU-000001')).toEqual({ available: 10, committed: 0, on_hand: 12 });
 	});
 
 	it('switch reapplyRepeatedAdjustKey: the same key is applied again (default: replayed)', async () => {

@@ -24,6 +24,8 @@ import { gid, type BulkOpRec } from './store';
 
 export interface BulkOptions {
 	durationMs: number;
+	/** When the data of the result is read: 'start' (snapshot when the operation is created; default) or 'completion'. */
+	readAt?: 'start' | 'completion';
 }
 
 function fragmentsOf(doc: DocumentNode): Record<string, FragmentDefinitionNode> {
@@ -224,27 +226,31 @@ export async function startBulkQuery(
 		};
 	}
 
-	const inner: ExecContext = { ...ctx, bulk: true, log: {}, dropData: false };
-	const result = await execute({
-		schema,
-		document: parsed.document,
-		rootValue: {},
-		contextValue: inner,
-		fieldResolver,
-		typeResolver,
-	});
-	let failed: BulkOpRec['_failed'];
-	let jsonl = '';
-	let objectCount = 0;
-	let rootObjectCount = 0;
-	if (result.errors?.length) {
-		failed = result.errors.some((e) => e.extensions?.code === 'ACCESS_DENIED') ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
-	} else {
-		const { lines, rootCount } = toJsonl(w, (result.data ?? {}) as Record<string, unknown>, op, root);
-		jsonl = lines.length ? `${lines.join('\n')}\n` : '';
-		objectCount = lines.length;
-		rootObjectCount = rootCount;
-	}
+	const runInner = async () => {
+		const inner: ExecContext = { ...ctx, bulk: true, log: {}, dropData: false };
+		const result = await execute({
+			schema,
+			document: parsed.document,
+			rootValue: {},
+			contextValue: inner,
+			fieldResolver,
+			typeResolver,
+		});
+		let failed: BulkOpRec['_failed'];
+		let jsonl = '';
+		let objectCount = 0;
+		let rootObjectCount = 0;
+		if (result.errors?.length) {
+			failed = result.errors.some((e) => e.extensions?.code === 'ACCESS_DENIED') ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
+		} else {
+			const { lines, rootCount } = toJsonl(w, (result.data ?? {}) as Record<string, unknown>, op, root);
+			jsonl = lines.length ? `${lines.join('\n')}\n` : '';
+			objectCount = lines.length;
+			rootObjectCount = rootCount;
+		}
+		return { _failed: failed, _jsonl: jsonl, _objectCount: objectCount, _rootObjectCount: rootObjectCount };
+	};
+	const { _failed: failed, _jsonl: jsonl, _objectCount: objectCount, _rootObjectCount: rootObjectCount } = await runInner();
 	const _id = store.next('bulk');
 	const duration = Math.max(1, opts.durationMs);
 	const rec: BulkOpRec = {
@@ -263,6 +269,12 @@ export async function startBulkQuery(
 		_rootObjectCount: rootObjectCount,
 		_apiVersion: ctx.version,
 	};
+	// switch bulkReadsAt 'completion': the result reflects the data when the operation completes (re-read on
+	// the first request after completion) instead of when it started
+	if (opts.readAt === 'completion')
+		rec._refreshAtCompletion = async () => {
+			Object.assign(rec, await runInner());
+		};
 	store.bulkOps.set(_id, rec);
 	return { op: rec, userErrors: [] };
 }

@@ -86,6 +86,11 @@ export interface ShopifyEmulatorOptions {
 	 * a key not seen before, one entry per request (consumed in order). See the README, "Programmatic API".
 	 */
 	idempotencyAnswers?: IdempotencyAnswerCode[];
+	/**
+	 * When a bulk query reads its data: 'start' (a snapshot when the operation is created; default) or
+	 * 'completion' (changes made while it runs are in the result). Shopify reads progressively: both are bounds.
+	 */
+	bulkReadsAt?: 'start' | 'completion';
 	/** Switches for behaviour the documentation leaves open (see README "Stock events"). */
 	stockRules?: Partial<Omit<StockRules, 'injectedInventoryErrors'>>;
 }
@@ -481,6 +486,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 
 		await this.latency();
 		await this.runHooks('received', info);
+		await this.refreshCompletedBulkOperations();
 
 		const fault = this.takeFault({ path, operationName, body: raw });
 		let result: HttpResult;
@@ -496,6 +502,17 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		if (result.contentType) headers['Content-Type'] = result.contentType;
 		res.writeHead(result.status, headers);
 		res.end(result.body);
+	}
+
+	/** Switch bulkReadsAt 'completion': re-reads the result of operations that completed since the last request. */
+	private async refreshCompletedBulkOperations(): Promise<void> {
+		const now = this.clock.now();
+		for (const op of this.store.bulkOps.values()) {
+			const refresh = op._refreshAtCompletion;
+			if (!refresh || now < op._doneMs || op._canceledMs !== undefined) continue;
+			op._refreshAtCompletion = undefined;
+			await refresh();
+		}
 	}
 
 	private async runHooks(phase: 'received' | 'answered', info: EmulatorRequestInfo): Promise<void> {
@@ -816,7 +833,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 	}
 
 	startBulkQuery(query: string, ctx: ExecContext) {
-		return startBulkQuery(ctx, query, { durationMs: this.opts.bulkDurationMs ?? 500 });
+		return startBulkQuery(ctx, query, { durationMs: this.opts.bulkDurationMs ?? 500, readAt: this.opts.bulkReadsAt ?? 'start' });
 	}
 
 	// ---------------- webhooks ----------------

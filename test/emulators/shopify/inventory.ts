@@ -37,6 +37,9 @@ export const VALID_REASONS = new Set([
 	'shrinkage',
 ]);
 
+/** Quantity names inventoryAdjustQuantities also accepts besides available / on_hand (Shopify's inventory states). */
+export const ADJUSTABLE_STATES = new Set(['damaged', 'quality_control', 'reserved', 'safety_stock', 'incoming']);
+
 export const MAX_SET_QUANTITY = 1_000_000_000;
 export const MAX_ADJUST_QUANTITY = 2_000_000_000;
 
@@ -73,10 +76,6 @@ const MSG: Record<string, string> = {
 	ITEM_NOT_STOCKED_AT_LOCATION: 'The item is not stocked at the intended location.',
 	NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR: 'The combination of inventoryItemId and locationId must be unique.',
 	IDEMPOTENCY_KEY_PARAMETER_MISMATCH: 'The same idempotency key cannot be used with different operation parameters.',
-	IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
-	IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
-	IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
-	IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
 	IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
 	IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
 	INVALID_AVAILABLE_DOCUMENT: 'A ledger document URI is not allowed when adjusting available.',
@@ -142,7 +141,7 @@ export function runInventoryMutation(
 		return { payload: { inventoryAdjustmentGroup: null, userErrors: [userError(injected.code, null)] }, changed: [], retryable: true };
 	}
 	const name = input.name;
-	if (name !== 'available' && name !== 'on_hand')
+	if (name !== 'available' && name !== 'on_hand' && !(kind === 'adjust' && ADJUSTABLE_STATES.has(name)))
 		errors.push(userError(kind === 'set' ? 'INVALID_NAME' : 'INVALID_QUANTITY_NAME', ['input', 'name']));
 	if (!VALID_REASONS.has(input.reason)) errors.push(userError('INVALID_REASON', ['input', 'reason']));
 	if (input.referenceDocumentUri !== null && input.referenceDocumentUri !== undefined && !isValidReferenceUri(input.referenceDocumentUri))
@@ -181,7 +180,7 @@ export function runInventoryMutation(
 			errors.push(userError('ITEM_NOT_STOCKED_AT_LOCATION', path('locationId')));
 			return;
 		}
-		const current = level && (name === 'available' || name === 'on_hand') ? quantityOf(level, name) : 0;
+		const current = level ? quantityOf(level, name) : 0;
 		if (kind === 'set') {
 			const q = row.quantity ?? 0;
 			if (q > MAX_SET_QUANTITY) errors.push(userError('INVALID_QUANTITY_TOO_HIGH', path('quantity'), "The total quantity can't be higher than 1,000,000,000."));
@@ -196,7 +195,7 @@ export function runInventoryMutation(
 			const ledger = row.ledgerDocumentUri;
 			if (name === 'available' && ledger !== null && ledger !== undefined)
 				errors.push(userError('INVALID_AVAILABLE_DOCUMENT', path('ledgerDocumentUri')));
-			else if (name === 'on_hand') {
+			else if (name !== 'available') {
 				if (ledger === null || ledger === undefined) errors.push(userError('INVALID_QUANTITY_DOCUMENT', path('ledgerDocumentUri')));
 				else if (/^gid:\/\/shopify\//i.test(ledger)) errors.push(userError('INTERNAL_LEDGER_DOCUMENT', path('ledgerDocumentUri')));
 				else if (!isValidReferenceUri(ledger)) errors.push(userError('INVALID_LEDGER_DOCUMENT', path('ledgerDocumentUri')));
@@ -216,7 +215,7 @@ export function runInventoryMutation(
 		planned.push({ index: i, item, loc, level, row });
 	});
 
-	if (kind === 'adjust' && name === 'on_hand' && new Set(rows.map((r) => r.ledgerDocumentUri ?? null)).size > 1)
+	if (kind === 'adjust' && name !== 'available' && new Set(rows.map((r) => r.ledgerDocumentUri ?? null)).size > 1)
 		errors.push(userError('MAX_ONE_LEDGER_DOCUMENT', ['input', rowsKey]));
 
 	// all-or-nothing (default): any userError → nothing applied. Switch allOrNothing:false → rows without
@@ -238,6 +237,28 @@ export function runInventoryMutation(
 	const changed: LevelRec[] = [];
 	for (const p of planned) {
 		const level = p.level ?? store.activate(p.item, p.loc);
+		if (ADJUSTABLE_STATES.has(name)) {
+			// an unavailable state (damaged, reserved …) is part of on_hand: on_hand moves with it, available does
+			// not; incoming is outside on_hand (assumed from Shopify's inventory-states page)
+			const delta = p.row.delta ?? 0;
+			(level._q as unknown as Record<string, number>)[name] += delta;
+			const moved = [name];
+			if (name !== 'incoming') {
+				level._q.on_hand += delta;
+				moved.push('on_hand');
+			}
+			for (const n of moved)
+				changes.push({
+					name: n,
+					delta,
+					quantityAfterChange: quantityOf(level, n),
+					ledgerDocumentUri: n === name ? (p.row.ledgerDocumentUri ?? null) : null,
+					_itemId: p.item._id,
+					_locationId: p.loc._id,
+				});
+			changed.push(level);
+			continue;
+		}
 		let delta: number;
 		if (kind === 'set') delta = store.setQuantity(level, qname, p.row.quantity ?? 0);
 		else {

@@ -223,6 +223,7 @@ const NODE_SCOPES: Record<string, string | undefined> = {
 	Order: 'read_orders',
 	LineItem: 'read_orders',
 	Refund: 'read_orders',
+	Return: 'read_orders',
 };
 
 function lookupNode(store: Store, id: unknown): Src | null {
@@ -245,6 +246,8 @@ function lookupNode(store: Store, id: unknown): Src | null {
 			return store.lineItems.get(p.id) ?? null;
 		case 'Refund':
 			return store.refunds.get(p.id) ?? null;
+		case 'Return':
+			return store.returns.get(p.id) ?? null;
 		case 'WebhookSubscription':
 			return store.subscriptions.get(p.id) ?? null;
 		case 'BulkOperation':

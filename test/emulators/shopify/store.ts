@@ -270,6 +270,8 @@ export interface BulkOpRec {
 	_objectCount: number;
 	_rootObjectCount: number;
 	_apiVersion: string;
+	/** Pending re-read of the result at completion (switch bulkReadsAt 'completion'). */
+	_refreshAtCompletion?: () => Promise<void>;
 }
 
 export interface ChangeRec {
