@@ -78,8 +78,6 @@ const MSG: Record<string, string> = {
 	IDEMPOTENCY_KEY_PARAMETER_MISMATCH: 'The same idempotency key cannot be used with different operation parameters.',
 	IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
 	IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
-	IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
-	IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
 	INVALID_AVAILABLE_DOCUMENT: 'A ledger document URI is not allowed when adjusting available.',
 	INVALID_QUANTITY_DOCUMENT: 'A ledger document URI is required except when adjusting available.',
 	INTERNAL_LEDGER_DOCUMENT: 'Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.',
