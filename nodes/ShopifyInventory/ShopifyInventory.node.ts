@@ -10,7 +10,7 @@ import * as inventory from './actions/inventory';
 import * as location from './actions/location';
 import * as order from './actions/order';
 import { router } from './actions/router';
-import { getLocations, searchLocations } from './methods/listSearch';
+import { searchLocations } from './methods/listSearch';
 
 export class ShopifyInventory implements INodeType {
 	description: INodeTypeDescription = {
@@ -54,7 +54,6 @@ export class ShopifyInventory implements INodeType {
 	};
 
 	methods = {
-		loadOptions: { getLocations },
 		listSearch: { searchLocations },
 	};
 

@@ -10,7 +10,8 @@ import {
 } from 'n8n-workflow';
 
 import { decideDelivery, signingSecret, type OutputMode } from './logic/delivery';
-import { checkExists, create, remove } from './logic/subscriptions';
+import { checkExists, create, remove } from './subscriptionLifecycle';
+import { orderOutputOption } from '../shared/orders/outputOption';
 
 /** The raw request body as received. n8n keeps it in `rawBody` (a Buffer); be defensive about the rest. */
 function rawBodyOf(ctx: IWebhookFunctions): Buffer {
@@ -138,25 +139,11 @@ export class ShopifyInventoryTrigger implements INodeType {
 				],
 				default: 'lastNode',
 			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{
-						name: 'Stock Changes',
-						value: 'stockChanges',
-						description:
-							'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and idempotency key',
-					},
-					{
-						name: 'Raw Order',
-						value: 'raw',
-						description: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
-					},
-				],
-				default: 'stockChanges',
-			},
+			orderOutputOption({
+				stockChanges:
+					'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and idempotency key',
+				raw: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
+			}),
 		],
 	};
 

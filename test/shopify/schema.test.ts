@@ -19,7 +19,7 @@ import {
 import { describe, expect, it } from 'vitest';
 
 import { SUPPORTED_API_VERSIONS } from '../../nodes/shared/shopify/url';
-import { requestedQueryCost, SINGLE_QUERY_MAX_COST } from '../../nodes/ShopifyInventory/logic/queryCost';
+import { requestedQueryCost, SINGLE_QUERY_MAX_COST } from '../../nodes/shared/shopify/queryCost';
 import { requestedCost as emulatorRequestedCost } from '../emulators/shopify/cost';
 import { BULK_LOCATION_PLACEHOLDER } from '../../nodes/ShopifyInventory/transport/inventory';
 

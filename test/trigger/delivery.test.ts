@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { resolveUpdatedSince, updatedSinceQuery } from '../../nodes/ShopifyInventory/logic/catchUp';
 import {
 	lineItemsPageCost,
 	LINE_ITEMS_PAGE,
@@ -16,15 +17,13 @@ import {
 	refundIdsCost,
 	REFUND_LINES_PAGE,
 	refundLinesPageCost,
-	resolveUpdatedSince,
-	updatedSinceQuery,
-} from '../../nodes/ShopifyInventory/actions/order/catchUp';
-import { requestedQueryCost } from '../../nodes/ShopifyInventory/logic/queryCost';
+} from '../../nodes/ShopifyInventory/transport/orders';
+import { requestedQueryCost } from '../../nodes/shared/shopify/queryCost';
 import {
 	ORDER_LINE_ITEMS_PAGE_QUERY,
 	ORDERS_UPDATED_SINCE_QUERY,
 	REFUND_LINE_ITEMS_PAGE_QUERY,
-} from '../../nodes/ShopifyInventory/actions/order/order.documents';
+} from '../../nodes/ShopifyInventory/transport/orders.documents';
 import { decideDelivery, signingSecret, type DeliveryInput } from '../../nodes/ShopifyInventoryTrigger/logic/delivery';
 import { computeShopifyHmac } from '../../nodes/shared/orders';
 

@@ -24,16 +24,16 @@ export function returnAllAndLimit(displayOptions: IDisplayOptions & { show: obje
 }
 
 /**
- * Location picker: a list from Shopify, or an id (gid://shopify/Location/123 or 123). Empty: the shop's
- * primary location (looked up once per execution).
+ * The Location picker: a list from Shopify, or an id (gid://shopify/Location/123 or 123). `whenEmpty`
+ * says what an empty value means, in the By ID validation message.
  */
-export function locationLocator(operations: string[], resource = 'inventory'): INodeProperties {
+export function locationPicker(description: string, whenEmpty: string): INodeProperties {
 	return {
 		displayName: 'Location',
 		name: 'location',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		description: 'The Shopify location whose stock is read or written. Empty: the shop’s primary location.',
+		description,
 		modes: [
 			{
 				displayName: 'From List',
@@ -53,15 +53,25 @@ export function locationLocator(operations: string[], resource = 'inventory'): I
 					{
 						type: 'regex',
 						properties: {
-							// Empty is allowed: the shop's primary location.
+							// Empty is allowed. n8n checks this rule against every parameter named "location",
+							// so the inventory operations' picker and the order option's share it.
 							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
-							errorMessage:
-								'Enter a location id such as gid://shopify/Location/123456789 or 123456789, or leave it empty for the primary location',
+							errorMessage: `Enter a location id such as gid://shopify/Location/123456789 or 123456789, or leave it empty${whenEmpty}`,
 						},
 					},
 				],
 			},
 		],
+	};
+}
+
+/** The Location parameter of the inventory operations. Empty: the shop's primary location (looked up once per execution). */
+export function locationLocator(operations: string[], resource = 'inventory'): INodeProperties {
+	return {
+		...locationPicker(
+			'The Shopify location whose stock is read or written. Empty: the shop’s primary location.',
+			' for the primary location',
+		),
 		displayOptions: { show: { resource: [resource], operation: operations } },
 	};
 }

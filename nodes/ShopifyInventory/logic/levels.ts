@@ -89,6 +89,30 @@ export function toLocationGid(value: unknown): string | undefined {
 	return undefined;
 }
 
+/** An empty Location parameter (the shop's primary location is meant). */
+export function isEmptyLocation(raw: unknown): boolean {
+	return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
+/** The location name a resource locator remembers from the list it was picked from (else null). */
+export function locatorCachedName(locator: unknown): string | null {
+	const cachedName =
+		locator && typeof locator === 'object' ? (locator as { cachedResultName?: unknown }).cachedResultName : undefined;
+	return typeof cachedName === 'string' && cachedName !== '' ? cachedName : null;
+}
+
+/** A level as an output item of the Get and Get Many operations. */
+export function levelJson(level: ShopifyLevel, locationId: string): Record<string, unknown> {
+	return {
+		sku: level.sku,
+		inventoryItemId: level.inventoryItemId,
+		variantId: level.variantId ?? null,
+		locationId,
+		available: level.available,
+		onHand: level.onHand ?? null,
+	};
+}
+
 /** Search syntax for an exact SKU (quotes and backslashes escaped). */
 export function skuSearchQuery(sku: string): string {
 	return `sku:"${sku.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

@@ -2,14 +2,7 @@
  * Inventory reads and writes on top of the shared GraphQL transport.
  * Everything that keeps state during one execution lives in the caller's CostBudget / local variables.
  */
-import {
-	NodeApiError,
-	NodeOperationError,
-	sleep,
-	type IDataObject,
-	type IExecuteFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	asNodeError,
@@ -18,8 +11,8 @@ import {
 	SHOPIFY_CREDENTIAL_TYPE,
 	type CostBudget,
 } from '../../shared/shopify/transport';
+import { apiError } from '../../shared/errors';
 import { estimateAvailable } from '../../shared/shopify/cost';
-import { PRIMARY_LOCATION_QUERY } from '../../shared/shopify/shop.documents';
 import { chunk, MAX_ROWS_PER_MUTATION } from '../logic/batching';
 import { idempotencyKey } from '../logic/idempotency';
 import { levelsFromBulkJsonl } from '../logic/jsonl';
@@ -27,10 +20,9 @@ import {
 	levelFromItemNode,
 	levelFromLevelNode,
 	skuSearchQuery,
-	toLocationGid,
 	type ShopifyLevel,
 } from '../logic/levels';
-import { largestPageSize, PAGE_COST_LIMIT, requestedQueryCost } from '../logic/queryCost';
+import { largestPageSize, PAGE_COST_LIMIT, requestedQueryCost } from '../../shared/shopify/queryCost';
 import {
 	classifyUserErrors,
 	IDEMPOTENCY_RETRY_NEW_KEY,
@@ -70,10 +62,6 @@ export interface ReadResult {
 	mode: 'paged' | 'bulk' | 'bySku';
 }
 
-function apiError(ctx: IExecuteFunctions, message: string, description?: string, itemIndex?: number) {
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description, itemIndex });
-}
-
 /** Largest page whose requested cost fits the single-query limit and this shop's bucket size. */
 function pageSizeFor(document: string, budget: CostBudget, bucketLimit?: number): number {
 	const max = bucketLimit ?? budget.throttle?.maximumAvailable;
@@ -104,10 +92,7 @@ export async function readLevelsPaged(
 		let data: IDataObject = {};
 		let failure: unknown;
 		try {
-			({ data } = await shopifyGraphql.call(this, document, variables, {
-				budget,
-				estimatedCost: requestedQueryCost(document, variables),
-			}));
+			({ data } = await shopifyGraphql.call(this, document, variables, { budget }));
 		} catch (error) {
 			failure = error;
 		}
@@ -140,25 +125,6 @@ export async function readLevelsPaged(
 	}
 }
 
-/** The shop's primary location (`location` without an id). */
-export async function fetchPrimaryLocation(
-	this: IExecuteFunctions,
-	budget: CostBudget,
-): Promise<{ id: string; name: string | null }> {
-	const { data } = await shopifyGraphql.call(this, PRIMARY_LOCATION_QUERY, {}, {
-		budget,
-		estimatedCost: requestedQueryCost(PRIMARY_LOCATION_QUERY),
-	});
-	const location = data.location as IDataObject | null | undefined;
-	const id = toLocationGid(location?.id);
-	if (!location || !id) {
-		throw new NodeOperationError(this.getNode(), 'Shopify did not return the shop’s primary location', {
-			description: 'Choose the location from the list, or enter its id.',
-		});
-	}
-	return { id, name: typeof location.name === 'string' ? location.name : null };
-}
-
 const GRAPHQL_INT_MAX = 2_147_483_647;
 
 export interface VariantsCount {
@@ -178,10 +144,7 @@ export async function countVariants(
 ): Promise<VariantsCount | undefined> {
 	const variables: IDataObject =
 		limit !== undefined && Number.isFinite(limit) ? { limit: Math.min(Math.max(Math.ceil(limit), 1), GRAPHQL_INT_MAX) } : {};
-	const { data } = await shopifyGraphql.call(this, VARIANTS_COUNT_QUERY, variables, {
-		budget,
-		estimatedCost: requestedQueryCost(VARIANTS_COUNT_QUERY, variables),
-	});
+	const { data } = await shopifyGraphql.call(this, VARIANTS_COUNT_QUERY, variables, { budget });
 	const result = data.productVariantsCount as IDataObject | null | undefined;
 	const n = Number(result?.count);
 	if (result?.count === null || result?.count === undefined || !Number.isFinite(n)) return undefined;
@@ -240,14 +203,14 @@ export async function readLevelsBulk(
 			return levelsFromBulkJsonl(text);
 		}
 		if (status === 'FAILED' || status === 'CANCELED' || status === 'CANCELING' || status === 'EXPIRED') {
-			throw apiError(
+			throw apiError.call(
 				this,
 				`Shopify's bulk operation ended with status ${status}${op.errorCode ? ` (${String(op.errorCode)})` : ''}`,
 				'Run again, or set Read Mode to "Paged" in the options.',
 			);
 		}
 		if (Date.now() - startedAt > BULK_TIMEOUT_MS) {
-			throw apiError(
+			throw apiError.call(
 				this,
 				'Shopify’s bulk operation did not finish within 60 minutes',
 				'Set Read Mode to "Paged" in the options, or try again later.',
@@ -312,7 +275,6 @@ export async function findBySku(
 	const variables: IDataObject = { query: skuSearchQuery(sku), first: SKU_SEARCH_PAGE, locationId };
 	const { data } = await shopifyGraphql.call(this, INVENTORY_ITEMS_BY_SKU_QUERY, variables, {
 		budget,
-		estimatedCost: requestedQueryCost(INVENTORY_ITEMS_BY_SKU_QUERY, variables),
 		itemIndex,
 	});
 	const nodes = ((data.inventoryItems as IDataObject | undefined)?.nodes ?? []) as IDataObject[];

@@ -5,6 +5,7 @@
  */
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
+import { httpStatusOf, networkCodeOf, responseBodyOf, type ErrorLink } from '../errors';
 import { networkProblemText, redactSecrets } from './errors';
 import { accessTokenEndpoint, shopLabel } from './url';
 
@@ -13,6 +14,9 @@ export interface ClientCredentialsToken {
 	scope?: string;
 	expiresIn?: number;
 }
+
+/** n8n's request helper wraps the HTTP error in `cause` (legacy request errors: `reason`). */
+const CAUSE_LINKS: readonly ErrorLink[] = ['cause', 'reason'];
 
 /** Marks errors thrown while getting a token: the transport shows their message as it is. */
 export class ShopifyAuthError extends Error {
@@ -26,43 +30,6 @@ export class ShopifyAuthError extends Error {
 		this.name = 'ShopifyAuthError';
 		this.shopifyRetryable = retryable;
 	}
-}
-
-function statusOf(error: unknown): number | undefined {
-	const seen = new Set<unknown>();
-	let e = error as Record<string, unknown> | undefined;
-	while (e && typeof e === 'object' && !seen.has(e)) {
-		seen.add(e);
-		const response = e.response as Record<string, unknown> | undefined;
-		const s = Number(response?.status ?? response?.statusCode ?? e.httpCode ?? e.statusCode);
-		if (Number.isFinite(s) && s >= 100) return s;
-		e = (e.cause ?? e.reason) as Record<string, unknown> | undefined;
-	}
-	return undefined;
-}
-
-function codeOf(error: unknown): string | undefined {
-	const seen = new Set<unknown>();
-	let e = error as Record<string, unknown> | undefined;
-	while (e && typeof e === 'object' && !seen.has(e)) {
-		seen.add(e);
-		if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
-		e = (e.cause ?? e.reason) as Record<string, unknown> | undefined;
-	}
-	return undefined;
-}
-
-function bodyOf(error: unknown): unknown {
-	const seen = new Set<unknown>();
-	let e = error as Record<string, unknown> | undefined;
-	while (e && typeof e === 'object' && !seen.has(e)) {
-		seen.add(e);
-		const response = e.response as Record<string, unknown> | undefined;
-		if (response && response.data !== undefined) return response.data;
-		if (response && response.body !== undefined) return response.body;
-		e = (e.cause ?? e.reason) as Record<string, unknown> | undefined;
-	}
-	return undefined;
 }
 
 function shopifyErrorText(body: unknown): string | undefined {
@@ -86,9 +53,9 @@ function shopifyErrorText(body: unknown): string | undefined {
 
 /** Turns a failed token request into a clear message (never containing the secret). */
 export function tokenRequestError(error: unknown, host: string, secret: string): ShopifyAuthError {
-	const status = statusOf(error);
-	const code = codeOf(error);
-	const said = shopifyErrorText(bodyOf(error));
+	const status = httpStatusOf(error, CAUSE_LINKS);
+	const code = networkCodeOf(error, undefined, CAUSE_LINKS);
+	const said = shopifyErrorText(responseBodyOf(error, CAUSE_LINKS));
 	const detail = said ? ` Shopify said: ${redactSecrets(said, [secret])}.` : '';
 	if (status === 400 || status === 401 || status === 403) {
 		return new ShopifyAuthError(

@@ -10,9 +10,9 @@ import {
 	type ILoadOptionsFunctions,
 	type INode,
 	type IWebhookFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
 
+import { apiError, errorChain } from '../errors';
 import { backoffDelayMs, DEFAULT_MAX_ATTEMPTS } from './backoff';
 import {
 	createCostBudget,
@@ -21,6 +21,7 @@ import {
 	throttledWaitMs,
 	type CostBudget,
 } from './cost';
+import { MUTATION_COST, requestedQueryCost } from './queryCost';
 import { classifyGraphqlErrors, classifyHttpFailure, networkProblemText, redactSecrets } from './errors';
 import {
 	graphqlEndpoint,
@@ -43,8 +44,6 @@ export interface ShopifyGraphqlOptions {
 	maxAttempts?: number;
 	/** Cost tracker of this call chain (create one per execution with createCostBudget()). */
 	budget?: CostBudget;
-	/** requestedQueryCost of this document if known (lets the first call wait for the bucket, too). */
-	estimatedCost?: number;
 	/** Item index for error messages. */
 	itemIndex?: number;
 }
@@ -77,6 +76,15 @@ function operationKey(document: string, variables?: IDataObject): string {
 	const name = m ? m[2] : document.replace(/\s+/g, ' ').trim().slice(0, 80);
 	const first = variables && typeof variables.first === 'number' ? `#${variables.first}` : '';
 	return `${name}${first}`;
+}
+
+/** The requested cost by Shopify's documented rules; undefined for a document the calculator cannot read. */
+function requestedCostOf(document: string, variables?: IDataObject): number | undefined {
+	try {
+		return requestedQueryCost(document, variables ?? {});
+	} catch {
+		return undefined;
+	}
 }
 
 function isMutation(document: string): boolean {
@@ -113,12 +121,8 @@ function headerValue(headers: unknown, name: string): string | undefined {
 
 /** Reads status / headers / body / network code from whatever httpRequestWithAuthentication threw. */
 export function describeHttpError(error: unknown): HttpFailure {
-	const seen = new Set<unknown>();
 	const out: HttpFailure = { message: '' };
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		const e = current as Record<string, unknown>;
+	for (const e of errorChain(error, ['cause', 'reason'])) {
 		if (!out.message && typeof e.message === 'string') out.message = e.message;
 		if (e.shopifyPreAuthFailure === true) {
 			out.preAuth = true;
@@ -144,7 +148,6 @@ export function describeHttpError(error: unknown): HttpFailure {
 		if (out.body === undefined && context && typeof context === 'object' && context.data !== undefined) {
 			out.body = context.data;
 		}
-		current = e.cause ?? e.reason;
 	}
 	return out;
 }
@@ -166,20 +169,6 @@ function bodyErrors(body: unknown): string | undefined {
 	return undefined;
 }
 
-function apiError(
-	ctx: ShopifyContext,
-	message: string,
-	description: string | undefined,
-	options: { httpCode?: string; itemIndex?: number; raw?: JsonObject } = {},
-): NodeApiError {
-	return new NodeApiError(ctx.getNode(), options.raw ?? ({ message } as JsonObject), {
-		message,
-		description,
-		httpCode: options.httpCode,
-		itemIndex: options.itemIndex,
-	});
-}
-
 function httpFailureError(
 	ctx: ShopifyContext,
 	failure: HttpFailure,
@@ -196,9 +185,9 @@ function httpFailureError(
 	const opts = { httpCode, itemIndex };
 	switch (kind) {
 		case 'preAuth':
-			return apiError(ctx, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
+			return apiError.call(ctx, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
 		case 'auth':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`Shopify refused the access token for ${host} (HTTP 401)`,
 				'Check the Admin API access token (or the client ID and secret) in the Shopify Inventory API credential. The app may have been uninstalled or the token revoked.' +
@@ -206,7 +195,7 @@ function httpFailureError(
 				opts,
 			);
 		case 'forbidden':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`Shopify denied access for ${host} (HTTP 403)`,
 				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, read_locations and read_orders to the app and reinstall it.' +
@@ -214,35 +203,35 @@ function httpFailureError(
 				opts,
 			);
 		case 'notFound':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`Shopify answered "not found" for ${host} (HTTP 404)`,
 				`Check the Shop value of the credential (shop name, myshopify.com domain or base URL) and that Admin API version ${version} exists (supported: ${SUPPORTED_API_VERSIONS.join(', ')}).`,
 				opts,
 			);
 		case 'payment':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`The shop ${host} is not available (HTTP 402: payment required / frozen)`,
 				'The store is frozen or paused. Settle the store’s billing in Shopify, then run again.',
 				opts,
 			);
 		case 'locked':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`The shop ${host} is locked (HTTP 423)`,
 				'Shopify has locked this store’s API access. Contact Shopify support.',
 				opts,
 			);
 		case 'dns':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`The shop domain ${host} could not be found`,
 				'Check the Shop value in the credential (for example my-shop or my-shop.myshopify.com).',
 				opts,
 			);
 		case 'retryable':
-			return apiError(
+			return apiError.call(
 				ctx,
 				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : networkProblemText(failure.networkCode)}) after ${attempts ?? 1} attempts`,
 				'Shopify or the network is having trouble. Try again later; the operation is safe to repeat.' +
@@ -250,7 +239,7 @@ function httpFailureError(
 				opts,
 			);
 		default:
-			return apiError(
+			return apiError.call(
 				ctx,
 				`Shopify request to ${host} failed${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`,
 				detail || undefined,
@@ -283,7 +272,7 @@ export async function shopifyGraphql(
 		base = shopifyBaseUrl(credentials);
 		version = shopifyApiVersion(credentials);
 	} catch (error) {
-		throw apiError(this, (error as Error).message, undefined, { itemIndex: options.itemIndex });
+		throw apiError.call(this, (error as Error).message, undefined, { itemIndex: options.itemIndex });
 	}
 	const secrets = [
 		credentials.accessToken,
@@ -298,6 +287,8 @@ export async function shopifyGraphql(
 	if (options.idempotencyKey !== undefined) vars.idempotencyKey = options.idempotencyKey;
 	const key = operationKey(document, variables);
 	const mutation = isMutation(document);
+	// The requested cost from the document itself lets even the first call wait for the bucket.
+	const computedCost = requestedCostOf(document, variables);
 
 	const requestOptions: IHttpRequestOptions = {
 		method: 'POST',
@@ -311,8 +302,7 @@ export async function shopifyGraphql(
 	let failures = 0;
 	let throttles = 0;
 	for (;;) {
-		const estimated =
-			options.estimatedCost ?? budget.requestedByDocument[key] ?? (mutation ? 10 : undefined);
+		const estimated = computedCost ?? budget.requestedByDocument[key] ?? (mutation ? MUTATION_COST : undefined);
 		if (estimated !== undefined) {
 			const wait = msUntilAffordable(budget, estimated, Date.now());
 			if (wait > 0) {
@@ -360,7 +350,7 @@ export async function shopifyGraphql(
 					await sleep(wait);
 					continue;
 				}
-				throw apiError(this, `Shopify at ${shopLabel(base)} answered with something that is not JSON`, undefined, {
+				throw apiError.call(this, `Shopify at ${shopLabel(base)} answered with something that is not JSON`, undefined, {
 					itemIndex: options.itemIndex,
 				});
 			}
@@ -374,7 +364,7 @@ export async function shopifyGraphql(
 					budget.throttledWaits++;
 					throttles++;
 					if (throttles > MAX_THROTTLED_RETRIES) {
-						throw apiError(
+						throw apiError.call(
 							this,
 							`Shopify kept throttling the request (${throttles} times)`,
 							'Another app may be using the same API budget. Try again later.',
@@ -386,7 +376,7 @@ export async function shopifyGraphql(
 					if (status && requested > status.maximumAvailable) {
 						// Waiting cannot help: the bucket never holds that many points. Callers that page
 						// (readLevelsPaged) catch this and ask for smaller pages.
-						const error = apiError(
+						const error = apiError.call(
 							this,
 							`The request needs ${requested} points but this shop's API bucket holds only ${status.maximumAvailable}`,
 							`Request "${key}". Use smaller pages or Read Mode "Bulk Operation".`,
@@ -403,7 +393,7 @@ export async function shopifyGraphql(
 					continue;
 				}
 				case 'maxCost':
-					throw apiError(
+					throw apiError.call(
 						this,
 						'The query asked for more than Shopify’s single-query cost limit (MAX_COST_EXCEEDED)',
 						`This is a bug in the node (query "${key}"), not in your settings. Shopify said: ${info.message}`,
@@ -411,7 +401,7 @@ export async function shopifyGraphql(
 					);
 				case 'accessDenied': {
 					const scopes = info.scopes && info.scopes.length > 0 ? info.scopes.join(', ') : undefined;
-					throw apiError(
+					throw apiError.call(
 						this,
 						scopes
 							? `The Shopify app is missing the access scope ${scopes}`
@@ -429,7 +419,7 @@ export async function shopifyGraphql(
 						await sleep(wait);
 						continue;
 					}
-					throw apiError(
+					throw apiError.call(
 						this,
 						`Shopify kept reporting an internal error after ${failures} attempts`,
 						info.message,
@@ -437,14 +427,14 @@ export async function shopifyGraphql(
 					);
 				}
 				case 'validation':
-					throw apiError(
+					throw apiError.call(
 						this,
 						`Shopify Admin API version ${version} rejected the request as invalid`,
 						`Shopify said: ${info.message}. The node supports Admin API versions ${SUPPORTED_API_VERSIONS.join(', ')}; check the API version in the credential.`,
 						{ itemIndex: options.itemIndex },
 					);
 				default:
-					throw apiError(
+					throw apiError.call(
 						this,
 						`Shopify returned an error: ${redactSecrets(info.message, secrets)}`,
 						`Admin API version ${version}, request "${key}".`,
@@ -453,7 +443,7 @@ export async function shopifyGraphql(
 			}
 		}
 		if (!answer.data || typeof answer.data !== 'object') {
-			throw apiError(this, `Shopify at ${shopLabel(base)} answered without data`, undefined, {
+			throw apiError.call(this, `Shopify at ${shopLabel(base)} answered without data`, undefined, {
 				itemIndex: options.itemIndex,
 			});
 		}

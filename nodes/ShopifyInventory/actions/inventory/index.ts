@@ -1,10 +1,7 @@
-import {
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { ShopifyExecution } from '../execution';
 import * as adjust from './adjust.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
@@ -62,23 +59,11 @@ export const description: INodeProperties[] = [
 	...adjust.description,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	operation: string,
-): Promise<INodeExecutionData[]> {
-	switch (operation) {
-		case 'sync':
-			return await sync.execute.call(this, items);
-		case 'getMany':
-			return await getMany.execute.call(this, items);
-		case 'get':
-			return await get.execute.call(this, items);
-		case 'set':
-			return await set.execute.call(this, items);
-		case 'adjust':
-			return await adjust.execute.call(this, items);
-		default:
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for inventory`);
-	}
-}
+/** Sync, Set and Adjust write in batches of 250 over all items; Get and Get Many run per item. */
+export const operations: Record<string, Operation<ShopifyExecution>> = {
+	sync: { mode: 'batch', execute: sync.execute },
+	getMany: { mode: 'perItem', execute: getMany.execute },
+	get: { mode: 'perItem', execute: get.execute },
+	set: { mode: 'batch', execute: set.execute },
+	adjust: { mode: 'batch', execute: adjust.execute },
+};

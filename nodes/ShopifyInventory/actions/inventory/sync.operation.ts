@@ -17,10 +17,10 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { createCostBudget } from '../../../shared/shopify/cost';
 import { diffInventory, type SyncChange } from '../../logic/diff';
 import { normalizeSku, validateInputItems, type InputProblem } from '../../logic/validate';
 import { currentApiVersion, findBySku, readLevels, type ReadResult, type WriteRow } from '../../transport/inventory';
+import { resolveLocation } from '../../transport/locations';
 import {
 	bulkThresholdOption,
 	locationLocator,
@@ -28,15 +28,10 @@ import {
 	reasonOption,
 	referenceDocumentUriOption,
 } from '../common.descriptions';
-import {
-	applyWithStaleRetry,
-	executionScope,
-	createLocationResolver,
-	referenceUri,
-	maxStaleRetriesOption,
-	rereadOptions,
-	writeOptionsOf,
-} from './shared';
+import type { ShopifyExecution } from '../execution';
+import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
+import { executionScope, referenceUri } from './reference';
+import { applyWithStaleRetry } from './staleRetry';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
@@ -162,10 +157,14 @@ const PROBLEM_STATUS: Record<InputProblem['status'], string> = {
 	duplicateSku: 'duplicateSku',
 };
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: ShopifyExecution,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
 	const allPaired = items.map((_, item) => ({ item }));
-	const budget = createCostBudget();
+	const { budget } = run;
 
 	const skuField = (this.getNodeParameter('skuField', 0, 'sku') as string).trim() || 'sku';
 	const quantityField = (this.getNodeParameter('quantityField', 0, 'quantity') as string).trim() || 'quantity';
@@ -176,7 +175,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
 	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false;
 	const apiVersion = await currentApiVersion.call(this);
-	const location = await createLocationResolver(this, budget)(0);
+	const location = await resolveLocation.call(this, run, 0);
 	const locationId = location.id;
 
 	// 1. Input → rows.
@@ -218,17 +217,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			changeFromQuantity: c.from,
 			ref: c,
 		}));
-		const result = await applyWithStaleRetry(
+		const result = await (applyWithStaleRetry<SyncChange>).call(
 			this,
 			budget,
 			{
 				operation: 'set',
 				name: 'available',
 				reason,
-				referenceDocumentUri: referenceUri(this, 'InventorySync', options.referenceDocumentUri),
+				referenceDocumentUri: referenceUri.call(this, 'InventorySync', options.referenceDocumentUri),
 				locationId,
 				apiVersion,
-				executionScope: executionScope(this),
+				executionScope: executionScope.call(this),
 			},
 			writeRowsList,
 			{

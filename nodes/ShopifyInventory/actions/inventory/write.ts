@@ -12,10 +12,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { createCostBudget } from '../../../shared/shopify/cost';
+import { asNodeError } from '../../../shared/shopify/transport';
 import { indexLevels } from '../../logic/diff';
 import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
 import { currentApiVersion, readLevelsForRows, type WriteRow } from '../../transport/inventory';
+import { resolveLocation } from '../../transport/locations';
 import {
 	bulkThresholdOption,
 	locationLocator,
@@ -23,16 +24,10 @@ import {
 	reasonOption,
 	referenceDocumentUriOption,
 } from '../common.descriptions';
-import { asNodeError } from '../../../shared/shopify/transport';
-import {
-	applyWithStaleRetry,
-	executionScope,
-	createLocationResolver,
-	referenceUri,
-	maxStaleRetriesOption,
-	rereadOptions,
-	writeOptionsOf,
-} from './shared';
+import type { ShopifyExecution } from '../execution';
+import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
+import { executionScope, referenceUri } from './reference';
+import { applyWithStaleRetry } from './staleRetry';
 
 type Mode = 'set' | 'adjust';
 
@@ -113,12 +108,12 @@ interface ItemResult {
 
 export async function executeWrite(
 	this: IExecuteFunctions,
+	run: ShopifyExecution,
 	items: INodeExecutionData[],
 	mode: Mode,
 ): Promise<INodeExecutionData[]> {
-	const budget = createCostBudget();
+	const { budget } = run;
 	const apiVersion = await currentApiVersion.call(this);
-	const resolveLocation = createLocationResolver(this, budget);
 	const results = new Map<number, ItemResult>();
 	const rows: Row[] = [];
 	const fail = (itemIndex: number, message: string, json: IDataObject = {}) => {
@@ -129,7 +124,7 @@ export async function executeWrite(
 	for (let i = 0; i < items.length; i++) {
 		let locationId: string;
 		try {
-			({ id: locationId } = await resolveLocation(i));
+			({ id: locationId } = await resolveLocation.call(this, run, i));
 		} catch (error) {
 			// Shopify failing to answer (the primary-location lookup) is no input problem: stop.
 			if (error instanceof NodeApiError) throw asNodeError(this.getNode(), error, i);
@@ -185,8 +180,8 @@ export async function executeWrite(
 	const quantityName = (options.quantityName as string | undefined) ?? 'available';
 	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
 	const operationName = mode === 'set' ? 'InventorySet' : 'InventoryAdjust';
-	const referenceDocumentUri = referenceUri(this, operationName, options.referenceDocumentUri);
-	const scope = executionScope(this);
+	const referenceDocumentUri = referenceUri.call(this, operationName, options.referenceDocumentUri);
+	const scope = executionScope.call(this);
 	const current = (level: { available: number; onHand?: number }) =>
 		quantityName === 'on_hand' ? level.onHand : level.available;
 
@@ -232,7 +227,7 @@ export async function executeWrite(
 			});
 		}
 		if (toWrite.length === 0) continue;
-		const result = await applyWithStaleRetry(
+		const result = await (applyWithStaleRetry<Row>).call(
 			this,
 			budget,
 			{ operation: mode, name: quantityName, reason, referenceDocumentUri, locationId, apiVersion, executionScope: scope },

@@ -1,10 +1,7 @@
-import {
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { ShopifyExecution } from '../execution';
 import * as getMany from './getMany.operation';
 
 export { getMany };
@@ -29,15 +26,6 @@ export const description: INodeProperties[] = [
 	...getMany.description,
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	operation: string,
-): Promise<INodeExecutionData[]> {
-	switch (operation) {
-		case 'getMany':
-			return await getMany.execute.call(this, items);
-		default:
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for locations`);
-	}
-}
+export const operations: Record<string, Operation<ShopifyExecution>> = {
+	getMany: { mode: 'perItem', execute: getMany.execute },
+};

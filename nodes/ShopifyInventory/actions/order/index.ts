@@ -1,14 +1,10 @@
 /**
- * Resource "Order" of the Shopify Inventory node. The node registers `description` and routes
- * operation 'getMany' to `execute`.
+ * Resource "Order" of the Shopify Inventory node: its description and its operations for the router.
  */
-import {
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { ShopifyExecution } from '../execution';
 import * as getMany from './getMany.operation';
 
 export { getMany };
@@ -34,16 +30,6 @@ export const description: INodeProperties[] = [
 	...getMany.description,
 ];
 
-/** Runs the selected Order operation over the input items ('getMany' is the only one). */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	operation = 'getMany',
-): Promise<INodeExecutionData[]> {
-	switch (operation) {
-		case 'getMany':
-			return await getMany.execute.call(this, items);
-		default:
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for orders`);
-	}
-}
+export const operations: Record<string, Operation<ShopifyExecution>> = {
+	getMany: { mode: 'perItem', execute: getMany.execute },
+};

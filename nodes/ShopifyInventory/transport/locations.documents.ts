@@ -1,5 +1,5 @@
 /**
- * GraphQL documents about the shop shared by the Shopify nodes (locations, primary location).
+ * GraphQL documents about the shop’s locations (list, primary location).
  * Every document the package sends is an exported string constant in a `*.documents.ts` file:
  * test/shopify/schema.test.ts validates all of them against each supported Admin API version.
  */
