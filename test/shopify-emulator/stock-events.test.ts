@@ -252,6 +252,25 @@ describe('onRequest hooks', () => {
 		expect(level('A').available).toBe(7);
 	});
 
+	it('a sale while inventorySetQuantities is answered makes its changeFromQuantity stale (nothing applied)', async () => {
+		seed();
+		const loc = emu.location('Warehouse').id;
+		const item = emu.levels(loc).get('A')!.inventoryItemId;
+		emu.onRequest(
+			(r) => r.fields.includes('inventorySetQuantities'),
+			async () => {
+				await emu.placeOrder({ lineItems: [{ sku: 'A', quantity: 1 }], locationId: loc, deliver: false });
+			},
+		);
+		const r = await gql(
+			emu,
+			`mutation Set($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) @idempotent(key: "cas-1") { userErrors { code } } }`,
+			{ input: { name: 'available', reason: 'correction', quantities: [{ inventoryItemId: item, locationId: loc, quantity: 20, changeFromQuantity: 10 }] } },
+		);
+		expect(r.body.data.inventorySetQuantities.userErrors).toEqual([{ code: 'CHANGE_FROM_QUANTITY_STALE' }]);
+		expect(level('A')).toEqual({ available: 9, committed: 1, on_hand: 10 });
+	});
+
 	it('a 10,000-SKU order placed while a bulk read is polled commits every line', async () => {
 		const { skus } = seedCatalogue(emu, 10_000, { available: 5 });
 		const run = await gql(emu, `mutation { bulkOperationRunQuery(query: "{ productVariants { edges { node { sku inventoryItem { id } } } } }") { bulkOperation { id } userErrors { message } } }`);

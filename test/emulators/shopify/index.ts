@@ -1103,7 +1103,8 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 	}
 
 	setOptions(patch: Partial<ShopifyEmulatorOptions>): void {
-		this.opts = { ...this.opts, ...patch };
+		const stockRules = patch.stockRules ? { ...this.opts.stockRules, ...patch.stockRules } : this.opts.stockRules;
+		this.opts = { ...this.opts, ...patch, stockRules };
 		if (patch.shopDomain) this.shopDomain = patch.shopDomain;
 		if (patch.accessTokens) this.applyTokens();
 		if (patch.clock) this.clock.setSpeedUp(patch.clock.speedUp);
