@@ -14,8 +14,8 @@ import { checkExists, create, remove } from './subscriptionLifecycle';
 import { orderOutputOption } from '../shared/orders/outputOption';
 
 /** The raw request body as received. n8n keeps it in `rawBody` (a Buffer); be defensive about the rest. */
-function rawBodyOf(ctx: IWebhookFunctions): Buffer {
-	const req = ctx.getRequestObject() as unknown as { rawBody?: unknown; body?: unknown };
+function rawBodyOf(this: IWebhookFunctions): Buffer {
+	const req = this.getRequestObject() as unknown as { rawBody?: unknown; body?: unknown };
 	const raw = req.rawBody;
 	if (Buffer.isBuffer(raw)) return raw;
 	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
@@ -178,7 +178,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 		}
 
 		const decision = decideDelivery({
-			rawBody: rawBodyOf(this),
+			rawBody: rawBodyOf.call(this),
 			headers: this.getHeaderData() as Record<string, unknown>,
 			secret,
 			topics: Array.isArray(topics) ? topics : [topics],

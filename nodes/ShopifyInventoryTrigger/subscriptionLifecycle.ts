@@ -13,6 +13,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { apiError } from '../shared/errors';
 import { ORDER_TOPICS } from '../shared/orders';
 import { signingSecret } from './logic/delivery';
 import { httpsHint, userErrorText } from './logic/subscriptions';
@@ -77,7 +78,7 @@ function loud(this: IHookFunctions, message: string, description: string | undef
 	});
 	const raw: JsonObject = { message };
 	if (cause instanceof Error && cause.message) raw.cause = cause.message;
-	const error = new NodeApiError(node, raw, { message, description });
+	const error = apiError.call(this, message, description, { raw });
 	(error as NodeApiError & { alreadyLogged?: boolean }).alreadyLogged = true;
 	return error;
 }

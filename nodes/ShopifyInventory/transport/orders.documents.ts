@@ -10,7 +10,7 @@
 
 /*
  * Fields of one node, shared by the first page and the follow-up pages (plain text pasted into each
- * document rather than a named fragment, so the cost calculator of logic/queryCost.ts can read it).
+ * document rather than a named fragment, so the cost calculator of nodes/shared/shopify/queryCost.ts can read it).
  * Not exported: every export of this file is a complete document.
  */
 const LINE_ITEM_FIELDS = 'id sku quantity variant { id }';

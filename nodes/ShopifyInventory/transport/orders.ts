@@ -3,8 +3,9 @@
  * then per order every line item and every refund with all its lines (follow-up documents when a
  * nested list was cut off). The catch-up (Order → Get Many) turns them into stock changes.
  */
-import { NodeApiError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
+import { apiError } from '../../shared/errors';
 import { connectionNodes } from '../../shared/orders';
 import { SINGLE_QUERY_MAX_COST, requestedQueryCost } from '../../shared/shopify/queryCost';
 import { shopifyGraphql, type CostBudget } from '../../shared/shopify/transport';
@@ -66,15 +67,11 @@ interface OrdersPage {
 /** Never guess: stock changes computed from a partly read order could apply units twice or not at all. */
 function incomplete(this: IExecuteFunctions, order: Json, what: string, itemIndex: number): NodeApiError {
 	const name = String(order.name ?? order.id);
-	return new NodeApiError(
-		this.getNode(),
-		{ message: `Order ${name}: ${what} could not be read` },
-		{
-			message: `Shopify did not return ${what} of order ${name}`,
-			description:
-				'The catch-up stopped instead of computing stock changes from an incomplete order. Run it again; if it persists, check the read_orders scope.',
-			itemIndex,
-		},
+	return apiError.call(
+		this,
+		`Shopify did not return ${what} of order ${name}`,
+		'The catch-up stopped instead of computing stock changes from an incomplete order. Run it again; if it persists, check the read_orders scope.',
+		{ itemIndex, raw: { message: `Order ${name}: ${what} could not be read` } },
 	);
 }
 

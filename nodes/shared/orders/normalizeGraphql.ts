@@ -1,7 +1,7 @@
 /**
  * GraphQL Admin API orders → normalised model (pure, no n8n imports).
  *
- * Expects the selection of ORDERS_UPDATED_SINCE_QUERY (nodes/ShopifyInventory/actions/order/order.documents.ts):
+ * Expects the selection of ORDERS_UPDATED_SINCE_QUERY (nodes/ShopifyInventory/transport/orders.documents.ts):
  *   Order { id name cancelledAt updatedAt retailLocation { id }
  *           lineItems { nodes { id sku quantity variant { id } } }
  *           refunds { id createdAt refundLineItems { nodes { quantity restockType location { id } lineItem { id } } } } }

@@ -170,7 +170,7 @@ function bodyErrors(body: unknown): string | undefined {
 }
 
 function httpFailureError(
-	ctx: ShopifyContext,
+	this: ShopifyContext,
 	failure: HttpFailure,
 	base: string,
 	version: string,
@@ -185,10 +185,10 @@ function httpFailureError(
 	const opts = { httpCode, itemIndex };
 	switch (kind) {
 		case 'preAuth':
-			return apiError.call(ctx, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
+			return apiError.call(this, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
 		case 'auth':
 			return apiError.call(
-				ctx,
+				this,
 				`Shopify refused the access token for ${host} (HTTP 401)`,
 				'Check the Admin API access token (or the client ID and secret) in the Shopify Inventory API credential. The app may have been uninstalled or the token revoked.' +
 					(detail ? ` Shopify said: ${detail}` : ''),
@@ -196,7 +196,7 @@ function httpFailureError(
 			);
 		case 'forbidden':
 			return apiError.call(
-				ctx,
+				this,
 				`Shopify denied access for ${host} (HTTP 403)`,
 				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, read_locations and read_orders to the app and reinstall it.' +
 					(detail ? ` Shopify said: ${detail}` : ''),
@@ -204,35 +204,35 @@ function httpFailureError(
 			);
 		case 'notFound':
 			return apiError.call(
-				ctx,
+				this,
 				`Shopify answered "not found" for ${host} (HTTP 404)`,
 				`Check the Shop value of the credential (shop name, myshopify.com domain or base URL) and that Admin API version ${version} exists (supported: ${SUPPORTED_API_VERSIONS.join(', ')}).`,
 				opts,
 			);
 		case 'payment':
 			return apiError.call(
-				ctx,
+				this,
 				`The shop ${host} is not available (HTTP 402: payment required / frozen)`,
 				'The store is frozen or paused. Settle the store’s billing in Shopify, then run again.',
 				opts,
 			);
 		case 'locked':
 			return apiError.call(
-				ctx,
+				this,
 				`The shop ${host} is locked (HTTP 423)`,
 				'Shopify has locked this store’s API access. Contact Shopify support.',
 				opts,
 			);
 		case 'dns':
 			return apiError.call(
-				ctx,
+				this,
 				`The shop domain ${host} could not be found`,
 				'Check the Shop value in the credential (for example my-shop or my-shop.myshopify.com).',
 				opts,
 			);
 		case 'retryable':
 			return apiError.call(
-				ctx,
+				this,
 				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : networkProblemText(failure.networkCode)}) after ${attempts ?? 1} attempts`,
 				'Shopify or the network is having trouble. Try again later; the operation is safe to repeat.' +
 					(detail ? ` Last answer: ${detail}` : ''),
@@ -240,7 +240,7 @@ function httpFailureError(
 			);
 		default:
 			return apiError.call(
-				ctx,
+				this,
 				`Shopify request to ${host} failed${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`,
 				detail || undefined,
 				opts,
@@ -335,7 +335,7 @@ export async function shopifyGraphql(
 				await sleep(wait);
 				continue;
 			}
-			throw httpFailureError(this, failure, base, version, secrets, options.itemIndex, failures);
+			throw httpFailureError.call(this, failure, base, version, secrets, options.itemIndex, failures);
 		}
 
 		if (typeof body === 'string') {
