@@ -1,5 +1,18 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+/** The "Options" collection of an operation. */
+export function optionsCollection(displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options,
+	};
+}
+
 /** The usual "Return All" switch and the "Limit" shown when it is off. */
 export function returnAllAndLimit(displayOptions: IDisplayOptions & { show: object }): INodeProperties[] {
 	return [

@@ -3,7 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { levelJson } from '../../logic/levels';
 import { readLevels, readLevelsPaged } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
-import { bulkThresholdOption, locationLocator, readModeOption, returnAllAndLimit } from '../common.descriptions';
+import {
+	bulkThresholdOption,
+	locationLocator,
+	optionsCollection,
+	readModeOption,
+	returnAllAndLimit,
+} from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 import { readOptionsOf } from './options';
 
@@ -12,15 +18,7 @@ const displayOptions = { show: { resource: ['inventory'], operation: ['getMany']
 export const description: INodeProperties[] = [
 	locationLocator(['getMany']),
 	...returnAllAndLimit(displayOptions),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { ...displayOptions.show, returnAll: [true] } },
-		options: [bulkThresholdOption, readModeOption],
-	},
+	optionsCollection({ show: { ...displayOptions.show, returnAll: [true] } }, [bulkThresholdOption, readModeOption]),
 ];
 
 export async function execute(this: IExecuteFunctions, run: ShopifyExecution, itemIndex: number): Promise<IDataObject[]> {

@@ -24,6 +24,7 @@ import { resolveLocation } from '../../transport/locations';
 import {
 	bulkThresholdOption,
 	locationLocator,
+	optionsCollection,
 	readModeOption,
 	reasonOption,
 	referenceDocumentUriOption,
@@ -94,28 +95,20 @@ export const description: INodeProperties[] = [
 		default: 'summary',
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			bulkThresholdOption,
-			maxStaleRetriesOption,
-			readModeOption,
-			reasonOption,
-			referenceDocumentUriOption,
-			{
-				displayName: 'Report Missing in FileMaker',
-				name: 'reportMissingInFileMaker',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to report SKUs stocked at the location in Shopify that the input does not contain',
-			},
-		],
-	},
+	optionsCollection(displayOptions, [
+		bulkThresholdOption,
+		maxStaleRetriesOption,
+		readModeOption,
+		reasonOption,
+		referenceDocumentUriOption,
+		{
+			displayName: 'Report Missing in FileMaker',
+			name: 'reportMissingInFileMaker',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to report SKUs stocked at the location in Shopify that the input does not contain',
+		},
+	]),
 ];
 
 export interface SyncSummary extends IDataObject {

@@ -20,6 +20,7 @@ import { resolveLocation } from '../../transport/locations';
 import {
 	bulkThresholdOption,
 	locationLocator,
+	optionsCollection,
 	readModeOption,
 	reasonOption,
 	referenceDocumentUriOption,
@@ -65,32 +66,24 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 					description: 'How much to add (positive) or remove (negative)',
 					displayOptions,
 				},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions,
-			options: [
-				bulkThresholdOption,
-				maxStaleRetriesOption,
-				{
-					displayName: 'Quantity Name',
-					name: 'quantityName',
-					type: 'options',
-					options: [
-						{ name: 'Available', value: 'available' },
-						{ name: 'On Hand', value: 'on_hand' },
-					],
-					default: 'available',
-					description: 'Which of Shopify’s quantities to change',
-				},
-				readModeOption,
-				reasonOption,
-				referenceDocumentUriOption,
-			],
-		},
+		optionsCollection(displayOptions, [
+			bulkThresholdOption,
+			maxStaleRetriesOption,
+			{
+				displayName: 'Quantity Name',
+				name: 'quantityName',
+				type: 'options',
+				options: [
+					{ name: 'Available', value: 'available' },
+					{ name: 'On Hand', value: 'on_hand' },
+				],
+				default: 'available',
+				description: 'Which of Shopify’s quantities to change',
+			},
+			readModeOption,
+			reasonOption,
+			referenceDocumentUriOption,
+		]),
 	];
 }
 

@@ -12,7 +12,7 @@ import { filterByLocation, stockChangesFromGraphqlOrder, toLegacyId, type StockC
 import { orderOutputOption } from '../../../shared/orders/outputOption';
 import { resolveUpdatedSince, updatedSinceQuery } from '../../logic/catchUp';
 import { fetchOrdersUpdatedSince } from '../../transport/orders';
-import { locationPicker } from '../common.descriptions';
+import { locationPicker, optionsCollection } from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 
 const displayOptions = { show: { resource: ['order'], operation: ['getMany'] } };
@@ -35,20 +35,12 @@ export const description: INodeProperties[] = [
 		}),
 		displayOptions,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			locationPicker(
-				'Only stock changes at this location. Changes whose location Shopify does not report (most online orders) are kept. Stock Changes output only.',
-				'',
-			),
-		],
-	},
+	optionsCollection(displayOptions, [
+		locationPicker(
+			'Only stock changes at this location. Changes whose location Shopify does not report (most online orders) are kept. Stock Changes output only.',
+			'',
+		),
+	]),
 ];
 
 /** The value of the Location option (a resource locator `{ __rl, mode, value }`, or a plain string). */
