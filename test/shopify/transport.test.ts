@@ -2,7 +2,7 @@
  * shopifyGraphql in isolation: a fake n8n context whose httpRequestWithAuthentication answers from a script.
  */
 import { NodeApiError } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ShopifyAuthError } from '../../nodes/shared/shopify/auth';
 import { createCostBudget, shopifyGraphql } from '../../nodes/shared/shopify/transport';
@@ -64,29 +64,53 @@ describe('shopifyGraphql', () => {
 		expect(budget).toMatchObject({ calls: 1, costUsed: 8, throttle: { currentlyAvailable: 1990 } });
 	});
 
+	// Time is the fake clock's (timers and Date.now together): the waits below are exact however busy the machine is.
 	it('THROTTLED: waits exactly what the restore rate needs, then resends', async () => {
-		const throttled = {
-			errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
-			extensions: { cost: { requestedQueryCost: 150, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 100, restoreRate: 1000 } } },
-		};
-		const { ctx, sent } = fakeContext([throttled, ok({ x: 1 }, 1850, 150, 150)]);
-		const budget = createCostBudget();
-		await shopifyGraphql.call(ctx, '{ x }', {}, { budget });
-		expect(sent.length).toBe(2);
-		expect(budget.throttledWaits).toBe(1);
-		expect(budget.waitedMs).toBe(50); // (150 − 100) / 1000 s
-		expect(budget.costUsed).toBe(150);
+		vi.useFakeTimers();
+		try {
+			const throttled = {
+				errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+				extensions: { cost: { requestedQueryCost: 150, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 100, restoreRate: 1000 } } },
+			};
+			const { ctx, sent } = fakeContext([throttled, ok({ x: 1 }, 1850, 150, 150)]);
+			const budget = createCostBudget();
+			const call = shopifyGraphql.call(ctx, '{ x }', {}, { budget });
+			await vi.advanceTimersByTimeAsync(49);
+			expect(sent.length).toBe(1); // the THROTTLED answer is being waited out
+			expect(budget.throttledWaits).toBe(1);
+			await vi.advanceTimersByTimeAsync(1);
+			await call;
+			expect(sent.length).toBe(2);
+			expect(budget.throttledWaits).toBe(1);
+			expect(budget.waitedMs).toBe(50); // (150 − 100) / 1000 s
+			expect(budget.preemptiveWaits).toBe(0); // the wait refilled exactly enough: no second wait before the resend
+			expect(budget.costUsed).toBe(150);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('waits before a request the bucket cannot afford (from the last throttle status)', async () => {
-		const { ctx } = fakeContext([ok({ x: 1 }, 5, 20, 20), ok({ x: 2 })]);
-		const budget = createCostBudget();
-		await shopifyGraphql.call(ctx, '{ x }', {}, { budget });
-		await shopifyGraphql.call(ctx, '{ x }', {}, { budget, estimatedCost: 25 });
-		expect(budget.preemptiveWaits).toBe(1);
-		expect(budget.waitedMs).toBeGreaterThan(0);
-		expect(budget.waitedMs).toBeLessThanOrEqual(20); // (25 − 5) / 1000 s at most
-		expect(budget.throttledWaits).toBe(0);
+		vi.useFakeTimers();
+		try {
+			const { ctx, sent } = fakeContext([ok({ x: 1 }, 5, 20, 20), ok({ x: 2 })]);
+			const budget = createCostBudget();
+			await shopifyGraphql.call(ctx, '{ x }', {}, { budget });
+			// Requested cost computed from the document: 2 + 23 × 1 = 25 points.
+			const second = shopifyGraphql.call(ctx, 'query Items($first: Int!) { items(first: $first) { nodes { id } } }', { first: 23 }, { budget });
+			await vi.advanceTimersByTimeAsync(19);
+			expect(sent.length).toBe(1); // not sent before the bucket holds 25 points
+			await vi.advanceTimersByTimeAsync(1);
+			await second;
+			expect(sent.length).toBe(2);
+			expect(budget.preemptiveWaits).toBe(1);
+			expect(budget.waitedMs).toBeGreaterThan(0);
+			expect(budget.waitedMs).toBeLessThanOrEqual(20); // (25 − 5) / 1000 s at most
+			expect(budget.waitedMs).toBe(20); // no time passed between the calls on the fake clock
+			expect(budget.throttledWaits).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('MAX_COST_EXCEEDED is a clear error and is not retried', async () => {
