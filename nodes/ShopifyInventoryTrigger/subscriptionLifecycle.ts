@@ -27,7 +27,7 @@ import {
 
 type Registration = 'api' | 'manual';
 
-export function selectedTopics(this: IHookFunctions): string[] {
+function selectedTopics(this: IHookFunctions): string[] {
 	const raw = this.getNodeParameter('topics', ['orders/paid']) as unknown;
 	const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
 	const topics = [...new Set(list.map((t) => String(t).trim().toLowerCase()).filter((t) => t !== ''))];
@@ -37,7 +37,7 @@ export function selectedTopics(this: IHookFunctions): string[] {
 	return topics;
 }
 
-export function registrationMode(this: IHookFunctions): Registration {
+function registrationMode(this: IHookFunctions): Registration {
 	return this.getNodeParameter('registration', 'api') === 'manual' ? 'manual' : 'api';
 }
 
@@ -91,7 +91,7 @@ function errorText(error: unknown): string {
 }
 
 /** The secret check that both modes need: without it every delivery would be answered 401. */
-export async function assertSigningSecret(this: IHookFunctions, mode: Registration): Promise<void> {
+async function assertSigningSecret(this: IHookFunctions, mode: Registration): Promise<void> {
 	const credentials = await this.getCredentials('shopifyInventoryApi');
 	if (signingSecret(credentials, mode)) return;
 	if (mode === 'manual') {

@@ -14,7 +14,7 @@ import { isEmptyLocation, locatorCachedName, toLocationGid } from '../logic/leve
 import { LOCATIONS_QUERY, PRIMARY_LOCATION_QUERY } from './locations.documents';
 
 /** Largest page Shopify returns for `locations`. */
-export const LOCATIONS_PAGE_SIZE = 250;
+const LOCATIONS_PAGE_SIZE = 250;
 
 export interface LocationsPage {
 	/** The location nodes as Shopify returned them (id, name, isActive, fulfillsOnlineOrders). */
@@ -66,7 +66,7 @@ export async function readLocations(
 }
 
 /** The shop's primary location (`location` without an id). */
-export async function fetchPrimaryLocation(
+async function fetchPrimaryLocation(
 	this: IExecuteFunctions,
 	budget: CostBudget,
 ): Promise<{ id: string; name: string | null }> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-export const REFERENCE_URI_PREFIX = 'gid://n8n-nodes-filemaker-shopify';
+const REFERENCE_URI_PREFIX = 'gid://n8n-nodes-filemaker-shopify';
 
 function executionIdOf(this: IExecuteFunctions): string | undefined {
 	try {
