@@ -43,13 +43,9 @@ function firstVariantId(item: Record<string, unknown>): string | undefined {
 	return undefined;
 }
 
-/** A node of `location.inventoryLevels` → level (undefined when the item has no id). */
-export function levelFromLevelNode(node: unknown): ShopifyLevel | undefined {
-	if (!node || typeof node !== 'object') return undefined;
-	const n = node as Record<string, unknown>;
-	const item = (n.item ?? {}) as Record<string, unknown>;
-	if (typeof item.id !== 'string') return undefined;
-	const q = readQuantities(n.quantities);
+/** The level of an inventory item (`id`, `sku`, variants) with the `quantities` of one location. */
+function levelOf(item: Record<string, unknown> & { id: string }, quantities: unknown): ShopifyLevel {
+	const q = readQuantities(quantities);
 	return {
 		sku: typeof item.sku === 'string' ? item.sku.trim() : '',
 		inventoryItemId: item.id,
@@ -59,6 +55,15 @@ export function levelFromLevelNode(node: unknown): ShopifyLevel | undefined {
 	};
 }
 
+/** A node of `location.inventoryLevels` → level (undefined when the item has no id). */
+export function levelFromLevelNode(node: unknown): ShopifyLevel | undefined {
+	if (!node || typeof node !== 'object') return undefined;
+	const n = node as Record<string, unknown>;
+	const item = (n.item ?? {}) as Record<string, unknown>;
+	if (typeof item.id !== 'string') return undefined;
+	return levelOf(item as Record<string, unknown> & { id: string }, n.quantities);
+}
+
 /** A node of `inventoryItems` with `inventoryLevel(locationId:)` → level (undefined if not stocked there). */
 export function levelFromItemNode(node: unknown): ShopifyLevel | undefined {
 	if (!node || typeof node !== 'object') return undefined;
@@ -66,14 +71,7 @@ export function levelFromItemNode(node: unknown): ShopifyLevel | undefined {
 	if (typeof item.id !== 'string') return undefined;
 	const level = item.inventoryLevel as Record<string, unknown> | null | undefined;
 	if (!level) return undefined;
-	const q = readQuantities(level.quantities);
-	return {
-		sku: typeof item.sku === 'string' ? item.sku.trim() : '',
-		inventoryItemId: item.id,
-		variantId: firstVariantId(item),
-		available: q.available ?? 0,
-		onHand: q.onHand,
-	};
+	return levelOf(item as Record<string, unknown> & { id: string }, level.quantities);
 }
 
 /** Normalizes a location given as gid, numeric id or legacy URL to `gid://shopify/Location/N`. */
