@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as event from './actions/event/Event.resource';
 import * as movement from './actions/movement/Movement.resource';
 import { router } from './actions/router';
 import * as stock from './actions/stock/Stock.resource';
@@ -8,8 +9,8 @@ import { listSearch, loadOptions } from './methods';
 
 /**
  * FileMaker Inventory: stock kept in FileMaker, through the FileMaker Data API.
- * Consistency design (optimistic locking, idempotency keys on the stock record, movement repair):
- * see CONSISTENCY.md next to this file.
+ * Consistency design (stock events stored with unique keys, applied per SKU in modId-guarded
+ * batches): see CONSISTENCY.md next to this file.
  *
  * Not offered as an AI-agent tool on purpose: its operations write stock; they belong in
  * deterministic workflows, not in a model's choice of actions.
@@ -24,7 +25,7 @@ export class FileMakerInventory implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Read and change stock kept in FileMaker (the source of truth) through the Data API: paged reads, concurrency-safe adjustments with idempotency keys, and a movement log',
+			'Read and change stock kept in FileMaker (the source of truth) through the Data API: paged reads, stock events stored once and applied exactly once, and a movement log',
 		defaults: { name: 'FileMaker Inventory' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -38,11 +39,17 @@ export class FileMakerInventory implements INodeType {
 				options: [
 					{ name: 'Stock', value: 'stock', description: 'One record per SKU with its quantity' },
 					{ name: 'Movement', value: 'movement', description: 'The log of stock changes' },
+					{
+						name: 'Stock Event',
+						value: 'event',
+						description: 'Stock changes stored first (unique key) and applied to the stock exactly once',
+					},
 				],
 				default: 'stock',
 			},
 			...stock.description,
 			...movement.description,
+			...event.description,
 		],
 	};
 

@@ -1,14 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 // Literal defaults in the descriptions below (the linter needs literals); they equal DEFAULTS,
-// DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging), DEFAULT_MAX_ATTEMPTS (logic/backoff) and
-// DEFAULT_APPLIED_KEYS_TO_KEEP (logic/appliedKeys). A unit test checks they agree.
+// DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging) and DEFAULT_MAX_ATTEMPTS (logic/backoff).
+// A unit test checks they agree.
 
 /** Default layout and field names (a solution built from the README's instructions uses these). */
 export const DEFAULTS = {
 	stockLayout: 'Stock',
 	movementLayout: 'StockMovements',
-	stock: { skuField: 'SKU', quantityField: 'Quantity', appliedKeysField: 'AppliedKeys' },
+	eventLayout: 'StockMovements',
+	stock: { skuField: 'SKU', quantityField: 'Quantity', lastBatchField: 'LastBatch' },
 	movement: {
 		skuField: 'SKU',
 		changeField: 'Change',
@@ -16,11 +17,14 @@ export const DEFAULTS = {
 		reasonField: 'Reason',
 		referenceField: 'Reference',
 		sourceField: 'Source',
+		eventKeyField: 'EventKey',
+		serialField: 'Serial',
+		setToField: 'SetTo',
+		appliedBatchField: 'AppliedBatch',
 	},
 	modifiedSinceField: 'ModifiedAt',
 	createdAtField: 'CreatedAt',
 	source: 'n8n',
-	repairAfterSeconds: 30,
 } as const;
 
 function layoutLocator(name: string, displayName: string, defaultValue: string, description: string): INodeProperties {
@@ -60,7 +64,14 @@ export const movementLayoutLocator = layoutLocator(
 	'movementLayout',
 	'Movement Layout',
 	DEFAULTS.movementLayout,
-	'FileMaker layout of the stock movement log (one record per applied change)',
+	'FileMaker layout of the stock events (one row per event: stored first, then applied; it is also the movement log)',
+);
+
+export const eventLayoutLocator = layoutLocator(
+	'eventLayout',
+	'Event Layout',
+	DEFAULTS.eventLayout,
+	'FileMaker layout of the stock events (one row per event, EventKey unique). See the FileMaker setup guide.',
 );
 
 export const stockFieldsCollection: INodeProperties = {
@@ -69,16 +80,16 @@ export const stockFieldsCollection: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Change Field Name',
 	default: {},
-	description: "Field names on the stock layout, if they differ from 'SKU', 'Quantity' and 'AppliedKeys'",
+	description: "Field names on the stock layout, if they differ from 'SKU', 'Quantity' and 'LastBatch'",
 	options: [
 		{
-			displayName: 'Applied Keys Field Name or ID',
-			name: 'appliedKeysField',
+			displayName: 'Last Batch Field Name or ID',
+			name: 'lastBatchField',
 			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getStockFieldsOrNone', loadOptionsDependsOn: ['stockLayout.value'] },
-			default: 'AppliedKeys',
+			typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+			default: 'LastBatch',
 			description:
-				'Text field on the stock record that keeps the most recent idempotency keys applied to that SKU. The quantity and the key are written in one guarded edit, which makes duplicate deliveries safe even when they arrive at the same time. Choose "None" to disable (then only the movement log is checked, and simultaneous duplicates are not guarded). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				'Text field on the stock record where each batch of applied events is committed (with the quantity, in one guarded edit). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		{
 			displayName: 'Quantity Field Name or ID',
@@ -108,8 +119,17 @@ export const movementFieldsCollection: INodeProperties = {
 	placeholder: 'Change Field Name',
 	default: {},
 	description:
-		"Field names on the movement layout, if they differ from 'SKU', 'Change', 'QuantityAfter', 'Reason', 'Reference' and 'Source'",
+		"Field names on the movement layout, if they differ from 'SKU', 'Change', 'QuantityAfter', 'Reason', 'Reference', 'Source', 'EventKey', 'Serial', 'SetTo' and 'AppliedBatch'",
 	options: [
+		{
+			displayName: 'Applied Batch Field Name or ID',
+			name: 'appliedBatchField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'AppliedBatch',
+			description:
+				'Text field: empty while the event is pending, the batch ID once applied. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
 		{
 			displayName: 'Change Field Name or ID',
 			name: 'changeField',
@@ -118,6 +138,15 @@ export const movementFieldsCollection: INodeProperties = {
 			default: 'Change',
 			description:
 				'Number field for the signed change. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Event Key Field Name or ID',
+			name: 'eventKeyField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'EventKey',
+			description:
+				'Text field with the idempotency key, validated "Unique value" (validate always) in FileMaker. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		{
 			displayName: 'Quantity After Field Name or ID',
@@ -144,7 +173,25 @@ export const movementFieldsCollection: INodeProperties = {
 			typeOptions: { loadOptionsMethod: 'getMovementFieldsOrNone', loadOptionsDependsOn: ['movementLayout.value'] },
 			default: 'Reference',
 			description:
-				'Text field for the idempotency key or your reference. Used to find changes that were already applied. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				'Text field for your reference (e.g. a purchase order). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Serial Field Name or ID',
+			name: 'serialField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'Serial',
+			description:
+				'Number field with an auto-enter serial number: events are applied in this order. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Set To Field Name or ID',
+			name: 'setToField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'SetTo',
+			description:
+				'Number field with the absolute quantity of a Set event (empty for changes). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		{
 			displayName: 'SKU Field Name or ID',
@@ -192,8 +239,7 @@ export const referenceProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. PO-1042',
-	description:
-		'Written to the movement row. When an idempotency key is given, the key is written to the Reference field instead.',
+	description: 'Written to the movement row (your reference, e.g. a purchase order)',
 };
 
 export const sourceProperty: INodeProperties = {
@@ -212,7 +258,7 @@ export const idempotencyKeyProperty: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. shopify:order:1001:line:1',
 	description:
-		'Optional. A change whose key was already applied to this SKU is not applied again and is reported with duplicate: true. Use one key per real-world change, e.g. the Shopify order line.',
+		'Optional (at most 100 characters). Stored in the event row, which FileMaker keeps unique: a change whose key is already stored is not applied again and is reported with duplicate: true, for as long as the row is kept (at least 30 days). Use one key per real-world change, e.g. the Shopify order line. Without a key a random one is used.',
 };
 
 export const pageSizeOption: INodeProperties = {
@@ -244,15 +290,6 @@ export function extraFieldsOption(
 export function changeOptions(): INodeProperties[] {
 	return [
 		{
-			displayName: 'Applied Keys to Keep',
-			name: 'appliedKeysToKeep',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 100,
-			description:
-				"How many recent idempotency keys the 'Applied Keys' field keeps per SKU. Older changes are still recognised through the movement log.",
-		},
-		{
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
@@ -260,22 +297,6 @@ export function changeOptions(): INodeProperties[] {
 			default: 10,
 			description:
 				'How often to read and write the stock record when it was changed by someone else in between (FileMaker 306) or is open in FileMaker (301), waiting a little longer (with random jitter) each time',
-		},
-		{
-			displayName: 'Record Movement',
-			name: 'recordMovement',
-			type: 'boolean',
-			default: true,
-			description: 'Whether to write one row to the movement layout for each applied change',
-		},
-		{
-			displayName: 'Repair Missing Movement After (Seconds)',
-			name: 'repairAfterSeconds',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 30,
-			description:
-				'When a repeated key finds its change applied but no movement row (n8n stopped between the two writes), the row is written then, if the change is at least this old. Younger changes may still be finishing their own movement write, so they are reported with movementPending: true instead.',
 		},
 	];
 }

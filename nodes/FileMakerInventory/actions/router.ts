@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { FileMakerClient } from '../../shared/filemaker/client';
 import { fileMakerClient } from '../../shared/filemaker/client';
-import type { OperationTable, PerItemOperation } from '../../shared/router';
+import type { BatchOperation, OperationTable, PerItemOperation } from '../../shared/router';
 import { route } from '../../shared/router';
 import { isItemProblem } from '../helpers/problems';
+import * as event from './event/Event.resource';
 import * as movement from './movement/Movement.resource';
 import * as stock from './stock/Stock.resource';
 
@@ -14,10 +15,15 @@ function perItem(operation: { execute: PerItemOperation<FileMakerClient>['execut
 	return { mode: 'perItem', execute: operation.execute };
 }
 
-/** Every operation runs once per input item, in order. */
+function batch(operation: { execute: BatchOperation<FileMakerClient>['execute'] }): BatchOperation<FileMakerClient> {
+	return { mode: 'batch', execute: operation.execute };
+}
+
+/** Stock and movement operations run once per input item, in order; Store and Apply Pending once for all items. */
 const operations: OperationTable<FileMakerClient> = {
 	stock: { getMany: perItem(stock.getMany), get: perItem(stock.get), set: perItem(stock.set), adjust: perItem(stock.adjust) },
 	movement: { record: perItem(movement.record), getMany: perItem(movement.getMany) },
+	event: { store: batch(event.store), applyPending: batch(event.applyPending), getMany: perItem(event.getMany) },
 };
 
 /**

@@ -8,7 +8,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../shared/filemaker/client';
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
-import { exactMatch, filterExactSku } from '../logic/findQuery';
+import { matchSku, nearMatchMessage } from '../logic/events';
+import { exactMatch } from '../logic/findQuery';
 import type { MovementConfig, StockConfig } from './parameters';
 import { duplicateSkuMessage, itemProblem, missingFieldError, unknownSkuMessage } from './problems';
 
@@ -27,19 +28,24 @@ export function fieldText(record: FileMakerRecord, field: string): string {
 export type SkuLookup =
 	| { status: 'found'; record: FileMakerRecord }
 	| { status: 'notFound' }
+	| { status: 'near'; near: string[] }
 	| { status: 'duplicate'; records: FileMakerRecord[] };
 
-/** Finds the stock record of one SKU (`==` exact match, see filterExactSku). */
+/**
+ * Finds the stock record of exactly `sku`. FileMaker's `==` find ignores case (default index
+ * language); other spellings are near matches: reported with both spellings, never used.
+ */
 export async function lookupStock(client: RecordClient, stock: StockConfig, sku: string, itemIndex: number): Promise<SkuLookup> {
 	const found = await client.find(
 		stock.layout,
 		{ query: [{ [stock.skuField]: exactMatch(sku) }], limit: 50 },
 		{ context: { layout: stock.layout, fields: [stock.skuField], sku, action: `looking up SKU '${sku}'` }, itemIndex },
 	);
-	const records = filterExactSku(found.records, sku, (r) => fieldText(r, stock.skuField));
-	if (records.length === 0) return { status: 'notFound' };
-	if (records.length > 1) return { status: 'duplicate', records };
-	return { status: 'found', record: records[0] };
+	const { exact, near } = matchSku(found.records, sku, (r) => fieldText(r, stock.skuField));
+	if (exact.length === 1) return { status: 'found', record: exact[0] };
+	if (exact.length > 1) return { status: 'duplicate', records: exact };
+	if (near.length > 0) return { status: 'near', near };
+	return { status: 'notFound' };
 }
 
 /** The stock record of a SKU; a clear per-item error when it is missing or not unique. */
@@ -53,6 +59,9 @@ export async function requireStock(
 	const lookup = await lookupStock(client, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
+	}
+	if (lookup.status === 'near') {
+		throw itemProblem(this.getNode(), nearMatchMessage(sku, lookup.near, stock.layout), itemIndex);
 	}
 	if (lookup.status === 'duplicate') {
 		throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);

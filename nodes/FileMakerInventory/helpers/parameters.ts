@@ -7,21 +7,23 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from '../actions/common.descriptions';
-import { DEFAULT_APPLIED_KEYS_TO_KEEP } from '../logic/appliedKeys';
 import { DEFAULT_MAX_ATTEMPTS } from '../logic/backoff';
 import { DateInputError, toFileMakerTimestamp } from '../logic/dates';
 import type { FindCriterion, FindRequest } from '../logic/findQuery';
 import { FindQueryError, buildFindQuery } from '../logic/findQuery';
 import { invalidInputNumberMessage, parseWholeNumber } from '../logic/quantity';
 import { itemProblem } from './problems';
-import type { ChangeOptions } from './stockChange';
+
+export interface ChangeOptions {
+	maxAttempts: number;
+}
 
 export interface StockConfig {
 	layout: string;
 	skuField: string;
 	quantityField: string;
-	/** '' = disabled */
-	appliedKeysField: string;
+	/** Commit point of the last event batch (see logic/events.ts). */
+	lastBatchField: string;
 }
 
 export interface MovementConfig {
@@ -33,6 +35,12 @@ export interface MovementConfig {
 	reasonField: string;
 	referenceField: string;
 	sourceField: string;
+	/** The event store's fields (see docs/filemaker-setup.md). */
+	eventKeyField: string;
+	serialField: string;
+	setToField: string;
+	appliedBatchField: string;
+	createdAtField: string;
 }
 
 function text(value: unknown, fallback: string): string {
@@ -44,13 +52,17 @@ function text(value: unknown, fallback: string): string {
 }
 
 /** A layout parameter (resource locator or plain string) as a layout name. */
-export function getLayout(this: IExecuteFunctions, name: 'stockLayout' | 'movementLayout', itemIndex: number): string {
+export function getLayout(
+	this: IExecuteFunctions,
+	name: 'stockLayout' | 'movementLayout' | 'eventLayout',
+	itemIndex: number,
+): string {
 	const raw = this.getNodeParameter(name, itemIndex, undefined, { extractValue: true }) as unknown;
 	const layout = text(raw, '');
 	if (layout === '') {
 		throw new NodeOperationError(
 			this.getNode(),
-			`No ${name === 'stockLayout' ? 'stock' : 'movement'} layout is set. Choose the FileMaker layout in the node.`,
+			`No ${name === 'stockLayout' ? 'stock' : name === 'eventLayout' ? 'event' : 'movement'} layout is set. Choose the FileMaker layout in the node.`,
 			{ itemIndex },
 		);
 	}
@@ -63,7 +75,7 @@ export function getStockConfig(this: IExecuteFunctions, itemIndex: number): Stoc
 		layout: getLayout.call(this, 'stockLayout', itemIndex),
 		skuField: text(fields.skuField, DEFAULTS.stock.skuField),
 		quantityField: text(fields.quantityField, DEFAULTS.stock.quantityField),
-		appliedKeysField: text(fields.appliedKeysField, DEFAULTS.stock.appliedKeysField),
+		lastBatchField: text(fields.lastBatchField, DEFAULTS.stock.lastBatchField),
 	};
 	if (config.skuField === '' || config.quantityField === '') {
 		throw new NodeOperationError(this.getNode(), 'The SKU and Quantity field names of the stock layout must not be empty.', {
@@ -73,16 +85,26 @@ export function getStockConfig(this: IExecuteFunctions, itemIndex: number): Stoc
 	return config;
 }
 
-export function getMovementConfig(this: IExecuteFunctions, itemIndex: number): MovementConfig {
+export function getMovementConfig(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	layoutParameter: 'movementLayout' | 'eventLayout' = 'movementLayout',
+	layoutName?: string,
+): MovementConfig {
 	const fields = this.getNodeParameter('movementFields', itemIndex, {}) as IDataObject;
 	const config: MovementConfig = {
-		layout: getLayout.call(this, 'movementLayout', itemIndex),
+		layout: layoutName ?? getLayout.call(this, layoutParameter, itemIndex),
 		skuField: text(fields.skuField, DEFAULTS.movement.skuField),
 		changeField: text(fields.changeField, DEFAULTS.movement.changeField),
 		quantityAfterField: text(fields.quantityAfterField, DEFAULTS.movement.quantityAfterField),
 		reasonField: text(fields.reasonField, DEFAULTS.movement.reasonField),
 		referenceField: text(fields.referenceField, DEFAULTS.movement.referenceField),
 		sourceField: text(fields.sourceField, DEFAULTS.movement.sourceField),
+		eventKeyField: text(fields.eventKeyField, DEFAULTS.movement.eventKeyField),
+		serialField: text(fields.serialField, DEFAULTS.movement.serialField),
+		setToField: text(fields.setToField, DEFAULTS.movement.setToField),
+		appliedBatchField: text(fields.appliedBatchField, DEFAULTS.movement.appliedBatchField),
+		createdAtField: DEFAULTS.createdAtField,
 	};
 	if (config.skuField === '' || config.changeField === '') {
 		throw new NodeOperationError(this.getNode(), 'The SKU and Change field names of the movement layout must not be empty.', {
@@ -102,12 +124,6 @@ export function positiveInt(value: unknown, fallback: number): number {
 	const n = typeof value === 'string' ? Number(value) : (value as number);
 	if (typeof n !== 'number' || !Number.isFinite(n) || n < 1) return fallback;
 	return Math.floor(n);
-}
-
-function nonNegative(value: unknown, fallback: number): number {
-	const n = typeof value === 'string' ? Number(value) : (value as number);
-	if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return fallback;
-	return n;
 }
 
 /** Reads the delta of an item as a whole number (numbers or numeric text). */
@@ -138,9 +154,6 @@ export function readChangeOptions(this: IExecuteFunctions, itemIndex: number): C
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		maxAttempts: positiveInt(options.maxAttempts, DEFAULT_MAX_ATTEMPTS),
-		appliedKeysToKeep: positiveInt(options.appliedKeysToKeep, DEFAULT_APPLIED_KEYS_TO_KEEP),
-		repairAfterSeconds: nonNegative(options.repairAfterSeconds, DEFAULTS.repairAfterSeconds),
-		recordMovement: options.recordMovement !== false,
 	};
 }
 
@@ -188,4 +201,13 @@ export function buildQuery(
 	}
 	if (problem !== undefined) throw new NodeOperationError(this.getNode(), problem, { itemIndex });
 	return query;
+}
+
+/** Stock and event layouts of Adjust / Set (the movement layout is the event layout). */
+export function getEventStoreConfig(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	layoutParameter: 'movementLayout' | 'eventLayout' = 'movementLayout',
+): { stock: StockConfig; events: MovementConfig } {
+	return { stock: getStockConfig.call(this, itemIndex), events: getMovementConfig.call(this, itemIndex, layoutParameter) };
 }

@@ -127,14 +127,3 @@ export function buildFindQuery(criteria: FindCriterion[], required: FindRequest 
 	}
 	return [...query, ...omits];
 }
-
-/**
- * Among records whose SKU FileMaker matched with `==sku` (case-insensitive), keep those whose SKU
- * is exactly `sku`; if none is exact, keep the case-insensitive matches (FileMaker's own view).
- */
-export function filterExactSku<T>(records: T[], sku: string, skuOf: (r: T) => string): T[] {
-	const exact = records.filter((r) => skuOf(r) === sku);
-	if (exact.length > 0) return exact;
-	const lower = sku.trim().toLowerCase();
-	return records.filter((r) => skuOf(r).trim().toLowerCase() === lower);
-}

@@ -25,8 +25,10 @@ export interface FileMakerClient {
 	readAllPages(args: ReadAllPagesArgs): Promise<{ requests: number; foundCount?: number }>;
 	/** POST /layouts/{layout}/records. */
 	createRecord(layout: string, fieldData: IDataObject, call?: CallOptions): Promise<{ recordId: string; modId: string }>;
-	/** PATCH /layouts/{layout}/records/{id} guarded by `modId`; FileMaker's answer, never thrown. */
-	tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId: string): Promise<UpdateResult>;
+	/** POST /layouts/{layout}/records; FileMaker's answer, never thrown (504: a unique field refused the value). */
+	tryCreateRecord(layout: string, fieldData: IDataObject): Promise<CreateResult>;
+	/** PATCH /layouts/{layout}/records/{id}, guarded by `modId` when given; FileMaker's answer, never thrown. */
+	tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId?: string): Promise<UpdateResult>;
 	/** GET /layouts/{layout}/script/{script}?script.param=… */
 	runScript(layout: string, script: string, param: string, call?: CallOptions): Promise<ScriptOutcome>;
 	/** GET /layouts: layout names (folders flattened). */
@@ -44,6 +46,7 @@ export interface FileMakerClient {
 /** A find request of the Data API: `query` is a list of find requests (see logic/findQuery). */
 export interface FindRequestBody {
 	query: Array<Record<string, string>>;
+	sort?: Array<{ fieldName: string; sortOrder?: 'ascend' | 'descend' }>;
 	offset?: number;
 	limit?: number;
 }
@@ -59,6 +62,8 @@ export interface FoundSet {
 	/** dataInfo.foundCount, when FileMaker gave it (0 for "no records match"). */
 	foundCount?: number;
 }
+
+export type CreateResult = { ok: true; recordId: string; modId: string } | { ok: false; info: FailureInfo };
 
 export type UpdateResult = { ok: true; modId: string } | { ok: false; info: FailureInfo };
 
@@ -136,10 +141,16 @@ class DataApiClient implements FileMakerClient {
 		return { recordId: String(response.recordId ?? ''), modId: String(response.modId ?? '') };
 	}
 
-	async tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId: string): Promise<UpdateResult> {
-		const result = await fileMakerCall.call(this.ctx, this.connection, 'PATCH', dataApiPath.record(layout, recordId), {
-			body: { fieldData, modId },
-		});
+	async tryCreateRecord(layout: string, fieldData: IDataObject): Promise<CreateResult> {
+		const result = await fileMakerCall.call(this.ctx, this.connection, 'POST', dataApiPath.records(layout), { body: { fieldData } });
+		return result.ok
+			? { ok: true, recordId: String(result.response.recordId ?? ''), modId: String(result.response.modId ?? '') }
+			: { ok: false, info: result.info };
+	}
+
+	async tryUpdateRecord(layout: string, recordId: string, fieldData: IDataObject, modId?: string): Promise<UpdateResult> {
+		const body: IDataObject = modId === undefined ? { fieldData } : { fieldData, modId };
+		const result = await fileMakerCall.call(this.ctx, this.connection, 'PATCH', dataApiPath.record(layout, recordId), { body });
 		return result.ok ? { ok: true, modId: String(result.response.modId ?? '') } : { ok: false, info: result.info };
 	}
 

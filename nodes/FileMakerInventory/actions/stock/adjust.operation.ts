@@ -4,22 +4,21 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import {
 	getLayout,
-	getMovementConfig,
-	getStockConfig,
+	getEventStoreConfig,
 	getText,
 	readChangeOptions,
 	readSku,
 	readWholeParameter,
 } from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
-import { idempotencyKeyProblem } from '../../logic/appliedKeys';
+import { idempotencyKeyProblem } from '../../logic/events';
 import { buildScriptParam, parseScriptOutcome } from '../../logic/scriptResult';
 import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Safe under concurrency: the stock record is read with its modification ID and written only if nobody changed it in between (otherwise read again and retry). With an idempotency key, the key is stored on the stock record in the same edit, so a repeated delivery is reported as duplicate instead of being applied twice, and a movement row lost in between is written on the retry. See CONSISTENCY.md.',
+			'Direct mode: the change is stored as a stock event (its idempotency key unique in FileMaker, so a repeated delivery is reported as duplicate), then the SKU\'s pending events are applied before the node answers. Fits single changes (deliveries, counts, corrections). For order webhooks and bursts on one SKU use Stock Event → Store (answers fast) and Apply Pending. See CONSISTENCY.md.',
 		name: 'adjustNotice',
 		type: 'notice',
 		default: '',
@@ -32,9 +31,9 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
-				name: 'Node (Optimistic Locking)',
+				name: 'Node (Event Store)',
 				value: 'node',
-				description: 'The node reads, checks and writes the stock record and the movement row',
+				description: 'The node stores the change as a stock event and applies the SKU\'s pending events (safe under concurrency)',
 			},
 			{
 				name: 'Run FileMaker Script',
@@ -88,13 +87,10 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		return [await runAdjustScript.call(this, client, { sku, delta, key: idempotencyKey, reason, reference, source }, itemIndex)];
 	}
 
-	const stock = getStockConfig.call(this, itemIndex);
-	const movement = getMovementConfig.call(this, itemIndex);
 	const result = await applyStockChange.call(
 		this,
 		client,
-		stock,
-		movement,
+		getEventStoreConfig.call(this, itemIndex),
 		{ sku, mode: 'delta', amount: delta, idempotencyKey, reason, reference, source },
 		readChangeOptions.call(this, itemIndex),
 		itemIndex,

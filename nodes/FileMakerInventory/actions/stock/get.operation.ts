@@ -5,7 +5,8 @@ import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { extraFieldList, getStockConfig, readSku } from '../../helpers/parameters';
 import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpers/problems';
 import { lookupStock, requireFields } from '../../helpers/inventoryRecords';
-import { quantityOf } from '../../helpers/stockChange';
+import { quantityOf } from '../../helpers/eventStore';
+import { nearMatchMessage } from '../../logic/events';
 import { extraFieldsOption, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -46,6 +47,10 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	if (lookup.status === 'notFound') {
 		if (options.notFound === 'output') return [{ sku, found: false }];
 		throw itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
+	}
+	if (lookup.status === 'near') {
+		if (options.notFound === 'output') return [{ sku, found: false, nearMatches: lookup.near }];
+		throw itemProblem(this.getNode(), nearMatchMessage(sku, lookup.near, stock.layout), itemIndex);
 	}
 	if (lookup.status === 'duplicate') {
 		throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);

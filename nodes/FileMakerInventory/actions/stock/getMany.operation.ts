@@ -4,7 +4,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { DEFAULT_PAGE_SIZE } from '../../../shared/filemaker/paging';
 import type { FileMakerRecord } from '../../../shared/filemaker/transport';
-import { buildQuery, extraFieldList, getStockConfig, positiveInt } from '../../helpers/parameters';
+import { fieldText } from '../../helpers/inventoryRecords';
+import { buildQuery, extraFieldList, getMovementConfig, getStockConfig, positiveInt } from '../../helpers/parameters';
+import { pendingSalesBySku, wholeOrUndefined } from '../../logic/events';
 import type { FindCriterion, FindOperator } from '../../logic/findQuery';
 import { FIND_OPERATORS } from '../../logic/findQuery';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
@@ -131,6 +133,22 @@ const properties: INodeProperties[] = [
 					'Timestamp field with the modification time (auto-enter modification timestamp). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			pageSizeOption,
+			{
+				displayName: 'Subtract Pending Sales',
+				name: 'subtractPendingSales',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
+			},
+			{
+				displayName: 'Event Layout Name',
+				name: 'eventLayout',
+				type: 'string',
+				default: 'StockMovements',
+				displayOptions: { show: { subtractPendingSales: [true] } },
+				description: 'Layout of the stock events whose pending sales are subtracted',
+			},
 		],
 	},
 ];
@@ -172,6 +190,9 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		{ value: options.modifiedSince, field: sinceField, what: 'Modified Since' },
 		itemIndex,
 	);
+
+	// Pending events first: a sale applied between the two reads is then counted twice (less, never more).
+	const pendingSales = options.subtractPendingSales === true ? await readPendingSales.call(this, client, options, itemIndex) : undefined;
 
 	const rows: StockRow[] = [];
 	const skipped: Array<{ recordId: string; sku: string; message: string }> = [];
@@ -251,5 +272,44 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		this.addExecutionHints(...hints.map((h) => ({ ...h, type: 'warning' as const, location: 'outputPane' as const })));
 		for (const h of hints) this.logger.warn(h.message);
 	}
+	if (pendingSales) {
+		for (const row of rows) {
+			if (typeof row.quantity !== 'number') continue;
+			const sales = pendingSales.get(row.sku) ?? 0;
+			row.recordedQuantity = row.quantity;
+			row.pendingSales = sales;
+			row.quantity = row.quantity + sales;
+		}
+	}
 	return rows as unknown as IDataObject[];
+}
+
+/** Σ of the negative changes of pending events per exact SKU (one paged find on the event layout). */
+async function readPendingSales(
+	this: IExecuteFunctions,
+	client: FileMakerClient,
+	options: IDataObject,
+	itemIndex: number,
+): Promise<Map<string, number>> {
+	const layout = typeof options.eventLayout === 'string' && options.eventLayout.trim() !== '' ? options.eventLayout.trim() : DEFAULTS.eventLayout;
+	const events = { ...getMovementConfig.call(this, itemIndex, 'movementLayout', layout) };
+	const pending: Array<{ sku: string; change: number | undefined; setTo: number | undefined }> = [];
+	await client.readAllPages({
+		layout,
+		query: [{ [events.appliedBatchField]: '=' }],
+		pageSize: 1000,
+		fields: [events.skuField, events.changeField, events.setToField, events.appliedBatchField],
+		action: `reading the pending stock events of layout '${layout}'`,
+		itemIndex,
+		onPage: (records: FileMakerRecord[]) => {
+			for (const r of records) {
+				pending.push({
+					sku: fieldText(r, events.skuField),
+					change: wholeOrUndefined(r.fieldData[events.changeField]),
+					setTo: wholeOrUndefined(r.fieldData[events.setToField]),
+				});
+			}
+		},
+	});
+	return pendingSalesBySku(pending);
 }

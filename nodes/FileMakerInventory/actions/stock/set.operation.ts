@@ -3,8 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import {
-	getMovementConfig,
-	getStockConfig,
+	getEventStoreConfig,
 	getText,
 	readChangeOptions,
 	readSku,
@@ -24,7 +23,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 25',
 		description:
-			'New quantity in stock (whole number). Written with the same modification-ID check as Adjust; the movement row records the difference.',
+			'New quantity in stock (whole number). Stored as a Set event and applied like Adjust (direct mode); when applied, the row records the difference. A keyed Set that changes nothing still stores its key.',
 	},
 	...changeInputProperties,
 	...changeTargetProperties,
@@ -40,8 +39,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const result = await applyStockChange.call(
 		this,
 		client,
-		getStockConfig.call(this, itemIndex),
-		getMovementConfig.call(this, itemIndex),
+		getEventStoreConfig.call(this, itemIndex),
 		{
 			sku,
 			mode: 'absolute',

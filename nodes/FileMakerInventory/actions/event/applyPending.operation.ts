@@ -1,0 +1,127 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { errorItem } from '../../../shared/router';
+import type { EventClient, EventStoreConfig } from '../../helpers/eventStore';
+import { applyPendingForSku } from '../../helpers/eventStore';
+import { fieldText } from '../../helpers/inventoryRecords';
+import { getEventStoreConfig, positiveInt, readSku } from '../../helpers/parameters';
+import { isItemProblem } from '../../helpers/problems';
+import { DEFAULT_MAX_ATTEMPTS } from '../../logic/backoff';
+import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Per SKU: the stored events not applied yet are added to the quantity in one guarded edit per batch (up to 100 events), in the order they were stored, then marked applied. Safe to run any number of times, also at the same time: no event is applied twice. Up to 4 SKUs at once.',
+		name: 'applyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'SKU',
+		name: 'sku',
+		type: 'string',
+		default: '={{ $json.sku }}',
+		description: "SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'options',
+				options: [
+					{ name: 'SKUs of the Input Items', value: 'inputSkus', description: 'Apply the pending events of the SKU of each item' },
+					{ name: 'All', value: 'all', description: 'Every SKU with pending events (the scheduled sweep)' },
+				],
+				default: 'inputSkus',
+			},
+			{
+				displayName: 'Max Attempts',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['event'], operation: ['applyPending'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/** The SKUs with pending events (the sweep): one paged find of the rows whose AppliedBatch is empty. */
+export async function pendingSkus(client: EventClient, config: EventStoreConfig): Promise<string[]> {
+	const { events } = config;
+	const skus = new Set<string>();
+	await client.readAllPages({
+		layout: events.layout,
+		query: [{ [events.appliedBatchField]: '=' }],
+		pageSize: 1000,
+		fields: [events.skuField, events.appliedBatchField],
+		action: `reading the pending stock events of layout '${events.layout}'`,
+		itemIndex: 0,
+		onPage: (records) => {
+			for (const record of records) {
+				const sku = fieldText(record, events.skuField);
+				if (sku !== '') skus.add(sku);
+			}
+		},
+	});
+	return [...skus];
+}
+
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const config = getEventStoreConfig.call(this, 0, 'eventLayout');
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const maxAttempts = positiveInt(options.maxAttempts, DEFAULT_MAX_ATTEMPTS);
+	const output: INodeExecutionData[] = [];
+	const targets = new Map<string, number[]>();
+	if (options.scope === 'all') {
+		const all = items.map((_, i) => i);
+		for (const sku of await pendingSkus(client, config)) targets.set(sku, all);
+	} else {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const sku = readSku.call(this, itemIndex);
+				targets.set(sku, [...(targets.get(sku) ?? []), itemIndex]);
+			} catch (error) {
+				output.push(errorItem.call(this, error, [itemIndex], { retryable: false }));
+			}
+		}
+	}
+	const entries = [...targets.entries()];
+	const results = await mapWithConcurrency(entries, APPLY_CONCURRENCY, async ([sku, indexes]) => {
+		try {
+			return await applyPendingForSku.call(this, client, config, sku, { maxAttempts, batchSize: DEFAULT_BATCH_SIZE }, indexes[0]);
+		} catch (error) {
+			return error instanceof Error ? error : new Error(String(error));
+		}
+	});
+	results.forEach((result, i) => {
+		const [sku, indexes] = entries[i];
+		if (result instanceof Error) {
+			output.push(errorItem.call(this, result, indexes, { sku, retryable: !isItemProblem(result) }));
+			return;
+		}
+		const json: IDataObject = {
+			sku,
+			applied: result.applied,
+			change: result.change,
+			quantityBefore: result.quantityBefore,
+			quantityAfter: result.quantityAfter,
+		};
+		if (result.repaired > 0) json.repaired = result.repaired;
+		output.push({ json, pairedItem: indexes.length === 1 ? { item: indexes[0] } : indexes.map((item) => ({ item })) });
+	});
+	return output;
+}

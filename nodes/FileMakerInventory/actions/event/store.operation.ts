@@ -1,0 +1,209 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { FileMakerClient } from '../../../shared/filemaker/client';
+import { errorItem } from '../../../shared/router';
+import type { StockEvent } from '../../helpers/eventStore';
+import { checkSkus, skuProblem, storeEvents, storeFailureAdvice } from '../../helpers/eventStore';
+import { getEventStoreConfig, getText, readSku } from '../../helpers/parameters';
+import { itemProblem } from '../../helpers/problems';
+import { idempotencyKeyProblem } from '../../logic/events';
+import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
+import { DEFAULTS } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Each item becomes one row of the event layout; the stock is not changed here (run Apply Pending after it, and on a schedule as a sweep). A key that is already stored is reported with status "duplicate", for as long as its row is kept. At most 2 FileMaker requests per event: one SKU check shared by the items, one create.',
+		name: 'storeNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'SKU',
+		name: 'sku',
+		type: 'string',
+		default: '={{ $json.sku }}',
+		required: true,
+		description: 'SKU of the stock record (exact match: a SKU that differs only in case or spaces is reported, never used)',
+	},
+	{
+		displayName: 'Change',
+		name: 'change',
+		type: 'number',
+		default: 0,
+		placeholder: 'e.g. -1',
+		description: 'Signed whole number to add to the quantity: -2 for a sale of two, 2 for a restock of two. Ignored when Set To is given.',
+	},
+	{
+		displayName: 'Set To',
+		name: 'setTo',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 25',
+		description: 'Leave empty for a change. A whole number makes this a Set event: the quantity becomes this number when the event is applied (in order with the other events).',
+	},
+	{
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. shopify:order:1001:line:1:sale',
+		description: 'One key per real-world event (at most 100 characters). FileMaker keeps it unique: the same event delivered again is not stored twice.',
+	},
+	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', placeholder: 'e.g. order paid', description: 'Written to the event row' },
+	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', placeholder: 'e.g. #1001', description: 'Written to the event row' },
+	{ displayName: 'Source', name: 'source', type: 'string', default: 'n8n', placeholder: 'e.g. shopify', description: 'Written to the event row (where the event came from)' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'On Retryable Failure',
+				name: 'onRetryableFailure',
+				type: 'options',
+				options: [
+					{
+						name: 'Fail the Execution',
+						value: 'fail',
+						description:
+							'Store every other item, then fail: a webhook is answered with an error and delivered again (stored events then come back as duplicates)',
+					},
+					{ name: 'Report', value: 'report', description: 'Output an error item with retryable: true and go on' },
+				],
+				default: 'fail',
+				description: 'What to do when FileMaker or the network fails (a retry can help). Unknown SKUs and invalid items are always reported as error items with retryable: false.',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['event'], operation: ['store'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function readEvent(this: IExecuteFunctions, itemIndex: number): StockEvent {
+	const sku = readSku.call(this, itemIndex);
+	const key = getText.call(this, 'idempotencyKey', itemIndex);
+	if (key === '') {
+		throw itemProblem(this.getNode(), `The idempotency key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
+	}
+	const problem = idempotencyKeyProblem(key);
+	if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
+	const setToRaw = getText.call(this, 'setTo', itemIndex);
+	let setTo: number | undefined;
+	let change = 0;
+	if (setToRaw !== '') {
+		const parsed = parseWholeNumber(setToRaw);
+		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'quantity', sku, raw: setToRaw, reason: parsed.reason }), itemIndex);
+		setTo = parsed.value;
+	} else {
+		const raw = this.getNodeParameter('change', itemIndex, undefined) as unknown;
+		const parsed = parseWholeNumber(raw);
+		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'change', sku, raw, reason: parsed.reason }), itemIndex);
+		change = parsed.value;
+	}
+	return {
+		sku,
+		key,
+		change,
+		setTo,
+		reason: getText.call(this, 'reason', itemIndex),
+		reference: getText.call(this, 'reference', itemIndex),
+		source: getText.call(this, 'source', itemIndex, DEFAULTS.source),
+	};
+}
+
+function safeText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
+	try {
+		const value = getText.call(this, name, itemIndex);
+		return value === '' ? undefined : value;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function execute(this: IExecuteFunctions, client: FileMakerClient, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const config = getEventStoreConfig.call(this, 0, 'eventLayout');
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const report = options.onRetryableFailure === 'report';
+	const output: INodeExecutionData[] = [];
+	const problem = (error: unknown, itemIndex: number, retryable: boolean) => {
+		const extra: IDataObject = { retryable };
+		const sku = safeText.call(this, 'sku', itemIndex);
+		const key = safeText.call(this, 'idempotencyKey', itemIndex);
+		if (sku !== undefined) extra.sku = sku;
+		if (key !== undefined) extra.idempotencyKey = key;
+		output.push(errorItem.call(this, error, [itemIndex], extra));
+	};
+
+	const valid: Array<{ itemIndex: number; event: StockEvent }> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			valid.push({ itemIndex, event: readEvent.call(this, itemIndex) });
+		} catch (error) {
+			problem(error, itemIndex, false);
+		}
+	}
+	if (valid.length === 0) return output;
+
+	let checks;
+	try {
+		checks = await checkSkus(client, config.stock, valid.map((v) => v.event.sku));
+	} catch (error) {
+		if (!report) throw error;
+		for (const v of valid) problem(error, v.itemIndex, true);
+		return output;
+	}
+	const known = valid.filter((v) => {
+		const check = checks.get(v.event.sku);
+		if (check && check.status === 'found') return true;
+		problem(skuProblem.call(this, config.stock, v.event.sku, check ?? { status: 'notFound' }, v.itemIndex), v.itemIndex, false);
+		return false;
+	});
+
+	const outcomes = await storeEvents(client, config.events, known.map((k) => k.event));
+	const failed: number[] = [];
+	let firstFailure: Error | undefined;
+	outcomes.forEach((outcome, i) => {
+		const { itemIndex, event } = known[i];
+		if (outcome.status === 'failed') {
+			outcome.error.context.itemIndex = itemIndex;
+			outcome.error.description = `${outcome.error.description ?? ''} ${storeFailureAdvice(outcome.info)}`.trim();
+			if (report) problem(outcome.error, itemIndex, true);
+			else {
+				failed.push(itemIndex);
+				firstFailure ??= outcome.error;
+			}
+			return;
+		}
+		const json: IDataObject = { sku: event.sku, idempotencyKey: event.key, change: event.setTo === undefined ? event.change : null, status: outcome.status };
+		if (event.setTo !== undefined) json.setTo = event.setTo;
+		if (outcome.status === 'stored') json.recordId = outcome.recordId;
+		output.push({ json, pairedItem: { item: itemIndex } });
+	});
+	if (firstFailure) {
+		const stored = known.length - failed.length;
+		throw new NodeOperationError(
+			this.getNode(),
+			`${failed.length} of ${known.length} stock events could not be stored: ${firstFailure.message}`,
+			{
+				description: `${(firstFailure as { description?: string }).description ?? ''} The other ${stored} events are stored. Delivering all of them again is safe: stored events are reported as duplicates.`.trim(),
+				itemIndex: failed[0],
+			},
+		);
+	}
+	output.sort((a, b) => firstItem(a) - firstItem(b));
+	return output;
+}
+
+function firstItem(item: INodeExecutionData): number {
+	const paired = item.pairedItem;
+	if (Array.isArray(paired)) return typeof paired[0] === 'object' ? paired[0].item : (paired[0] ?? 0);
+	if (typeof paired === 'object' && paired !== null) return paired.item;
+	return typeof paired === 'number' ? paired : 0;
+}

@@ -1,0 +1,487 @@
+/**
+ * The stock-event store in FileMaker (design: ../CONSISTENCY.md, docs/stock-model.md).
+ *
+ *  - store: one StockMovements row per event, its key in `EventKey` (unique, validate always), so
+ *    FileMaker itself refuses a second delivery (504) for as long as the row exists. A create never
+ *    conflicts with other writers.
+ *  - apply: per SKU, read the stock record (modId, Quantity, LastBatch) → read the pending rows
+ *    (AppliedBatch empty) by Serial → mark rows that LastBatch names but that are not marked yet →
+ *    one modId-guarded edit: Quantity and LastBatch (the commit point) → mark the batch's rows
+ *    (AppliedBatch, QuantityAfter). A 306 means another applier committed first: read again.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { FailureInfo } from '../../shared/filemaker/errors';
+import type { FileMakerRecord } from '../../shared/filemaker/transport';
+import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../logic/backoff';
+import type { LastBatch, PendingEvent } from '../logic/events';
+import {
+	DEFAULT_BATCH_SIZE,
+	SKU_CHECK_CHUNK,
+	STORE_CONCURRENCY,
+	applyInOrder,
+	bySerial,
+	formatLastBatch,
+	mapWithConcurrency,
+	matchSku,
+	nearMatchMessage,
+	newBatchId,
+	parseLastBatch,
+	wholeOrUndefined,
+} from '../logic/events';
+import { exactMatch } from '../logic/findQuery';
+import { invalidQuantityMessage, parseWholeNumber } from '../logic/quantity';
+import type { NodeContext } from './inventoryRecords';
+import { fieldText } from './inventoryRecords';
+import type { MovementConfig, StockConfig } from './parameters';
+import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from './problems';
+import type { FileMakerClient } from '../../shared/filemaker/client';
+
+export type EventClient = Pick<FileMakerClient, 'find' | 'readAllPages' | 'tryCreateRecord' | 'tryUpdateRecord' | 'error'>;
+
+/** Time as the applier sees it: the real clock in the node, a fake one in unit tests. */
+export interface ApplyClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+	random(): number;
+}
+
+export const REAL_CLOCK: ApplyClock = { now: () => Date.now(), sleep, random: Math.random };
+
+export interface EventStoreConfig {
+	stock: StockConfig;
+	events: MovementConfig;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SKU check (exact)
+
+export type SkuCheck =
+	| { status: 'found'; record: FileMakerRecord }
+	| { status: 'notFound' }
+	| { status: 'near'; near: string[] }
+	| { status: 'duplicate'; records: FileMakerRecord[] };
+
+/**
+ * Looks up many SKUs with one find per chunk (one OR-ed `==SKU` request per SKU). FileMaker matches
+ * text case-insensitively; the exact spelling is filtered here, other spellings are near matches.
+ */
+export async function checkSkus(client: EventClient, stock: StockConfig, skus: string[], itemIndex = 0): Promise<Map<string, SkuCheck>> {
+	const unique = [...new Set(skus)];
+	const result = new Map<string, SkuCheck>();
+	for (let start = 0; start < unique.length; start += SKU_CHECK_CHUNK) {
+		const chunk = unique.slice(start, start + SKU_CHECK_CHUNK);
+		const records: FileMakerRecord[] = [];
+		await client.readAllPages({
+			layout: stock.layout,
+			query: chunk.map((sku) => ({ [stock.skuField]: exactMatch(sku) })),
+			pageSize: 1000,
+			fields: [stock.skuField],
+			action: `looking up ${chunk.length === 1 ? `SKU '${chunk[0]}'` : `${chunk.length} SKUs`} in layout '${stock.layout}'`,
+			itemIndex,
+			onPage: (page) => {
+				records.push(...page);
+			},
+		});
+		for (const sku of chunk) result.set(sku, classify(records, sku, stock));
+	}
+	return result;
+}
+
+function classify(records: FileMakerRecord[], sku: string, stock: StockConfig): SkuCheck {
+	const { exact, near } = matchSku(records, sku, (r) => fieldText(r, stock.skuField));
+	if (exact.length === 1) return { status: 'found', record: exact[0] };
+	if (exact.length > 1) return { status: 'duplicate', records: exact };
+	if (near.length > 0) return { status: 'near', near };
+	return { status: 'notFound' };
+}
+
+/** The error for a SKU that is not exactly on one record (unknown, near match, duplicate). */
+export function skuProblem(this: NodeContext, stock: StockConfig, sku: string, check: SkuCheck, itemIndex: number): NodeOperationError {
+	if (check.status === 'near') return itemProblem(this.getNode(), nearMatchMessage(sku, check.near, stock.layout), itemIndex);
+	if (check.status === 'duplicate') return itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, check.records), itemIndex);
+	return itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
+}
+
+/** The stock record of exactly `sku`, or the item problem. */
+export async function requireExactStock(
+	this: NodeContext,
+	client: EventClient,
+	stock: StockConfig,
+	sku: string,
+	itemIndex: number,
+): Promise<FileMakerRecord> {
+	const check = (await checkSkus(client, stock, [sku], itemIndex)).get(sku) as SkuCheck;
+	if (check.status === 'found') return check.record;
+	throw skuProblem.call(this, stock, sku, check, itemIndex);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store
+
+export interface StockEvent {
+	sku: string;
+	key: string;
+	/** Delta (change events); 0 for set events. */
+	change: number;
+	/** Absolute quantity (set events). */
+	setTo?: number;
+	reason: string;
+	reference: string;
+	source: string;
+}
+
+export type StoreOutcome =
+	| { status: 'stored'; recordId: string }
+	| { status: 'duplicate' }
+	| { status: 'failed'; error: NodeApiError; info: FailureInfo };
+
+export function eventFieldData(events: MovementConfig, event: StockEvent): IDataObject {
+	const fieldData: IDataObject = { [events.skuField]: event.sku, [events.eventKeyField]: event.key };
+	if (event.setTo !== undefined) fieldData[events.setToField] = event.setTo;
+	else fieldData[events.changeField] = event.change;
+	if (events.reasonField !== '') fieldData[events.reasonField] = event.reason;
+	if (events.referenceField !== '') fieldData[events.referenceField] = event.reference;
+	if (events.sourceField !== '') fieldData[events.sourceField] = event.source;
+	return fieldData;
+}
+
+/** Creates one row per event (at most STORE_CONCURRENCY at once). 504 on the key = duplicate. */
+export async function storeEvents(client: EventClient, events: MovementConfig, list: StockEvent[]): Promise<StoreOutcome[]> {
+	return await mapWithConcurrency(list, STORE_CONCURRENCY, async (event, index): Promise<StoreOutcome> => {
+		const fieldData = eventFieldData(events, event);
+		const result = await client.tryCreateRecord(events.layout, fieldData);
+		if (result.ok) return { status: 'stored', recordId: result.recordId };
+		if (result.info.code === '504') return { status: 'duplicate' };
+		const error = client.error(
+			result.info,
+			{
+				layout: events.layout,
+				fields: Object.keys(fieldData),
+				sku: event.sku,
+				action: `storing the stock event '${event.key}' for SKU '${event.sku}'`,
+			},
+			index,
+		);
+		return { status: 'failed', error, info: result.info };
+	});
+}
+
+/** What a failed store of a keyed event means (repeating it with its key is always safe: the key is unique). */
+export function storeFailureAdvice(info: FailureInfo): string {
+	if (info.code === undefined || info.httpStatus === undefined || info.httpStatus >= 500) {
+		return 'The event may or may not be stored. Delivering it again with the same idempotency key is safe: FileMaker keeps one row per key.';
+	}
+	return 'The event was not stored. Fix the cause and deliver it again (same idempotency key).';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apply
+
+export interface ApplyOptions {
+	maxAttempts: number;
+	batchSize?: number;
+	/** Stop after the batch that holds this event row (direct mode), instead of applying every pending event. */
+	untilRecordId?: string;
+}
+
+export interface ApplyResult {
+	sku: string;
+	recordId: string;
+	/** Events this run applied (committed), repairs of other runs' batches not counted. */
+	applied: number;
+	change: number;
+	quantityBefore: number;
+	quantityAfter: number;
+	/** Rows of earlier batches this run marked (their stock change was committed before). */
+	repaired: number;
+	/** Quantity before / after each event row this run applied or repaired. */
+	rows: Map<string, { before: number; after: number }>;
+	attempts: number;
+}
+
+/** Thrown when a batch was committed to the stock record but some of its rows could not be marked. */
+export class MarkingError extends NodeApiError {}
+
+interface SkuState {
+	result: ApplyResult;
+	ours: Map<string, { events: PendingEvent[]; before: number; final: number; counted: boolean }>;
+}
+
+function readPending(events: MovementConfig, record: FileMakerRecord): PendingEvent | undefined {
+	const setTo = wholeOrUndefined(record.fieldData[events.setToField]);
+	const change = wholeOrUndefined(record.fieldData[events.changeField]);
+	if (setTo === undefined && change === undefined) return undefined;
+	const serial = wholeOrUndefined(record.fieldData[events.serialField]) ?? Number(record.recordId);
+	return { recordId: record.recordId, serial, change: change ?? 0, setTo };
+}
+
+async function findPending(
+	this: NodeContext,
+	client: EventClient,
+	events: MovementConfig,
+	sku: string,
+	limit: number,
+	itemIndex: number,
+): Promise<PendingEvent[]> {
+	const found = await client.find(
+		events.layout,
+		{
+			query: [{ [events.skuField]: exactMatch(sku), [events.appliedBatchField]: '=' }],
+			sort: [{ fieldName: events.serialField, sortOrder: 'ascend' }],
+			limit,
+		},
+		{
+			context: {
+				layout: events.layout,
+				fields: [events.skuField, events.appliedBatchField, events.serialField],
+				sku,
+				action: `reading the pending stock events of SKU '${sku}'`,
+			},
+			itemIndex,
+		},
+	);
+	const pending: PendingEvent[] = [];
+	for (const record of found.records) {
+		if (fieldText(record, events.skuField) !== sku) continue;
+		const event = readPending(events, record);
+		if (!event) {
+			throw itemProblem(
+				this.getNode(),
+				`The stock event row ${record.recordId} of SKU '${sku}' in layout '${events.layout}' has neither a whole-number '${events.changeField}' nor '${events.setToField}'. Correct or delete the row in FileMaker; the SKU's events are applied after it.`,
+				itemIndex,
+			);
+		}
+		pending.push(event);
+	}
+	return pending.sort(bySerial);
+}
+
+/** Marks rows applied: AppliedBatch, QuantityAfter (and Change for set events: the difference). */
+async function markRows(
+	client: EventClient,
+	events: MovementConfig,
+	batchId: string,
+	rows: PendingEvent[],
+	quantityBefore: number,
+	allRows: PendingEvent[],
+	state: SkuState,
+): Promise<FailureInfo[]> {
+	const { after } = applyInOrder(quantityBefore, allRows);
+	const want = new Set(rows.map((r) => r.recordId));
+	const work: Array<{ event: PendingEvent; before: number; after: number }> = [];
+	allRows.forEach((event, i) => {
+		const before = i === 0 ? quantityBefore : after[i - 1];
+		state.result.rows.set(event.recordId, { before, after: after[i] });
+		if (want.has(event.recordId)) work.push({ event, before, after: after[i] });
+	});
+	const failures: FailureInfo[] = [];
+	await mapWithConcurrency(work, STORE_CONCURRENCY, async ({ event, before, after: quantityAfter }) => {
+		const fieldData: IDataObject = { [events.appliedBatchField]: batchId };
+		if (events.quantityAfterField !== '') fieldData[events.quantityAfterField] = quantityAfter;
+		if (event.setTo !== undefined) fieldData[events.changeField] = quantityAfter - before;
+		const result = await client.tryUpdateRecord(events.layout, event.recordId, fieldData);
+		if (!result.ok) failures.push(result.info);
+	});
+	return failures;
+}
+
+/** All rows of a committed batch: the pending ones we have, plus those marked already. */
+async function rowsOfBatch(
+	client: EventClient,
+	events: MovementConfig,
+	last: LastBatch,
+	pendingNamed: PendingEvent[],
+	itemIndex: number,
+): Promise<PendingEvent[]> {
+	if (pendingNamed.length === last.recordIds.length) return pendingNamed;
+	const found = await client.find(
+		events.layout,
+		{ query: [{ [events.appliedBatchField]: exactMatch(last.batchId) }], limit: last.recordIds.length + 10 },
+		{ context: { layout: events.layout, fields: [events.appliedBatchField], action: `reading the rows of batch '${last.batchId}'` }, itemIndex },
+	);
+	const named = new Set(last.recordIds);
+	const rows = new Map(pendingNamed.map((e) => [e.recordId, e]));
+	for (const record of found.records) {
+		if (!named.has(record.recordId) || fieldText(record, events.appliedBatchField) !== last.batchId) continue;
+		const event = readPending(events, record);
+		if (event && !rows.has(event.recordId)) {
+			// A marked set row carries its difference in Change now; its SetTo still decides.
+			rows.set(event.recordId, event);
+		}
+	}
+	return [...rows.values()].sort(bySerial);
+}
+
+/** Reads and validates the quantity of a stock record (clear per-record message when invalid). */
+export function quantityOf(this: NodeContext, record: FileMakerRecord, stock: StockConfig, sku: string, itemIndex: number): number {
+	const raw = record.fieldData[stock.quantityField];
+	const parsed = parseWholeNumber(raw);
+	if (!parsed.ok) {
+		throw itemProblem(
+			this.getNode(),
+			invalidQuantityMessage({ recordId: record.recordId, sku, raw, field: stock.quantityField, reason: parsed.reason }),
+			itemIndex,
+		);
+	}
+	return parsed.value;
+}
+
+/**
+ * Applies the pending events of one SKU, exactly once, in Serial order. Safe to run any number of
+ * times, concurrently too: a batch is committed by one modId-guarded edit that names its rows, and
+ * rows named by the last committed batch are only marked, never applied again.
+ */
+export async function applyPendingForSku(
+	this: NodeContext,
+	client: EventClient,
+	config: EventStoreConfig,
+	sku: string,
+	options: ApplyOptions,
+	itemIndex: number,
+	clock: ApplyClock = REAL_CLOCK,
+): Promise<ApplyResult> {
+	const { stock, events } = config;
+	const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+	const state: SkuState = {
+		result: { sku, recordId: '', applied: 0, change: 0, quantityBefore: 0, quantityAfter: 0, repaired: 0, rows: new Map(), attempts: 0 },
+		ours: new Map(),
+	};
+	const { result } = state;
+	let first = true;
+	let unknownOutcomes = 0;
+	let lastFailure: 'conflict' | 'locked' | undefined;
+	let retries = 0;
+	for (;;) {
+		result.attempts++;
+		const cycleStart = clock.now();
+		const record = await requireExactStock.call(this, client, stock, sku, itemIndex);
+		result.recordId = record.recordId;
+		if (!(stock.lastBatchField in record.fieldData)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The field '${stock.lastBatchField}' is not on layout '${stock.layout}'. Add it (a text field, see the FileMaker setup guide) so stock events can be applied exactly once.`,
+				{ itemIndex },
+			);
+		}
+		const current = quantityOf.call(this, record, stock, sku, itemIndex);
+		if (first) {
+			result.quantityBefore = current;
+			first = false;
+		}
+		result.quantityAfter = current;
+		const last = parseLastBatch(record.fieldData[stock.lastBatchField]);
+		// One more than a batch: tells whether another batch follows.
+		const pending = await findPending.call(this, client, events, sku, batchSize + 1 + (last?.recordIds.length ?? 0), itemIndex);
+
+		let rest = pending;
+		if (last) {
+			const named = new Set(last.recordIds);
+			const pendingNamed = pending.filter((e) => named.has(e.recordId));
+			rest = pending.filter((e) => !named.has(e.recordId));
+			const mine = state.ours.get(last.batchId);
+			if (mine && !mine.counted) {
+				// Our edit was committed although its answer was lost.
+				countBatch(state, mine.events, mine.before, mine.final);
+				mine.counted = true;
+			}
+			if (pendingNamed.length > 0) {
+				const all = await rowsOfBatch(client, events, last, pendingNamed, itemIndex);
+				const failures = await markRows(client, events, last.batchId, pendingNamed, last.quantityBefore, all, state);
+				if (failures.length > 0) throw markingError.call(this, client, stock, events, sku, failures, pendingNamed.length, itemIndex);
+				if (!mine) result.repaired += pendingNamed.length;
+			}
+		}
+		if (rest.length === 0) return result;
+		if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
+
+		const batch = rest.slice(0, batchSize);
+		const batchId = newBatchId(clock.now(), clock.random);
+		const { final } = applyInOrder(current, batch);
+		if (!Number.isSafeInteger(final)) {
+			throw itemProblem(this.getNode(), `The new quantity for SKU '${sku}' would be too large (${final}).`, itemIndex);
+		}
+		const lastBatch = formatLastBatch({ batchId, quantityBefore: current, recordIds: batch.map((e) => e.recordId) });
+		const entry = { events: batch, before: current, final, counted: false };
+		state.ours.set(batchId, entry);
+		const update = await client.tryUpdateRecord(
+			stock.layout,
+			record.recordId,
+			{ [stock.quantityField]: final, [stock.lastBatchField]: lastBatch },
+			record.modId,
+		);
+		if (update.ok) {
+			unknownOutcomes = 0;
+			retries = 0;
+			entry.counted = true;
+			countBatch(state, batch, current, final);
+			const failures = await markRows(client, events, batchId, batch, current, batch, state);
+			if (failures.length > 0) throw markingError.call(this, client, stock, events, sku, failures, batch.length, itemIndex);
+			if (rest.length <= batchSize) return result;
+			if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
+			continue;
+		}
+		const code = update.info.code;
+		retries++;
+		if (code === '306' || code === '301' || code === '101') {
+			lastFailure = code === '301' ? 'locked' : 'conflict';
+			if (retries >= options.maxAttempts) break;
+			const backoff = code === '301' ? LOCKED_BACKOFF : conflictBackoff(clock.now() - cycleStart);
+			await clock.sleep(backoffDelayMs(retries, backoff, clock.random));
+			continue;
+		}
+		// Any other failure: the edit may or may not have been committed. Read again: LastBatch tells.
+		unknownOutcomes++;
+		if (unknownOutcomes >= 2) {
+			const error = client.error(
+				update.info,
+				{ layout: stock.layout, recordId: record.recordId, sku, action: `applying the pending stock events of SKU '${sku}'` },
+				itemIndex,
+			);
+			error.description = `${error.description ?? ''} Nothing is lost or applied twice: the events stay stored and the next Apply Pending (or the scheduled sweep) applies them once. Safe to run again.`.trim();
+			throw error;
+		}
+		await clock.sleep(backoffDelayMs(1, conflictBackoff(clock.now() - cycleStart), clock.random));
+	}
+	const why =
+		lastFailure === 'locked'
+			? `record ${result.recordId} stayed in use by another user (FileMaker 301)`
+			: `record ${result.recordId} kept being changed by others between reading and writing (FileMaker 306)`;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Could not apply the pending stock events of SKU '${sku}' after ${options.maxAttempts} attempts: the ${why}. The events stay stored; the next Apply Pending applies them once. Try again later or raise 'Max Attempts'.`,
+		{ itemIndex },
+	);
+}
+
+function countBatch(state: SkuState, batch: PendingEvent[], before: number, final: number) {
+	state.result.applied += batch.length;
+	state.result.change += final - before;
+	state.result.quantityAfter = final;
+}
+
+function markingError(
+	this: NodeContext,
+	client: EventClient,
+	stock: StockConfig,
+	events: MovementConfig,
+	sku: string,
+	failures: FailureInfo[],
+	total: number,
+	itemIndex: number,
+): NodeApiError {
+	const base = client.error(failures[0], { layout: events.layout, sku, action: `marking the applied stock events of SKU '${sku}'` }, itemIndex);
+	return new MarkingError(
+		this.getNode(),
+		{ message: base.message },
+		{
+			message: `The stock of SKU '${sku}' was changed (committed in '${stock.lastBatchField}'), but ${failures.length} of ${total} event rows could not be marked as applied: ${base.message}`,
+			description:
+				'Nothing is applied twice: the next Apply Pending (or the scheduled sweep) marks those rows without changing the stock again. Safe to run again.',
+			itemIndex,
+		},
+	);
+}
+
+export type { SkuState };

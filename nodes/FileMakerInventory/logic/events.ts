@@ -1,0 +1,156 @@
+/**
+ * Pure logic of the stock-event store (see ../CONSISTENCY.md and docs/stock-model.md): idempotency
+ * keys, the `LastBatch` commit point, the effect of a batch of events, exact SKU matching and the
+ * pending sales that the sync subtracts. Nothing here calls FileMaker.
+ */
+
+/**
+ * Longest idempotency key. FileMaker indexes at most about 100 characters of a text value, and
+ * unique-value validation relies on the index: longer keys could be refused as duplicates of each
+ * other (or not recognised), so they are refused here with a clear message.
+ */
+export const MAX_KEY_LENGTH = 100;
+
+/** Events applied by one guarded edit of a stock record (keeps `LastBatch` small). */
+export const DEFAULT_BATCH_SIZE = 100;
+
+/** SKUs applied at the same time by Apply Pending (each SKU's batches run one after another). */
+export const APPLY_CONCURRENCY = 4;
+
+/** Event rows created at the same time by Store. */
+export const STORE_CONCURRENCY = 8;
+
+/** SKUs per find request when Store checks that the SKUs exist (one OR-ed request per SKU). */
+export const SKU_CHECK_CHUNK = 100;
+
+export function idempotencyKeyProblem(key: string): string | undefined {
+	if (/[\r\n\t]/.test(key)) return 'The idempotency key must not contain line breaks or tabs.';
+	if (key.length > MAX_KEY_LENGTH) {
+		return `The idempotency key is ${key.length} characters long; use at most ${MAX_KEY_LENGTH} (FileMaker checks uniqueness on its index, which covers about 100 characters).`;
+	}
+	return undefined;
+}
+
+/** A key for a change given without one (Adjust / Set in the direct mode): unique, never repeated. */
+export function randomEventKey(random: () => number = Math.random): string {
+	const part = () =>
+		Math.floor(random() * 2 ** 32)
+			.toString(36)
+			.padStart(7, '0');
+	return `n8n:${Date.now().toString(36)}:${part()}${part()}`;
+}
+
+/** A batch id (written to `LastBatch` and to each row's `AppliedBatch`). */
+export function newBatchId(now: number, random: () => number = Math.random): string {
+	return `b${now.toString(36)}${Math.floor(random() * 2 ** 32)
+		.toString(36)
+		.padStart(7, '0')}`;
+}
+
+/**
+ * `LastBatch` on the stock record: `<batchId>:<quantityBefore>:<recordId>,<recordId>,…`.
+ * Written in the same modId-guarded edit as the new quantity: it is the commit point of the batch.
+ * The quantity before lets a later run fill in `QuantityAfter` of rows that were not marked yet.
+ */
+export interface LastBatch {
+	batchId: string;
+	quantityBefore: number;
+	recordIds: string[];
+}
+
+export function formatLastBatch(batch: LastBatch): string {
+	return `${batch.batchId}:${batch.quantityBefore}:${batch.recordIds.join(',')}`;
+}
+
+export function parseLastBatch(raw: unknown): LastBatch | undefined {
+	if (raw === undefined || raw === null) return undefined;
+	const text = String(raw).trim();
+	const match = /^([A-Za-z0-9_-]+):(-?\d+):([0-9,]*)$/.exec(text);
+	if (!match) return undefined;
+	const recordIds = match[3].split(',').filter((id) => id !== '');
+	return { batchId: match[1], quantityBefore: Number(match[2]), recordIds };
+}
+
+/** One stored event as the applier sees it. */
+export interface PendingEvent {
+	recordId: string;
+	serial: number;
+	/** Delta, for change events. */
+	change: number;
+	/** Absolute quantity, for set events (undefined for change events). */
+	setTo?: number;
+}
+
+/** Quantity after each event of a batch, applied one by one in order (sets replace, changes add). */
+export function applyInOrder(quantityBefore: number, events: PendingEvent[]): { after: number[]; final: number } {
+	let quantity = quantityBefore;
+	const after: number[] = [];
+	for (const event of events) {
+		quantity = event.setTo !== undefined ? event.setTo : quantity + event.change;
+		after.push(quantity);
+	}
+	return { after, final: quantity };
+}
+
+export function bySerial(a: PendingEvent, b: PendingEvent): number {
+	return a.serial - b.serial || Number(a.recordId) - Number(b.recordId);
+}
+
+/** A number field's value as a whole number, or undefined when empty / not whole. */
+export function wholeOrUndefined(raw: unknown): number | undefined {
+	if (raw === undefined || raw === null) return undefined;
+	if (typeof raw === 'string' && raw.trim() === '') return undefined;
+	const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+	return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * FileMaker's `==` finds compare text case-insensitively (default index language). Among records
+ * FileMaker matched for `sku`, the exact spelling is the record; other spellings are near matches,
+ * reported and never used.
+ */
+export function matchSku<T>(
+	records: T[],
+	sku: string,
+	skuOf: (r: T) => string,
+): { exact: T[]; near: string[] } {
+	const exact: T[] = [];
+	const near = new Set<string>();
+	const folded = sku.trim().toLowerCase();
+	for (const record of records) {
+		const value = skuOf(record);
+		if (value === sku) exact.push(record);
+		else if (value.trim().toLowerCase() === folded) near.add(value);
+	}
+	return { exact, near: [...near] };
+}
+
+export function nearMatchMessage(sku: string, near: string[], layout: string): string {
+	return `No record with SKU '${sku}' in layout '${layout}': FileMaker has ${near
+		.map((n) => `'${n}'`)
+		.join(', ')}, which differs in case or spaces. SKUs must match exactly: correct the SKU in Shopify or in FileMaker.`;
+}
+
+/** Σ of the negative pending changes per SKU (pending set events are not sales and are not counted). */
+export function pendingSalesBySku(rows: Array<{ sku: string; change: number | undefined; setTo: number | undefined }>): Map<string, number> {
+	const sums = new Map<string, number>();
+	for (const row of rows) {
+		if (row.setTo !== undefined || row.change === undefined || row.change >= 0) continue;
+		sums.set(row.sku, (sums.get(row.sku) ?? 0) + row.change);
+	}
+	return sums;
+}
+
+/** Runs `work` for every element with at most `limit` running at once; results in input order. */
+export async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+	return results;
+}

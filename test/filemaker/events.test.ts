@@ -1,0 +1,324 @@
+/**
+ * The stock-event store: Stock Event → Store / Apply Pending / Get Many, the direct mode of
+ * Adjust and Set, the horizon of idempotency keys and the faults of issue 12, on the emulator.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { Env } from './_support';
+import { movementsOf, requestsTo, startEnv, stockOf } from './_support';
+
+let env: Env;
+const DAY = 24 * 60 * 60 * 1000;
+
+beforeAll(async () => {
+	env = await startEnv();
+});
+
+afterAll(async () => {
+	await env.close();
+});
+
+beforeEach(() => {
+	env.fm.setOptions({ latencyMs: undefined, now: undefined });
+	env.fm.reset();
+	env.creds.update('fileMakerDataApi', { sessionToken: '' });
+	env.fm.seed('Stock', [
+		{ SKU: 'HOT-1', Quantity: 1000 },
+		{ SKU: 'B-2', Quantity: 10 },
+		{ SKU: 'ABC-1', Quantity: 7 },
+	]);
+});
+
+const store = (extra: Record<string, unknown> = {}) => ({
+	resource: 'event',
+	operation: 'store',
+	sku: '={{ $json.sku }}',
+	change: '={{ $json.change }}',
+	setTo: '={{ $json.setTo ?? "" }}',
+	idempotencyKey: '={{ $json.key }}',
+	source: 'shopify',
+	reason: 'order',
+	...extra,
+});
+const apply = (options: Record<string, unknown> = {}) => ({
+	resource: 'event',
+	operation: 'applyPending',
+	sku: '={{ $json.sku }}',
+	options,
+});
+const adjust = (sku: string, delta: number, key = '', extra: Record<string, unknown> = {}) => ({
+	resource: 'stock',
+	operation: 'adjust',
+	sku,
+	delta,
+	idempotencyKey: key,
+	source: 'shopify',
+	...extra,
+});
+const set = (sku: string, quantity: number, key = '') => ({ resource: 'stock', operation: 'set', sku, quantity: String(quantity), idempotencyKey: key });
+
+const quantity = (sku: string) => Number(stockOf(env.fm, sku)?.fieldData.Quantity);
+const rows = (sku: string) => movementsOf(env.fm, sku);
+const isPostToEvents = ({ method, path }: { method: string; path: string }) => method === 'POST' && path.endsWith('/layouts/StockMovements/records');
+const isPatchToEvents = ({ method, path }: { method: string; path: string }) => method === 'PATCH' && path.includes('/layouts/StockMovements/records/');
+const isPatchToStock = ({ method, path }: { method: string; path: string }) => method === 'PATCH' && path.includes('/layouts/Stock/records/');
+
+/** QuantityAfter of the rows in Serial order equals the quantity after applying them one by one. */
+function expectSequential(sku: string, start: number) {
+	const ordered = rows(sku).sort((a, b) => Number(a.fieldData.Serial) - Number(b.fieldData.Serial));
+	let q = start;
+	for (const r of ordered) {
+		q = r.fieldData.SetTo !== '' ? Number(r.fieldData.SetTo) : q + Number(r.fieldData.Change);
+		expect(r.fieldData.AppliedBatch).not.toBe('');
+		expect(Number(r.fieldData.QuantityAfter)).toBe(q);
+	}
+	return q;
+}
+
+describe('Store', () => {
+	it('stores one row per event; a repeated key is a duplicate, not an error; 2 requests before the answer', async () => {
+		const input = [
+			{ sku: 'HOT-1', change: -1, key: 'o:1:l:1' },
+			{ sku: 'B-2', change: -2, key: 'o:1:l:2' },
+			{ sku: 'HOT-1', change: -1, key: 'o:1:l:1' },
+		];
+		const res = await env.run(store(), input);
+		expect(res.error).toBeUndefined();
+		const out = env.json(res);
+		expect(out.map((o) => o.status)).toEqual(['stored', 'stored', 'duplicate']);
+		expect(out[0]).toMatchObject({ sku: 'HOT-1', idempotencyKey: 'o:1:l:1', change: -1 });
+		expect(out[0].recordId).toBeTypeOf('string');
+		expect(out[2].recordId).toBeUndefined();
+		expect(rows('HOT-1')).toHaveLength(1);
+		expect(quantity('HOT-1')).toBe(1000);
+		// one SKU check for the execution, one create per event (login aside)
+		expect(requestsTo(env.fm, 'POST', '/_find')).toHaveLength(1);
+		expect(requestsTo(env.fm, 'POST', '/layouts/StockMovements/records')).toHaveLength(3);
+	});
+
+	it('unknown SKU and near match are error items (retryable: false) naming both spellings; the rest is stored', async () => {
+		const res = await env.run(store(), [
+			{ sku: 'abc-1', change: -1, key: 'k1' },
+			{ sku: 'NOPE', change: -1, key: 'k2' },
+			{ sku: 'B-2', change: -1, key: 'k3' },
+		]);
+		const out = env.json(res);
+		expect(out[0].error).toContain("'abc-1'");
+		expect(out[0].error).toContain("'ABC-1'");
+		expect(out[0].retryable).toBe(false);
+		expect(out[1].error).toContain("No record with SKU 'NOPE'");
+		expect(out[2].status).toBe('stored');
+		expect(movementsOf(env.fm)).toHaveLength(1);
+	});
+
+	it('a key longer than 100 characters is refused with its length', async () => {
+		const out = env.json(await env.run(store(), [{ sku: 'B-2', change: 1, key: 'x'.repeat(101) }]));
+		expect(out[0].error).toContain('101 characters');
+		expect(out[0].error).toContain('at most 100');
+		expect(movementsOf(env.fm)).toHaveLength(0);
+	});
+
+	it('FileMaker failing one create: fail (default) stores the others, then fails; report gives a retryable error item', async () => {
+		env.fm.injectFault({ when: isPostToEvents, skip: 1, httpStatus: 500, code: '100' });
+		const input = [
+			{ sku: 'B-2', change: -1, key: 'f1' },
+			{ sku: 'B-2', change: -1, key: 'f2' },
+			{ sku: 'B-2', change: -1, key: 'f3' },
+		];
+		const failed = await env.run(store(), input);
+		expect(failed.error?.message).toContain('1 of 3 stock events could not be stored');
+		expect(rows('B-2')).toHaveLength(2);
+		const again = env.json(await env.run(store(), input));
+		expect(again.map((o) => o.status).sort()).toEqual(['duplicate', 'duplicate', 'stored']);
+
+		env.fm.injectFault({ when: isPostToEvents, httpStatus: 500, code: '100' });
+		const reported = env.json(await env.run(store({ options: { onRetryableFailure: 'report' } }), [{ sku: 'B-2', change: -1, key: 'f4' }]));
+		expect(reported[0]).toMatchObject({ sku: 'B-2', idempotencyKey: 'f4', retryable: true });
+		expect(reported[0].error).toBeTypeOf('string');
+	});
+});
+
+describe('Apply Pending', () => {
+	it('applies stored events once, in order, with sets; a second run applies nothing', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -3, key: 'a1' },
+			{ sku: 'B-2', setTo: 50, key: 'a2' },
+			{ sku: 'B-2', change: -1, key: 'a3' },
+		]);
+		const first = env.json(await env.run(apply(), [{ sku: 'B-2' }, { sku: 'B-2' }]));
+		expect(first).toEqual([{ sku: 'B-2', applied: 3, change: 39, quantityBefore: 10, quantityAfter: 49 }]);
+		expect(quantity('B-2')).toBe(49);
+		expect(expectSequential('B-2', 10)).toBe(49);
+		// the set row records the difference it made
+		expect(rows('B-2').find((r) => r.fieldData.EventKey === 'a2')?.fieldData.Change).toBe(43);
+		const second = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(second).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 49, quantityAfter: 49 }]);
+	});
+
+	it('n8n stopped after Store, before Apply: the sweep (scope all) applies every SKU once', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -1, key: 's1' },
+			{ sku: 'HOT-1', change: -5, key: 's2' },
+			{ sku: 'B-2', change: -2, key: 's3' },
+		]);
+		const out = env.json(await env.run(apply({ scope: 'all' }), [{}]));
+		expect(out.map((o) => [o.sku, o.applied]).sort()).toEqual([
+			['B-2', 2],
+			['HOT-1', 1],
+		]);
+		expect(quantity('B-2')).toBe(7);
+		expect(quantity('HOT-1')).toBe(995);
+		expect(env.json(await env.run(apply({ scope: 'all' }), [{}]))).toEqual([]);
+		expect(quantity('B-2')).toBe(7);
+	});
+
+	it('FileMaker 5xx while marking rows: LastBatch committed, rows not marked → the next apply repairs, no double', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -1, key: 'm1' },
+			{ sku: 'B-2', change: -2, key: 'm2' },
+		]);
+		env.fm.injectFault({ when: isPatchToEvents, times: 2, httpStatus: 500, code: '100' });
+		const failed = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(failed[0].error).toContain("The stock of SKU 'B-2' was changed");
+		expect(failed[0].retryable).toBe(true);
+		expect(quantity('B-2')).toBe(7);
+		expect(String(stockOf(env.fm, 'B-2')?.fieldData.LastBatch)).toMatch(/^b\w+:10:\d+,\d+$/);
+		expect(rows('B-2').every((r) => r.fieldData.AppliedBatch === '')).toBe(true);
+
+		const repaired = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(repaired).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 7, quantityAfter: 7, repaired: 2 }]);
+		expect(quantity('B-2')).toBe(7);
+		expect(expectSequential('B-2', 10)).toBe(7);
+	});
+
+	it('FileMaker 5xx on the stock edit itself: nothing applied, the next apply applies once', async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -4, key: 'p1' }]);
+		env.fm.injectFault({ when: isPatchToStock, times: 2, httpStatus: 500, code: '100' });
+		const failed = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(failed[0].retryable).toBe(true);
+		expect(failed[0].errorDescription).toContain('Safe to run again');
+		expect(quantity('B-2')).toBe(10);
+		expect(env.json(await env.run(apply(), [{ sku: 'B-2' }]))[0]).toMatchObject({ applied: 1, quantityAfter: 6 });
+		expect(quantity('B-2')).toBe(6);
+	});
+
+	it('the stock edit applied but its answer lost: counted once, rows marked, nothing applied twice', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -1, key: 'l1' },
+			{ sku: 'B-2', change: -1, key: 'l2' },
+		]);
+		env.fm.injectFault({ when: isPatchToStock, phase: 'after', httpStatus: 500, code: '100' });
+		const out = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(out).toEqual([{ sku: 'B-2', applied: 2, change: -2, quantityBefore: 10, quantityAfter: 8 }]);
+		expect(quantity('B-2')).toBe(8);
+		expect(expectSequential('B-2', 10)).toBe(8);
+	});
+
+	it('the same event delivered 3 times concurrently: one row, applied once', async () => {
+		const deliver = async () => {
+			await env.run(store(), [{ sku: 'HOT-1', change: -3, key: 'order:77:line:1:sale' }]);
+			return env.json(await env.run(apply(), [{ sku: 'HOT-1' }]));
+		};
+		env.fm.setOptions({ latencyMs: { min: 1, max: 10 } });
+		await Promise.all([deliver(), deliver(), deliver()]);
+		expect(rows('HOT-1')).toHaveLength(1);
+		expect(quantity('HOT-1')).toBe(997);
+		expect(expectSequential('HOT-1', 1000)).toBe(997);
+	});
+
+	it('200 events on one SKU stored concurrently, applied by 4 concurrent runs: exact stock, one row each, QuantityAfter sequential', async () => {
+		env.fm.setOptions({ latencyMs: { min: 0, max: 5 } });
+		await Promise.all(
+			Array.from({ length: 200 }, async (_, i) => {
+				const res = await env.run(store(), [{ sku: 'HOT-1', change: i % 10 === 0 ? 2 : -1, key: `burst:${i}` }]);
+				expect(res.error).toBeUndefined();
+			}),
+		);
+		expect(rows('HOT-1')).toHaveLength(200);
+		const runs = await Promise.all([1, 2, 3, 4].map(async () => env.json(await env.run(apply(), [{ sku: 'HOT-1' }]))));
+		const appliedTotal = runs.reduce((sum, out) => sum + Number(out[0].applied), 0);
+		expect(appliedTotal).toBe(200);
+		// 20 restocks of +2, 180 sales of -1
+		expect(quantity('HOT-1')).toBe(1000 + 40 - 180);
+		expect(expectSequential('HOT-1', 1000)).toBe(860);
+	});
+});
+
+describe('Horizon: a key is recognised for as long as its row exists', () => {
+	it('a change whose row write answer was lost, 500 later keyed changes, then the first key again: not applied', async () => {
+		env.fm.injectFault({ when: isPostToEvents, phase: 'after', httpStatus: 500, code: '100' });
+		const first = await env.run(adjust('HOT-1', -2, 'first-key'));
+		expect(first.error?.description).toContain('same idempotency key is safe');
+		const later = Array.from({ length: 500 }, (_, i) => ({ sku: 'HOT-1', change: -1, key: `later:${i}` }));
+		expect(env.json(await env.run(store(), later)).filter((o) => o.status === 'stored')).toHaveLength(500);
+		expect(env.json(await env.run(apply(), [{ sku: 'HOT-1' }]))[0]).toMatchObject({ applied: 501, quantityAfter: 498 });
+
+		const again = await env.run(adjust('HOT-1', -2, 'first-key'));
+		expect(again.error).toBeUndefined();
+		expect(env.json(again)[0]).toMatchObject({ duplicate: true, applied: false, change: -2, quantity: 498 });
+		expect(quantity('HOT-1')).toBe(498);
+		expect(rows('HOT-1')).toHaveLength(501);
+	});
+
+	it('a change whose row write failed outright is not stored: the redelivery applies it once', async () => {
+		env.fm.injectFault({ when: isPostToEvents, httpStatus: 500, code: '100' });
+		expect((await env.run(adjust('B-2', -2, 'k-failed'))).error).toBeDefined();
+		expect(quantity('B-2')).toBe(10);
+		expect(env.json(await env.run(adjust('B-2', -2, 'k-failed')))[0]).toMatchObject({ applied: true, quantityAfter: 8 });
+		expect(env.json(await env.run(adjust('B-2', -2, 'k-failed')))[0]).toMatchObject({ duplicate: true, quantity: 8 });
+		expect(quantity('B-2')).toBe(8);
+	});
+
+	it('a key 8 days old (emulated clock) is still a duplicate', async () => {
+		env.fm.setNow(Date.UTC(2026, 10, 1, 12));
+		expect(env.json(await env.run(adjust('B-2', -1, 'old-key')))[0]).toMatchObject({ applied: true, quantityAfter: 9 });
+		env.fm.advance(8 * DAY);
+		env.creds.update('fileMakerDataApi', { sessionToken: '' });
+		expect(env.json(await env.run(adjust('B-2', -1, 'old-key')))[0]).toMatchObject({ duplicate: true, quantity: 9 });
+		expect(quantity('B-2')).toBe(9);
+	});
+
+	it('a keyed Set that changes nothing stores its key: no-op Set, a sale, the same Set again → no change', async () => {
+		const noop = env.json(await env.run(set('B-2', 10, 'count:1')))[0];
+		expect(noop).toMatchObject({ applied: true, unchanged: true, change: 0, quantityAfter: 10 });
+		expect(env.json(await env.run(adjust('B-2', -1, 'sale:1')))[0]).toMatchObject({ quantityAfter: 9 });
+		expect(env.json(await env.run(set('B-2', 10, 'count:1')))[0]).toMatchObject({ duplicate: true, quantity: 9 });
+		expect(quantity('B-2')).toBe(9);
+	});
+});
+
+describe('Direct mode and exact SKUs', () => {
+	it('Adjust without a key stores an event with a random key and applies it', async () => {
+		const out = env.json(await env.run(adjust('B-2', 5)))[0];
+		expect(out).toMatchObject({ sku: 'B-2', applied: true, duplicate: false, change: 5, quantityBefore: 10, quantityAfter: 15 });
+		expect(out.idempotencyKey).toBeUndefined();
+		expect(String(rows('B-2')[0].fieldData.EventKey)).toMatch(/^n8n:/);
+	});
+
+	it('abc-1 against a record ABC-1: Get, Set and Adjust report both spellings and change nothing', async () => {
+		for (const params of [{ resource: 'stock', operation: 'get', sku: 'abc-1' }, adjust('abc-1', -1, 'x1'), set('abc-1', 3, 'x2')]) {
+			const res = await env.run(params);
+			expect(res.error?.message).toContain("'abc-1'");
+			expect(res.error?.message).toContain("'ABC-1'");
+		}
+		expect(quantity('ABC-1')).toBe(7);
+		expect(movementsOf(env.fm)).toHaveLength(0);
+	});
+});
+
+describe('Stock → Get Many with Subtract Pending Sales', () => {
+	it('subtracts pending negative changes only, read before the stock', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -3, key: 'g1' },
+			{ sku: 'B-2', change: 2, key: 'g2' },
+			{ sku: 'HOT-1', setTo: 5, key: 'g3' },
+		]);
+		const logStart = env.fm.requestLog.length;
+		const out = env.json(await env.run({ resource: 'stock', operation: 'getMany', options: { subtractPendingSales: true } }));
+		const b2 = out.find((o) => o.sku === 'B-2');
+		expect(b2).toMatchObject({ quantity: 7, recordedQuantity: 10, pendingSales: -3 });
+		expect(out.find((o) => o.sku === 'HOT-1')).toMatchObject({ quantity: 1000, recordedQuantity: 1000, pendingSales: 0 });
+		const reads = env.fm.requestLog.slice(logStart).filter((l) => l.path.includes('/layouts/'));
+		expect(reads.map((l) => `${l.method} ${l.path.replace(/.*\/layouts\//, '')}`)).toEqual(['POST StockMovements/_find', 'GET Stock/records']);
+	});
+});
