@@ -53,6 +53,7 @@ import type {
 	IWorkflowBase,
 	IExecuteData,
 	IAuthenticateGeneric,
+	IExecuteResponsePromiseData,
 } from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-filemaker-shopify';
@@ -635,6 +636,8 @@ interface InternalRunOptions {
 	staticData?: IDataObject;
 	onlyBuild?: boolean;
 	webhookBaseUrl?: string;
+	/** Called when a node answers the webhook (Respond to Webhook, responseMode "responseNode"). */
+	onSendResponse?: (response: IExecuteResponsePromiseData) => void;
 }
 
 function bindCredentials(workflow: WorkflowJson, store: CredentialStore): INode[] {
@@ -692,6 +695,7 @@ async function runWorkflowInternal(opts: InternalRunOptions): Promise<{ workflow
 	let resolveDone!: (run: IRun) => void;
 	const done = { promise: new Promise<IRun>((resolve) => (resolveDone = resolve)) };
 	hooks.addHandler('workflowExecuteAfter', (fullRunData: IRun) => resolveDone(fullRunData));
+	if (opts.onSendResponse) hooks.addHandler('sendResponse', opts.onSendResponse);
 
 	const helper = new HarnessCredentialsHelper(registry, store);
 	const additionalData = makeAdditionalData(helper, hooks, executionId, opts.webhookBaseUrl);
@@ -1018,8 +1022,12 @@ export async function startWebhookRunner(opts: StartWebhookRunnerOptions): Promi
 	const running = new Set<Promise<unknown>>();
 	let executionIds = 0;
 
-	const execute = async (items: INodeExecutionData[][]): Promise<WebhookExecution> => {
+	const execute = async (
+		items: INodeExecutionData[][],
+		onSendResponse?: (response: IExecuteResponsePromiseData) => void,
+	): Promise<WebhookExecution> => {
 		const { result } = await runWorkflowInternal({
+			onSendResponse,
 			registry,
 			store,
 			workflow: { ...opts.workflow, nodes },
@@ -1094,7 +1102,22 @@ export async function startWebhookRunner(opts: StartWebhookRunnerOptions): Promi
 				const responseMode = String(
 					workflow.expression.getSimpleParameterValue(node, webhookDescription.responseMode ?? 'onReceived', 'internal', {}) ?? 'onReceived',
 				);
-				if (responseMode === 'lastNode') {
+				if (responseMode === 'responseNode') {
+					// As n8n 2.41's webhook helpers: the Respond to Webhook node answers when it runs; an
+					// execution that ends without an answer gets 500 "Error in workflow" if it failed,
+					// else the webhook's response code (200) with an empty body.
+					const execution = await execute(response.workflowData, (answer) => {
+						if (res.writableEnded) return;
+						res.status(Number(answer.statusCode ?? 200));
+						for (const [name, value] of Object.entries(answer.headers ?? {})) res.header(name, String(value));
+						if (answer.body === undefined || answer.body === '') res.end();
+						else res.send(answer.body);
+					});
+					if (!res.writableEnded) {
+						if (execution.status !== 'success' || execution.result.error) res.status(500).json({ message: 'Error in workflow' });
+						else res.status(200).end();
+					}
+				} else if (responseMode === 'lastNode') {
 					const execution = await execute(response.workflowData);
 					if (execution.status !== 'success' || execution.result.error) {
 						res.status(500).json({ code: 0, message: 'Error in workflow' });
