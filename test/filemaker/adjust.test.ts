@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { FileMakerScript } from '../emulators/filemaker';
-import { parseAppliedKeys } from '../../nodes/FileMakerInventory/logic/appliedKeys';
 import type { Env } from './_support';
 import { movementsOf, requestsTo, startEnv, stockOf } from './_support';
 
@@ -109,18 +108,18 @@ describe('Adjust under concurrency', () => {
 		// (measured facts for the report)
 		console.info(`50 parallel adjusts: ${conflicts} conflicts (306), max attempts ${Math.max(...attempts)}`);
 		expect(heldReads).toBe(2);
-		expect(conflicts).toBeGreaterThan(0); // the two held reads saw the same modId
 		for (const a of attempts) {
 			expect(Number.isInteger(a)).toBe(true);
 			expect(a).toBeGreaterThanOrEqual(1);
 			expect(a).toBeLessThanOrEqual(10); // Max Attempts (default)
 		}
-		// Each 306 costs exactly the execution that met it one more attempt (read again, write again).
-		expect(attempts.reduce((sum, a) => sum + a, 0)).toBe(50 + conflicts);
-		expect(requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/1')).toHaveLength(50 + conflicts);
+		// Every guarded edit either committed one batch (named by its rows' AppliedBatch) or met a 306.
+		const batches = new Set(rows.map((m) => m.fieldData.AppliedBatch));
+		expect(rows.every((m) => m.fieldData.AppliedBatch !== '')).toBe(true);
+		expect(requestsTo(env.fm, 'PATCH', '/layouts/Stock/records/1')).toHaveLength(batches.size + conflicts);
 	});
 
-	it('50 parallel -1 with 50 different idempotency keys: all applied, all keys recorded', async () => {
+	it('50 parallel -1 with 50 different idempotency keys: all applied, one row per key', async () => {
 		await env.run({ resource: 'stock', operation: 'get', sku: 'HOT-1' });
 		env.fm.setOptions({ latencyMs: { min: 1, max: 15 } });
 		const runs = await Promise.all(
@@ -129,7 +128,7 @@ describe('Adjust under concurrency', () => {
 		expect(runs.filter((r) => r.items[0]?.json.applied === true)).toHaveLength(50);
 		expect(stockOf(env.fm, 'HOT-1')?.fieldData.Quantity).toBe(950);
 		expect(movementsOf(env.fm, 'HOT-1')).toHaveLength(50);
-		const keys = parseAppliedKeys(stockOf(env.fm, 'HOT-1')?.fieldData.AppliedKeys).map((e) => e.key);
+		const keys = movementsOf(env.fm, 'HOT-1').map((m) => m.fieldData.EventKey);
 		expect(new Set(keys).size).toBe(50);
 	});
 });
@@ -143,10 +142,10 @@ describe('idempotency keys', () => {
 			expect(dup).toMatchObject({
 				applied: false,
 				duplicate: true,
-				detectedBy: 'appliedKeys',
 				idempotencyKey: 'shopify:order:1001:line:1',
+				change: -3,
+				quantityAfter: 7,
 				quantity: 7,
-				movementRepaired: false,
 			});
 		}
 		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(7);
@@ -157,7 +156,7 @@ describe('idempotency keys', () => {
 			Change: -3,
 			QuantityAfter: 7,
 			Reason: 'order paid',
-			Reference: 'shopify:order:1001:line:1',
+			EventKey: 'shopify:order:1001:line:1',
 			Source: 'shopify',
 		});
 	});
@@ -174,37 +173,20 @@ describe('idempotency keys', () => {
 			});
 			expect(outputs.filter((o) => o.applied === true)).toHaveLength(1);
 			expect(outputs.filter((o) => o.duplicate === true)).toHaveLength(2);
-			// a duplicate never writes a second row while the winner is still writing its own
-			expect(outputs.filter((o) => o.movementRepaired === true)).toHaveLength(0);
 		}
 		expect(stockOf(env.fm, 'HOT-1')?.fieldData.Quantity).toBe(990);
 		const rows = movementsOf(env.fm, 'HOT-1');
 		expect(rows).toHaveLength(10);
-		expect(new Set(rows.map((r) => r.fieldData.Reference)).size).toBe(10);
+		expect(new Set(rows.map((r) => r.fieldData.EventKey)).size).toBe(10);
 	});
 
-	it('keys that left the Applied Keys list are still recognised through the movement log', async () => {
-		const opts = { options: { appliedKeysToKeep: 2 } };
-		for (const key of ['k1', 'k2', 'k3']) await env.run(adjust('B-2', -1, { idempotencyKey: key, ...opts }));
-		expect(parseAppliedKeys(stockOf(env.fm, 'B-2')?.fieldData.AppliedKeys).map((e) => e.key)).toEqual(['k2', 'k3']);
-		const again = (await env.run(adjust('B-2', -1, { idempotencyKey: 'k1', ...opts }))).items[0].json;
-		expect(again).toMatchObject({ applied: false, duplicate: true, detectedBy: 'movement', quantity: 7 });
-		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(7);
-	});
-
-	it('works without the Applied Keys field (movement log only)', async () => {
-		const opts = { stockFields: { appliedKeysField: '' } };
-		const first = (await env.run(adjust('C-3', 2, { idempotencyKey: 'po:77', ...opts }))).items[0].json;
-		const second = (await env.run(adjust('C-3', 2, { idempotencyKey: 'po:77', ...opts }))).items[0].json;
-		expect(first).toMatchObject({ applied: true, quantityAfter: 7 });
-		expect(second).toMatchObject({ applied: false, duplicate: true, detectedBy: 'movement' });
-		expect(stockOf(env.fm, 'C-3')?.fieldData).toMatchObject({ Quantity: 7, AppliedKeys: '' });
-	});
-
-	it('a key is per SKU: the same key on another SKU is a different change', async () => {
+	it('a key names one event: the same key on another SKU is refused, naming the SKU it belongs to', async () => {
 		await env.run(adjust('B-2', -1, { idempotencyKey: 'shared' }));
-		const other = (await env.run(adjust('C-3', -1, { idempotencyKey: 'shared' }))).items[0].json;
-		expect(other).toMatchObject({ applied: true, quantityAfter: 4 });
+		const other = await env.run(adjust('C-3', -1, { idempotencyKey: 'shared' }));
+		expect(other.error?.message).toBe(
+			"The idempotency key 'shared' is already stored for SKU 'B-2', not 'C-3'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.",
+		);
+		expect(stockOf(env.fm, 'C-3')?.fieldData.Quantity).toBe(5);
 	});
 
 	it('refuses keys with line breaks', async () => {
@@ -213,52 +195,32 @@ describe('idempotency keys', () => {
 	});
 });
 
-describe('n8n stops between the stock write and the movement write', () => {
-	const failMovementOnce = () =>
-		env.fm.injectFault({
-			when: (req) => req.method === 'POST' && req.path.endsWith('/layouts/StockMovements/records'),
-			times: 1,
-			httpStatus: 503,
-			code: '-1',
-			message: 'Service unavailable',
-		});
-
-	it('the retry with the same key does not apply again and writes the missing movement row', async () => {
-		failMovementOnce();
+describe('n8n stops between storing the event and applying it', () => {
+	it('the event stays stored; the retry with the same key does not store it again and applies it once', async () => {
+		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 2, httpStatus: 503, code: '-1', message: 'Service unavailable' });
 		const first = await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2' }));
-		expect(first.error?.message).toMatch(
-			/^The stock of SKU 'B-2' was changed by -4 to 6 \(record 2\), but the movement row could not be written/,
-		);
-		expect(first.error?.description).toMatch(/Run the same change again with the same idempotency key/);
-		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(6);
-		expect(movementsOf(env.fm, 'B-2')).toHaveLength(0);
+		expect(first.error?.description).toMatch(/The change itself is stored as a stock event/);
+		expect(first.error?.description).toMatch(/Running it again with the same idempotency key \('shopify:order:3003:line:2'\) is safe/);
+		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(10);
+		expect(movementsOf(env.fm, 'B-2')).toHaveLength(1);
 
-		const retry = await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2', options: { repairAfterSeconds: 0 } }));
+		const retry = await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2' }));
 		expect(retry.error).toBeUndefined();
-		expect(retry.items[0].json).toMatchObject({
-			applied: false,
-			duplicate: true,
-			detectedBy: 'appliedKeys',
-			movementRepaired: true,
-			quantity: 6,
-		});
-		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(6);
+		expect(retry.items[0].json).toMatchObject({ applied: false, duplicate: true, appliedEvents: 1, change: -4, quantityAfter: 6, quantity: 6 });
+		const third = (await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2' }))).items[0].json;
+		expect(third).toMatchObject({ duplicate: true, appliedEvents: 0, quantity: 6 });
 		const rows = movementsOf(env.fm, 'B-2');
 		expect(rows).toHaveLength(1);
-		expect(rows[0].fieldData).toMatchObject({ Change: -4, QuantityAfter: 6, Reference: 'shopify:order:3003:line:2' });
-
-		const third = (await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2', options: { repairAfterSeconds: 0 } })))
-			.items[0].json;
-		expect(third).toMatchObject({ duplicate: true, movementRepaired: false, movementRecordId: rows[0].recordId });
-		expect(movementsOf(env.fm, 'B-2')).toHaveLength(1);
+		expect(rows[0].fieldData).toMatchObject({ Change: -4, QuantityAfter: 6, EventKey: 'shopify:order:3003:line:2' });
+		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(6);
 	});
 
-	it('a retry within the grace period leaves the row to the run that may still be writing it', async () => {
-		failMovementOnce();
-		await env.run(adjust('B-2', -1, { idempotencyKey: 'k-grace' }));
-		const retry = (await env.run(adjust('B-2', -1, { idempotencyKey: 'k-grace' }))).items[0].json;
-		expect(retry).toMatchObject({ applied: false, duplicate: true, movementRepaired: false, movementPending: true });
-		expect(movementsOf(env.fm, 'B-2')).toHaveLength(0);
+	it('without a key, the error does not advise running the change again', async () => {
+		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 2, httpStatus: 503, code: '-1', message: 'Service unavailable' });
+		const first = await env.run(adjust('B-2', -1));
+		expect(first.error?.description).toMatch(/Do not run this item again: it had no idempotency key/);
+		// the stored event is applied by the next Apply Pending
+		await env.run({ resource: 'event', operation: 'applyPending', sku: 'B-2' });
 		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(9);
 	});
 });
@@ -274,16 +236,25 @@ describe('requests per change', () => {
 			.map((l) => `${l.method} ${l.path.replace(/^.*\/databases\/[^/]+/, '')}`);
 	}
 
-	it('keyed Adjust: find, movement lookup, guarded edit, movement row; a duplicate: find and one lookup', async () => {
+	it('keyed Adjust: check, store, read, pending, guarded edit, mark; a duplicate: check, refused store, read, pending, the row', async () => {
 		await env.run({ resource: 'stock', operation: 'get', sku: 'B-2' }); // warm the session
-		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual([
+		const direct = [
+			'POST /layouts/Stock/_find',
+			'POST /layouts/StockMovements/records',
 			'POST /layouts/Stock/_find',
 			'POST /layouts/StockMovements/_find',
 			'PATCH /layouts/Stock/records/2',
+			'PATCH /layouts/StockMovements/records/1',
+		];
+		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual(direct);
+		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual([
+			'POST /layouts/Stock/_find',
 			'POST /layouts/StockMovements/records',
+			'POST /layouts/Stock/_find',
+			'POST /layouts/StockMovements/_find',
+			'POST /layouts/StockMovements/_find',
 		]);
-		expect(await requestsOf(adjust('B-2', -1, { idempotencyKey: 'budget-1' }))).toEqual(['POST /layouts/Stock/_find', 'POST /layouts/StockMovements/_find']);
-		expect(await requestsOf(adjust('B-2', -1))).toEqual(['POST /layouts/Stock/_find', 'PATCH /layouts/Stock/records/2', 'POST /layouts/StockMovements/records']);
+		expect(await requestsOf(adjust('B-2', -1))).toEqual(direct.map((r) => r.replace('records/1', 'records/2')));
 	});
 });
 
@@ -301,9 +272,10 @@ describe('locks and conflicts', () => {
 		env.fm.lockRecord('Stock', '2', 60_000);
 		const r = await env.run(adjust('B-2', 5, { options: { maxAttempts: 2 } }));
 		expect(r.error?.message).toBe(
-			"Could not change the stock of SKU 'B-2' after 2 attempts: the record 2 stayed in use by another user (FileMaker 301). Nothing was changed by this item. Try again later or raise 'Max Attempts'.",
+			"Could not apply the pending stock events of SKU 'B-2' after 2 attempts: the record 2 stayed in use by another user (FileMaker 301). The events stay stored; the next Apply Pending applies them once. Try again later or raise 'Max Attempts'.",
 		);
 		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(10);
+		expect(movementsOf(env.fm, 'B-2')[0].fieldData.AppliedBatch).toBe(''); // stored, pending
 	});
 
 	it('gives up after Max Attempts with a clear message (306)', async () => {
@@ -316,14 +288,14 @@ describe('locks and conflicts', () => {
 		});
 		const r = await env.run(adjust('B-2', 5, { options: { maxAttempts: 3 } }));
 		expect(r.error?.message).toMatch(/after 3 attempts: the record 2 kept being changed by others between reading and writing \(FileMaker 306\)/);
-		expect(requestsTo(env.fm, 'POST', '/layouts/Stock/_find')).toHaveLength(3); // re-read before each attempt
+		expect(requestsTo(env.fm, 'POST', '/layouts/Stock/_find')).toHaveLength(1 + 3); // the SKU check, then a re-read before each attempt
 	});
 
 	it('writes with the modId it read (PATCH {fieldData, modId})', async () => {
 		const bodies: unknown[] = [];
 		env.fm.injectFault({
 			when: (req) => {
-				if (req.method === 'PATCH') bodies.push(req.body);
+				if (req.method === 'PATCH' && req.path.includes('/layouts/Stock/')) bodies.push(req.body);
 				return false;
 			},
 			times: 1,
@@ -332,7 +304,7 @@ describe('locks and conflicts', () => {
 		});
 		await env.run(adjust('B-2', -1, { idempotencyKey: 'k-mod' }));
 		expect(bodies).toHaveLength(1);
-		expect(bodies[0]).toMatchObject({ modId: '0', fieldData: { Quantity: 9, AppliedKeys: expect.stringMatching(/^k-mod\t-1\t9\t/) } });
+		expect(bodies[0]).toMatchObject({ modId: '0', fieldData: { Quantity: 9, LastBatch: expect.stringMatching(/^b\w+:10:1$/) } });
 	});
 });
 
@@ -341,15 +313,10 @@ describe('Set', () => {
 		const r = (await env.run({ resource: 'stock', operation: 'set', sku: 'B-2', quantity: 25, reason: 'stocktake' })).items[0].json;
 		expect(r).toMatchObject({ applied: true, change: 15, quantityBefore: 10, quantityAfter: 25 });
 		expect(movementsOf(env.fm, 'B-2')[0].fieldData).toMatchObject({ Change: 15, QuantityAfter: 25, Reason: 'stocktake', Source: 'n8n' });
+		// a Set that changes nothing is still an event (its key, its audit row)
 		const same = (await env.run({ resource: 'stock', operation: 'set', sku: 'B-2', quantity: 25 })).items[0].json;
-		expect(same).toMatchObject({ applied: false, unchanged: true, change: 0 });
-		expect(movementsOf(env.fm, 'B-2')).toHaveLength(1);
-	});
-
-	it('can skip the movement row', async () => {
-		await env.run({ resource: 'stock', operation: 'set', sku: 'C-3', quantity: 0, options: { recordMovement: false } });
-		expect(stockOf(env.fm, 'C-3')?.fieldData.Quantity).toBe(0);
-		expect(movementsOf(env.fm)).toHaveLength(0);
+		expect(same).toMatchObject({ applied: true, unchanged: true, change: 0, quantityAfter: 25 });
+		expect(movementsOf(env.fm, 'B-2').map((m) => m.fieldData.Change)).toEqual([15, 0]);
 	});
 });
 

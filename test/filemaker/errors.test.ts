@@ -183,9 +183,10 @@ describe('FileMaker error codes become clear messages', () => {
 
 	it('102 on the movement layout names the field', async () => {
 		const r = await env.run(stock('adjust', { sku: 'OK-1', delta: 1, movementFields: { sourceField: 'Origin' } }));
-		expect(r.error?.message).toMatch(
-			/^The stock of SKU 'OK-1' was changed by 1 to 11 \(record 1\), but the movement row could not be written: The field 'Origin' is not on layout 'StockMovements' in database 'Inventory' \(code 102\)/,
-		);
+		expect(r.error?.message).toMatch(/^The field 'Origin' is not on layout 'StockMovements' in database 'Inventory' \(code 102\)/);
+		// the event is written before the stock changes: a refused event changes nothing
+		expect(env.fm.records('Stock')[0].fieldData.Quantity).toBe(10);
+		expect(movementsOf(env.fm)).toHaveLength(0);
 	});
 
 	it('105: missing layout', async () => {
@@ -250,7 +251,8 @@ describe('FileMaker error codes become clear messages', () => {
 	});
 
 	it('with continue on fail, a FileMaker failure is marked retryable (the item itself is fine)', async () => {
-		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 1, httpStatus: 500, code: '812', message: 'Exceeded host’s capacity' });
+		// the stock edit refused twice (after the first refusal the node reads again and retries once)
+		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 2, httpStatus: 500, code: '812', message: 'Exceeded host’s capacity' });
 		const r = await env.run(stock('adjust', { sku: 'OK-1', delta: -1 }), [{}], { continueOnFail: true });
 		expect(r.error).toBeUndefined();
 		expect(r.items[0].json).toMatchObject({ sku: 'OK-1', retryable: true });

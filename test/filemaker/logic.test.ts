@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-	DEFAULT_APPLIED_KEYS_TO_KEEP,
-	appendAppliedKey,
-	compactIso,
-	entryAgeSeconds,
-	findAppliedKey,
+	MAX_KEY_LENGTH,
+	applyInOrder,
+	formatLastBatch,
 	idempotencyKeyProblem,
-	parseAppliedKeys,
-} from '../../nodes/FileMakerInventory/logic/appliedKeys';
+	mapWithConcurrency,
+	matchSku,
+	nearMatchMessage,
+	parseLastBatch,
+	pendingSalesBySku,
+	randomEventKey,
+} from '../../nodes/FileMakerInventory/logic/events';
 import {
 	CONFLICT_BACKOFF,
 	DEFAULT_MAX_ATTEMPTS,
@@ -31,7 +34,6 @@ import {
 	criterionExpression,
 	escapeFindValue,
 	exactMatch,
-	filterExactSku,
 } from '../../nodes/FileMakerInventory/logic/findQuery';
 import { flattenLayouts, flattenScripts } from '../../nodes/shared/filemaker/lists';
 import { DEFAULT_PAGE_SIZE, expectedPageRequests, shouldFetchNextPage } from '../../nodes/shared/filemaker/paging';
@@ -91,38 +93,72 @@ describe('quantity parsing', () => {
 	});
 });
 
-describe('applied keys', () => {
-	it('parses CR, LF and CRLF lists and bare keys', () => {
-		const entries = parseAppliedKeys('a\r\nb\tx\t\t\rc\t-1\t41\t2026-11-24T10:00:00Z\n\n d ');
-		expect(entries.map((e) => e.key)).toEqual(['a', 'b', 'c', 'd']);
-		expect(entries[2]).toEqual({ key: 'c', change: -1, quantityAfter: 41, appliedAt: '2026-11-24T10:00:00Z' });
-		expect(entries[1]).toEqual({ key: 'b' });
-		expect(parseAppliedKeys('')).toEqual([]);
-		expect(parseAppliedKeys(undefined)).toEqual([]);
-	});
-
-	it('appends, replaces an older entry of the same key and keeps the newest N', () => {
-		let text = '';
-		for (let i = 1; i <= 5; i++) {
-			text = appendAppliedKey(parseAppliedKeys(text), { key: `k${i}`, change: -i, quantityAfter: 100 - i, appliedAt: 'T' }, 3);
-		}
-		expect(text).toBe('k3\t-3\t97\tT\rk4\t-4\t96\tT\rk5\t-5\t95\tT');
-		const again = appendAppliedKey(parseAppliedKeys(text), { key: 'k4' }, 3);
-		expect(parseAppliedKeys(again).map((e) => e.key)).toEqual(['k3', 'k5', 'k4']);
-		expect(findAppliedKey(parseAppliedKeys(text), 'k4')?.change).toBe(-4);
-		expect(findAppliedKey(parseAppliedKeys(text), 'K4')).toBeUndefined();
-		expect(DEFAULT_APPLIED_KEYS_TO_KEEP).toBe(100);
-	});
-
-	it('checks keys and ages', () => {
-		expect(idempotencyKeyProblem('shopify:order:1:line:2')).toBeUndefined();
+describe('stock events', () => {
+	it('checks keys: no line breaks or tabs, at most 100 characters', () => {
+		expect(idempotencyKeyProblem('shopify:order:1:line:2:sale')).toBeUndefined();
 		expect(idempotencyKeyProblem('a\nb')).toMatch(/line breaks/);
 		expect(idempotencyKeyProblem('a\tb')).toMatch(/tabs/);
-		expect(idempotencyKeyProblem('x'.repeat(501))).toMatch(/at most 500/);
-		const now = new Date('2026-11-24T10:01:00Z');
-		expect(entryAgeSeconds({ key: 'k', appliedAt: '2026-11-24T10:00:00Z' }, now)).toBe(60);
-		expect(entryAgeSeconds({ key: 'k' }, now)).toBe(Infinity);
-		expect(compactIso(new Date('2026-11-24T10:00:00.123Z'))).toBe('2026-11-24T10:00:00Z');
+		expect(idempotencyKeyProblem('x'.repeat(100))).toBeUndefined();
+		expect(idempotencyKeyProblem('x'.repeat(101))).toMatch(/^The idempotency key is 101 characters long; use at most 100/);
+		expect(MAX_KEY_LENGTH).toBe(100);
+		const keys = new Set(Array.from({ length: 1000 }, () => randomEventKey()));
+		expect(keys.size).toBe(1000);
+		for (const k of keys) expect(k.length).toBeLessThanOrEqual(MAX_KEY_LENGTH);
+	});
+
+	it('writes and reads LastBatch; anything else is no batch', () => {
+		const text = formatLastBatch({ batchId: 'bxyz1', quantityBefore: -3, recordIds: ['12', '15'] });
+		expect(text).toBe('bxyz1:-3:12,15');
+		expect(parseLastBatch(text)).toEqual({ batchId: 'bxyz1', quantityBefore: -3, recordIds: ['12', '15'] });
+		expect(parseLastBatch('')).toBeUndefined();
+		expect(parseLastBatch('k1\t-1\t9')).toBeUndefined();
+		expect(parseLastBatch(undefined)).toBeUndefined();
+	});
+
+	it('applies a batch one event at a time: changes add, sets replace', () => {
+		const events = [
+			{ recordId: '1', serial: 1, change: -2 },
+			{ recordId: '2', serial: 2, change: 0, setTo: 50 },
+			{ recordId: '3', serial: 3, change: -1 },
+		];
+		expect(applyInOrder(10, events)).toEqual({ after: [8, 50, 49], final: 49 });
+		expect(applyInOrder(10, [])).toEqual({ after: [], final: 10 });
+	});
+
+	it('matches SKUs exactly and reports other spellings', () => {
+		const recs = [{ s: 'abc' }, { s: 'ABC' }, { s: 'ABC ' }];
+		expect(matchSku(recs, 'ABC', (r) => r.s)).toEqual({ exact: [{ s: 'ABC' }], near: ['abc', 'ABC '] });
+		expect(matchSku(recs, 'Abc', (r) => r.s)).toEqual({ exact: [], near: ['abc', 'ABC', 'ABC '] });
+		expect(matchSku(recs, 'X', (r) => r.s)).toEqual({ exact: [], near: [] });
+		expect(nearMatchMessage('abc-1', ['ABC-1'], 'Stock')).toMatch(/^No record with SKU 'abc-1' in layout 'Stock': FileMaker has 'ABC-1'/);
+	});
+
+	it('sums pending sales per SKU (negative changes only)', () => {
+		const sums = pendingSalesBySku([
+			{ sku: 'A', change: -2, setTo: undefined },
+			{ sku: 'A', change: 3, setTo: undefined },
+			{ sku: 'A', change: -1, setTo: undefined },
+			{ sku: 'B', change: undefined, setTo: 4 },
+			{ sku: 'a', change: -5, setTo: undefined },
+		]);
+		expect([...sums.entries()]).toEqual([
+			['A', -3],
+			['a', -5],
+		]);
+	});
+
+	it('runs work with bounded concurrency, results in order', async () => {
+		let running = 0;
+		let most = 0;
+		const out = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+			running++;
+			most = Math.max(most, running);
+			await new Promise((r) => setTimeout(r, 1));
+			running--;
+			return n * 2;
+		});
+		expect(out).toEqual([2, 4, 6, 8, 10, 12, 14]);
+		expect(most).toBe(3);
 	});
 });
 
@@ -178,13 +214,6 @@ describe('find queries', () => {
 				{ field: 'Quantity', operator: 'lessThan', value: 9 },
 			]),
 		).toThrow(FindQueryError);
-	});
-
-	it('prefers exact SKUs over case-insensitive ones', () => {
-		const recs = [{ s: 'abc' }, { s: 'ABC' }];
-		expect(filterExactSku(recs, 'ABC', (r) => r.s)).toEqual([{ s: 'ABC' }]);
-		expect(filterExactSku(recs, 'Abc', (r) => r.s)).toEqual(recs);
-		expect(filterExactSku(recs, 'X', (r) => r.s)).toEqual([]);
 	});
 });
 
@@ -403,14 +432,9 @@ describe('parameter defaults', () => {
 		const byName = (name: string) => (stockFieldsCollection.options ?? []).find((o) => 'name' in o && o.name === name) as { default: unknown };
 		expect(byName('skuField').default).toBe(DEFAULTS.stock.skuField);
 		expect(byName('quantityField').default).toBe(DEFAULTS.stock.quantityField);
-		expect(byName('appliedKeysField').default).toBe(DEFAULTS.stock.appliedKeysField);
+		expect(byName('lastBatchField').default).toBe(DEFAULTS.stock.lastBatchField);
 		expect(pageSizeOption.default).toBe(DEFAULT_PAGE_SIZE);
 		const options = Object.fromEntries(changeOptions().map((o) => [o.name, o.default]));
-		expect(options).toEqual({
-			appliedKeysToKeep: DEFAULT_APPLIED_KEYS_TO_KEEP,
-			maxAttempts: DEFAULT_MAX_ATTEMPTS,
-			recordMovement: true,
-			repairAfterSeconds: DEFAULTS.repairAfterSeconds,
-		});
+		expect(options).toEqual({ maxAttempts: DEFAULT_MAX_ATTEMPTS });
 	});
 });

@@ -38,7 +38,10 @@ import type { MovementConfig, StockConfig } from './parameters';
 import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from './problems';
 import type { FileMakerClient } from '../../shared/filemaker/client';
 
-export type EventClient = Pick<FileMakerClient, 'find' | 'readAllPages' | 'tryCreateRecord' | 'tryUpdateRecord' | 'error'>;
+export type EventClient = Pick<
+	FileMakerClient,
+	'find' | 'readAllPages' | 'tryCreateRecord' | 'tryUpdateRecord' | 'findMissingFields' | 'error'
+>;
 
 /** Time as the applier sees it: the real clock in the node, a fake one in unit tests. */
 export interface ApplyClock {
@@ -154,11 +157,14 @@ export async function storeEvents(client: EventClient, events: MovementConfig, l
 		const result = await client.tryCreateRecord(events.layout, fieldData);
 		if (result.ok) return { status: 'stored', recordId: result.recordId };
 		if (result.info.code === '504') return { status: 'duplicate' };
+		const fields = Object.keys(fieldData);
+		const missingFields = result.info.code === '102' ? await client.findMissingFields(events.layout, fields) : [];
 		const error = client.error(
 			result.info,
 			{
 				layout: events.layout,
-				fields: Object.keys(fieldData),
+				fields,
+				missingFields,
 				sku: event.sku,
 				action: `storing the stock event '${event.key}' for SKU '${event.sku}'`,
 			},

@@ -12,9 +12,9 @@ import type { FileMakerRecord } from '../../shared/filemaker/transport';
 import { idempotencyKeyProblem, randomEventKey, wholeOrUndefined } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
 import type { ApplyClock, EventClient, EventStoreConfig, StockEvent } from './eventStore';
-import { REAL_CLOCK, applyPendingForSku, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
+import { REAL_CLOCK, applyPendingForSku, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
 import type { NodeContext } from './inventoryRecords';
-import { fieldText } from './inventoryRecords';
+import { fieldText, requireFields } from './inventoryRecords';
 import type { ChangeOptions } from './parameters';
 import { itemProblem } from './problems';
 
@@ -46,7 +46,19 @@ export async function applyStockChange(
 		if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
 	}
 	const key = keyed ? request.idempotencyKey : randomEventKey(clock.random);
-	await requireExactStock.call(this, client, config.stock, sku, itemIndex);
+	// Check the stock record before storing: an event that can never be applied is not stored.
+	const record = await requireExactStock.call(this, client, config.stock, sku, itemIndex);
+	requireFields.call(
+		this,
+		record,
+		config.stock.layout,
+		[
+			{ name: config.stock.quantityField, setting: 'Quantity Field' },
+			{ name: config.stock.lastBatchField, setting: 'Last Batch Field' },
+		],
+		itemIndex,
+	);
+	quantityOf.call(this, record, config.stock, sku, itemIndex);
 
 	const event: StockEvent = {
 		sku,
@@ -88,6 +100,14 @@ export async function applyStockChange(
 	if (!row) {
 		// Applied by another run (or a duplicate): the row itself says what it did.
 		eventRow = await findEventByKey(client, config, sku, key, itemIndex);
+		const owner = eventRow ? fieldText(eventRow, config.events.skuField) : sku;
+		if (owner !== sku) {
+			throw itemProblem(
+				this.getNode(),
+				`The idempotency key '${key}' is already stored for SKU '${owner}', not '${sku}'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.`,
+				itemIndex,
+			);
+		}
 		const after = eventRow ? wholeOrUndefined(eventRow.fieldData[config.events.quantityAfterField]) : undefined;
 		const change = eventRow ? wholeOrUndefined(eventRow.fieldData[config.events.changeField]) : undefined;
 		if (after !== undefined && change !== undefined) row = { before: after - change, after };

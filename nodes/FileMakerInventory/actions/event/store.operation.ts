@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { errorItem } from '../../../shared/router';
@@ -155,7 +155,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	try {
 		checks = await checkSkus(client, config.stock, valid.map((v) => v.event.sku));
 	} catch (error) {
-		if (!report) throw error;
+		if (!report) throw asNodeError.call(this, error);
 		for (const v of valid) problem(error, v.itemIndex, true);
 		return output;
 	}
@@ -206,4 +206,9 @@ function firstItem(item: INodeExecutionData): number {
 	if (Array.isArray(paired)) return typeof paired[0] === 'object' ? paired[0].item : (paired[0] ?? 0);
 	if (typeof paired === 'object' && paired !== null) return paired.item;
 	return typeof paired === 'number' ? paired : 0;
+}
+
+function asNodeError(this: IExecuteFunctions, error: unknown): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(this.getNode(), error as Error);
 }

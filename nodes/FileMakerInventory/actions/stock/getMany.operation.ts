@@ -94,6 +94,14 @@ const properties: INodeProperties[] = [
 				default: 'report',
 				description: 'What to do when several records have the same SKU',
 			},
+			{
+				displayName: 'Event Layout Name',
+				name: 'eventLayout',
+				type: 'string',
+				default: 'StockMovements',
+				displayOptions: { show: { subtractPendingSales: [true] } },
+				description: 'Layout of the stock events whose pending sales are subtracted',
+			},
 			extraFieldsOption('getStockFields', 'stockLayout', 'each record'),
 			{
 				displayName: 'Invalid Quantities',
@@ -132,7 +140,6 @@ const properties: INodeProperties[] = [
 				description:
 					'Timestamp field with the modification time (auto-enter modification timestamp). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
-			pageSizeOption,
 			{
 				displayName: 'Subtract Pending Sales',
 				name: 'subtractPendingSales',
@@ -141,14 +148,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
 			},
-			{
-				displayName: 'Event Layout Name',
-				name: 'eventLayout',
-				type: 'string',
-				default: 'StockMovements',
-				displayOptions: { show: { subtractPendingSales: [true] } },
-				description: 'Layout of the stock events whose pending sales are subtracted',
-			},
+			pageSizeOption,
 		],
 	},
 ];
