@@ -12,10 +12,8 @@ import { listSearch, loadOptions } from './methods';
  * Consistency design (stock events stored with unique keys, applied per SKU in modId-guarded
  * batches): see CONSISTENCY.md next to this file.
  *
- * Not offered as an AI-agent tool on purpose: its operations write stock; they belong in
- * deterministic workflows, not in a model's choice of actions.
+ * Usable as an AI-agent tool, like the Shopify Inventory node and n8n's own FileMaker node.
  */
-// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- deliberately not an AI tool (see above)
 export class FileMakerInventory implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FileMaker Inventory',
@@ -27,6 +25,7 @@ export class FileMakerInventory implements INodeType {
 		description:
 			'Read and change stock kept in FileMaker (the source of truth) through the Data API: paged reads, stock events stored once and applied exactly once, and a movement log',
 		defaults: { name: 'FileMaker Inventory' },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fileMakerDataApi', required: true }],
