@@ -60,7 +60,12 @@ describe('Movement → Record', () => {
 			Reason: 'delivery',
 			Reference: 'PO-88',
 			Source: 'warehouse',
+			AppliedBatch: 'recorded',
 		});
+		expect(env.fm.records('StockMovements')[0].fieldData.EventKey).toMatch(/^movement:n8n:/);
+		expect(env.fm.records('Stock')[0].fieldData.Quantity).toBe(3);
+		// a logged movement is not a stock event: the sweep leaves the stock alone
+		expect((await env.run({ resource: 'event', operation: 'applyPending', options: { scope: 'all' } })).items).toEqual([]);
 		expect(env.fm.records('Stock')[0].fieldData.Quantity).toBe(3);
 	});
 

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../shared/filemaker/client';
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
-import { matchSku, nearMatchMessage } from '../logic/events';
+import { matchSku, nearMatchMessage, randomEventKey } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
 import type { MovementConfig, StockConfig } from './parameters';
 import { duplicateSkuMessage, itemProblem, missingFieldError, unknownSkuMessage } from './problems';
@@ -109,6 +109,9 @@ export async function findMovementsByKey(
 	return found.records.filter((r) => fieldText(r, movement.referenceField) === key);
 }
 
+/** `AppliedBatch` of a row written by Movement → Record: a log entry, not a stock event to apply. */
+export const RECORDED_ONLY = 'recorded';
+
 export interface MovementRow {
 	sku: string;
 	change: number;
@@ -129,6 +132,10 @@ function movementFieldData(movement: MovementConfig, row: MovementRow): IDataObj
 	if (movement.reasonField !== '') fieldData[movement.reasonField] = row.reason ?? '';
 	if (movement.referenceField !== '') fieldData[movement.referenceField] = row.reference ?? '';
 	if (movement.sourceField !== '') fieldData[movement.sourceField] = row.source ?? '';
+	// Not a stock event: marked so that Apply Pending never applies it, with a key of its own
+	// (EventKey is unique and not empty).
+	fieldData[movement.appliedBatchField] = RECORDED_ONLY;
+	fieldData[movement.eventKeyField] = `movement:${randomEventKey()}`;
 	return fieldData;
 }
 

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Adjust',
 				value: 'adjust',
-				description: 'Add or take out stock of a SKU (safe under concurrency, optional idempotency key)',
+				description:
+					'Add or take out stock of a SKU: stores the change as an event and applies it before answering (direct mode, for single changes; for order bursts use Stock Event → Store)',
 				action: 'Adjust stock of a SKU',
 			},
 			{
@@ -37,7 +38,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Set',
 				value: 'set',
-				description: 'Set the quantity of a SKU to a given number',
+				description: 'Set the quantity of a SKU to a given number (stored as a Set event and applied before answering)',
 				action: 'Set stock of a SKU',
 			},
 		],
