@@ -67,6 +67,12 @@ export function levelsFromBulkJsonl(text: string): ShopifyLevel[] {
 		const level = levelFromItemNode(root);
 		if (!level) continue;
 		if (!level.variantId && variantChild) level.variantId = variantChild.id as string;
+		const variantChildren = root.__children.filter(
+			(c) => typeof c.id === 'string' && c.id.startsWith('gid://shopify/ProductVariant/'),
+		);
+		if (variantChildren.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
+		else if (level.requiresComponents === undefined && variantChildren.some((c) => c.requiresComponents === false))
+			level.requiresComponents = false;
 		levels.push(level);
 	}
 	return levels;

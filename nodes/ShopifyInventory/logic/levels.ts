@@ -6,6 +6,10 @@ export interface ShopifyLevel {
 	variantId?: string;
 	available: number;
 	onHand?: number;
+	/** `InventoryItem.tracked` (false: Shopify keeps no quantities for it; undefined: not read). */
+	tracked?: boolean;
+	/** A variant of the item requires components (a bundle parent: Shopify refuses writes to it). */
+	requiresComponents?: boolean;
 }
 
 function toInt(v: unknown): number | undefined {
@@ -43,6 +47,22 @@ function firstVariantId(item: Record<string, unknown>): string | undefined {
 	return undefined;
 }
 
+/** Whether any variant of the item (`variant`, `variants.nodes`, `variants.edges`) requires components. */
+export function itemRequiresComponents(item: Record<string, unknown>): boolean | undefined {
+	const candidates: unknown[] = [];
+	const variants = item.variants as { nodes?: unknown; edges?: unknown } | undefined;
+	if (variants && Array.isArray(variants.nodes)) candidates.push(...variants.nodes);
+	if (variants && Array.isArray(variants.edges)) candidates.push(...variants.edges.map((e) => (e as { node?: unknown })?.node));
+	if (item.variant) candidates.push(item.variant);
+	let seen = false;
+	for (const v of candidates) {
+		const flag = (v as { requiresComponents?: unknown } | null | undefined)?.requiresComponents;
+		if (flag === true) return true;
+		if (flag === false) seen = true;
+	}
+	return seen ? false : undefined;
+}
+
 /** The level of an inventory item (`id`, `sku`, variants) with the `quantities` of one location. */
 function levelOf(item: Record<string, unknown> & { id: string }, quantities: unknown): ShopifyLevel {
 	const q = readQuantities(quantities);
@@ -52,6 +72,11 @@ function levelOf(item: Record<string, unknown> & { id: string }, quantities: unk
 		variantId: firstVariantId(item),
 		available: q.available ?? 0,
 		onHand: q.onHand,
+		...(typeof item.tracked === 'boolean' ? { tracked: item.tracked } : {}),
+		...(() => {
+			const requiresComponents = itemRequiresComponents(item);
+			return requiresComponents === undefined ? {} : { requiresComponents };
+		})(),
 	};
 }
 

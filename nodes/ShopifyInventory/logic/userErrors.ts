@@ -39,6 +39,9 @@ export function rowIndexOf(error: UserError, listField: string, rowCount: number
 	return idx >= 0 && idx < rowCount ? idx : undefined;
 }
 
+/** Inventory mutation userErrors that mean "nothing was applied, try again" (adjust, from 2026-01). */
+export const RETRYABLE_USER_ERROR_CODES = new Set(['ADJUST_QUANTITIES_FAILED', 'SERVICE_UNAVAILABLE']);
+
 export const STALE_CODES = new Set(['CHANGE_FROM_QUANTITY_STALE', 'COMPARE_QUANTITY_STALE']);
 export const IDEMPOTENCY_RETRY_SAME_KEY = new Set(['IDEMPOTENCY_CONCURRENT_REQUEST']);
 export const IDEMPOTENCY_RETRY_NEW_KEY = new Set([

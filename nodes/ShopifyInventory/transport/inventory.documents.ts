@@ -7,7 +7,14 @@
  * documents works for 2026-01 … 2026-10.
  */
 
-/** Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). */
+/**
+ * Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). `tracked` (a scalar,
+ * no cost) and the variant's `requiresComponents` (a bundle parent, whose stock Shopify computes from its
+ * components and refuses to write: NON_MUTABLE_INVENTORY_ITEM) let Sync skip rows Shopify would refuse.
+ * `InventoryItem.variant` is deprecated since 2026-01 in favour of `variants`, but it is a plain object:
+ * 1 point per row instead of 3 for `variants(first: 1)`, and no child lines in the bulk result. It is in
+ * every supported schema (test/shopify/schema.test.ts); when Shopify removes it, switch to `variants`.
+ */
 export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId: ID!, $first: Int!, $after: String) {
   location(id: $locationId) {
     id
@@ -24,6 +31,10 @@ export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId:
         item {
           id
           sku
+          tracked
+          variant {
+            requiresComponents
+          }
         }
       }
     }
@@ -47,9 +58,11 @@ export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = `query LocationLevelsWit
         item {
           id
           sku
+          tracked
           variants(first: 1) {
             nodes {
               id
+              requiresComponents
             }
           }
         }
@@ -64,9 +77,11 @@ export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: S
     nodes {
       id
       sku
+      tracked
       variants(first: 1) {
         nodes {
           id
+          requiresComponents
         }
       }
       inventoryLevel(locationId: $locationId) {
@@ -96,6 +111,7 @@ function bulkLevelFields(indent: string): string {
 	return [
 		'id',
 		'sku',
+		'tracked',
 		'inventoryLevel(locationId: "gid://shopify/Location/0") {',
 		'  quantities(names: ["available", "on_hand"]) {',
 		'    name',
@@ -120,6 +136,7 @@ export const BULK_INVENTORY_QUERY = `query BulkInventoryAtLocation {
           edges {
             node {
               id
+              requiresComponents
             }
           }
         }
@@ -137,6 +154,9 @@ export const BULK_INVENTORY_SYNC_QUERY = `query BulkInventoryAtLocationForSync {
     edges {
       node {
         ${bulkLevelFields('        ')}
+        variant {
+          requiresComponents
+        }
       }
     }
   }

@@ -28,6 +28,7 @@ import {
 	IDEMPOTENCY_RETRY_NEW_KEY,
 	IDEMPOTENCY_RETRY_SAME_KEY,
 	parseUserErrors,
+	RETRYABLE_USER_ERROR_CODES,
 } from '../logic/userErrors';
 import {
 	BULK_INVENTORY_QUERY,
@@ -348,6 +349,11 @@ export interface WriteSettings {
 	name: string;
 	reason: string;
 	referenceDocumentUri?: string;
+	/**
+	 * Adjust only: the ledger document every change row carries. Shopify requires one for every quantity
+	 * name except `available` (and refuses one for `available`).
+	 */
+	ledgerDocumentUri?: string;
 	locationId: string;
 	apiVersion: string;
 	/**
@@ -363,6 +369,8 @@ export interface FailedRow<T> {
 	row: WriteRow<T>;
 	code?: string;
 	message: string;
+	/** A failure that a later run can fix by itself (Shopify asked to try again). */
+	retryable?: boolean;
 }
 
 export interface WriteOutcome<T> {
@@ -375,6 +383,8 @@ export interface WriteOutcome<T> {
 
 const MAX_ROUNDS_PER_BATCH = 12;
 const CONCURRENT_WAIT_MS = 1000;
+/** ADJUST_QUANTITIES_FAILED / SERVICE_UNAVAILABLE: waits before each retry of the same batch. */
+export const RETRYABLE_USER_ERROR_WAITS_MS = [500, 1000, 2000, 4000];
 
 function mutationInput(settings: WriteSettings, rows: Array<WriteRow<unknown>>): IDataObject {
 	const input: IDataObject = {
@@ -395,6 +405,7 @@ function mutationInput(settings: WriteSettings, rows: Array<WriteRow<unknown>>):
 			locationId: settings.locationId,
 			delta: r.value,
 			changeFromQuantity: r.changeFromQuantity,
+			...(settings.name !== 'available' && settings.ledgerDocumentUri ? { ledgerDocumentUri: settings.ledgerDocumentUri } : {}),
 		}));
 	}
 	return input;
@@ -420,6 +431,7 @@ export async function writeBatch<T>(
 	let pending = rows;
 	let salt = 0;
 	let concurrentWaits = 0;
+	let retryableWaits = 0;
 	for (let round = 0; pending.length > 0; round++) {
 		if (round >= MAX_ROUNDS_PER_BATCH) {
 			for (const row of pending) {
@@ -441,6 +453,27 @@ export async function writeBatch<T>(
 		const errors = parseUserErrors(payload.userErrors);
 		if (errors.length === 0) {
 			outcome.applied.push(...pending);
+			break;
+		}
+		const retryableError = errors.find((e) => e.code && RETRYABLE_USER_ERROR_CODES.has(e.code));
+		if (retryableError) {
+			// Shopify applied nothing and asks to try again: wait, then send the same batch with the same key.
+			if (retryableWaits < RETRYABLE_USER_ERROR_WAITS_MS.length) {
+				const wait = RETRYABLE_USER_ERROR_WAITS_MS[retryableWaits++];
+				budget.retries++;
+				budget.waitedMs += wait;
+				await sleep(wait, this.getExecutionCancelSignal?.());
+				round--;
+				continue;
+			}
+			for (const row of pending) {
+				outcome.failed.push({
+					row,
+					code: retryableError.code ?? undefined,
+					message: `${retryableError.message} Shopify still asked to try again after ${retryableWaits + 1} attempts; nothing of this batch was written, run again`,
+					retryable: true,
+				});
+			}
 			break;
 		}
 		const classified = classifyUserErrors(errors, listField, pending.length);

@@ -35,6 +35,15 @@ export { createCostBudget, type CostBudget } from './cost';
 
 export const SHOPIFY_CREDENTIAL_TYPE = 'shopifyInventoryApi';
 
+/** What to do when Shopify refuses order data for lack of protected-customer-data approval. */
+export const PROTECTED_CUSTOMER_DATA_HELP =
+	'Orders are protected customer data. In the Shopify Dev Dashboard (or the Partner Dashboard), open the app → API access → "Protected customer data access", request access to protected customer data (the order data; no customer fields such as name, email, phone or address are needed), give the reason (inventory sync), save, and install the new version of the app in the store. Until then the catch-up and the hold-back of Inventory → Sync cannot read orders, and order webhooks cannot be subscribed.';
+
+/** Shopify's answer to an order read or an order-topic subscription without that approval. */
+export function isProtectedCustomerDataRefusal(message: string): boolean {
+	return /protected customer data|not approved to access the (Order|Customer)/i.test(message);
+}
+
 export type ShopifyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface ShopifyGraphqlOptions {
@@ -400,6 +409,14 @@ export async function shopifyGraphql(
 						{ itemIndex: options.itemIndex },
 					);
 				case 'accessDenied': {
+					if (isProtectedCustomerDataRefusal(info.message)) {
+						throw apiError.call(
+							this,
+							'Shopify refused to share order data: the app is not approved for protected customer data',
+							PROTECTED_CUSTOMER_DATA_HELP + ` Shopify said: ${redactSecrets(info.message, secrets)}`,
+							{ itemIndex: options.itemIndex },
+						);
+					}
 					const scopes = info.scopes && info.scopes.length > 0 ? info.scopes.join(', ') : undefined;
 					throw apiError.call(
 						this,

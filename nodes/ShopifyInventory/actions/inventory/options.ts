@@ -1,5 +1,5 @@
 /** The options of the inventory operations that change how they read and write, and their parsing. */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode, type INodeProperties } from 'n8n-workflow';
 
 import type { ReadMode, ReadResult } from '../../transport/inventory';
 
@@ -33,11 +33,30 @@ export function rereadOptions(options: ReadOptions, used: ReadResult['mode']): R
 	return used === 'bySku' ? options : { ...options, mode: used };
 }
 
-/** Options shared by Sync, Set and Adjust. */
-export function writeOptionsOf(options: IDataObject): { read: ReadOptions; maxStaleRetries: number; reason: string } {
+/**
+ * "Max Stale Retries" as a whole number ≥ 0 (a number, or text holding one, e.g. from an expression);
+ * undefined when it is not one.
+ */
+export function parseMaxStaleRetries(raw: unknown): number | undefined {
+	if (raw === undefined || raw === null || raw === '') return DEFAULT_MAX_STALE_RETRIES;
+	const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+	return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Options shared by Sync, Set and Adjust. A Max Stale Retries that is no whole number ≥ 0 is refused. */
+export function writeOptionsOf(
+	options: IDataObject,
+	node: INode,
+): { read: ReadOptions; maxStaleRetries: number; reason: string } {
+	const maxStaleRetries = parseMaxStaleRetries(options.maxStaleRetries);
+	if (maxStaleRetries === undefined) {
+		throw new NodeOperationError(node, `"Max Stale Retries" must be a whole number of 0 or more, not "${String(options.maxStaleRetries)}"`, {
+			description: 'Set Options → Max Stale Retries to a number such as 3 (if it is an expression, make it give a number).',
+		});
+	}
 	return {
 		read: readOptionsOf(options),
-		maxStaleRetries: Number(options.maxStaleRetries ?? DEFAULT_MAX_STALE_RETRIES),
+		maxStaleRetries,
 		reason: (options.reason as string | undefined) || 'correction',
 	};
 }

@@ -34,10 +34,13 @@ export async function applyWithStaleRetry<T>(
 		maxStaleRetries = DEFAULT_MAX_STALE_RETRIES,
 		read,
 		recompute,
+		refresh,
 	}: {
 		maxStaleRetries?: number;
 		read: ReadOptions;
 		recompute: (row: WriteRow<T>, level: ShopifyLevel) => WriteRow<T> | 'unchanged';
+		/** Runs after each re-read, before `recompute` (Sync reads the recent orders again). */
+		refresh?: (stale: Array<WriteRow<T>>) => Promise<void>;
 	},
 ): Promise<ApplyResult<T>> {
 	const result: ApplyResult<T> = { applied: [], nowUnchanged: [], failed: [], mutations: 0, staleRetries: 0 };
@@ -54,12 +57,14 @@ export async function applyWithStaleRetry<T>(
 					row,
 					code: 'CHANGE_FROM_QUANTITY_STALE',
 					message: `The quantity of SKU "${row.sku}" kept changing in Shopify while it was written (${maxStaleRetries + 1} attempts); run the sync again`,
+					retryable: true,
 				});
 			}
 			break;
 		}
 		result.staleRetries += outcome.stale.length;
 		const fresh = await readLevelsForRows.call(this, budget, settings.locationId, outcome.stale.map((r) => r.sku), read);
+		if (refresh) await refresh(outcome.stale);
 		const byItem = new Map(fresh.levels.map((l) => [l.inventoryItemId, l]));
 		const next: Array<WriteRow<T>> = [];
 		for (const row of outcome.stale) {

@@ -2,22 +2,45 @@
  * Inventory → Sync: FileMaker (source of truth) → Shopify `available` at one location.
  *
  * 1. Input items → rows {sku, quantity} (invalid, error and duplicate items are reported, not synced).
- * 2. Read Shopify's levels at the location (all of them, or only the one SKU).
- * 3. Diff (pure): only rows whose `available` differs are written.
- * 4. inventorySetQuantities(name "available") in batches of 250, each row with changeFromQuantity =
- *    the value read, each batch with an idempotency key derived from its content.
- * 5. Rows that come back CHANGE_FROM_QUANTITY_STALE (a sale or another app changed Shopify between our
- *    read and our write) are re-read and written again: the value set is still FileMaker's quantity, the
- *    fresh read only supplies the new changeFromQuantity. Shopify keeps the sale itself: it moved the
- *    units from available to committed (on_hand unchanged), and setting `available` moves on_hand by
- *    the same delta, so committed still holds the sold units. FileMaker learns about the sale through
- *    the order webhook and the next sync carries it. Nothing is ever written from a stale read.
+ * 2. Read Shopify's levels at the location (all of them, or only the one SKU). Items Shopify does not
+ *    track and bundle parents (a variant that requires components) are reported and never written.
+ * 3. Hold-back (option "Hold Back Orders Created Since"): read, after the levels, the orders created
+ *    since that time and subtract, per SKU, the units they hold from FileMaker's quantity (never below
+ *    0): sales FileMaker may not have applied yet are never offered again (docs/stock-model.md).
+ * 4. Diff (pure): only rows whose `available` differs are written; "SKUs Not to Write" are compared and
+ *    reported as heldBack.
+ * 5. inventorySetQuantities(name "available") in batches of 250, each row with changeFromQuantity =
+ *    the value read, each batch with an idempotency key derived from its content. Rows Shopify refuses
+ *    are dropped by the userError's field index and the rest is sent again (new key): one item never
+ *    stops the others.
+ * 6. Rows that come back CHANGE_FROM_QUANTITY_STALE (a sale or another app changed Shopify between our
+ *    read and our write) are re-read, the recent orders are read again, and the quantity is computed
+ *    anew from FileMaker's quantity minus the held-back units. Nothing is ever written from a stale read.
  *
- * Output: one summary item (paired with all input items) and optionally one item per change/problem.
+ * Output: one summary item (paired with all input items) and optionally one item per change/problem
+ * (problems go to the error output when the node's On Error setting chose it).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
+import { apiError } from '../../../shared/errors';
+import { errorItem } from '../../../shared/router';
 import { diffInventory, type SyncChange } from '../../logic/diff';
+import {
+	holdBackFromOrders,
+	parseHoldBackSince,
+	parseSkuList,
+	quantityAfterHoldBack,
+	type HoldBack,
+} from '../../logic/holdBack';
+import type { ShopifyLevel } from '../../logic/levels';
+import { needsAttention, PROBLEM_STATUSES, WRITE_FAILURE_HINT, writeFailureStatus } from '../../logic/syncReport';
+import { fetchOrdersCreatedSince } from '../../transport/holdBack';
 import { normalizeSku, validateInputItems, type InputProblem } from '../../logic/validate';
 import { currentApiVersion, findBySku, readLevels, type ReadResult, type WriteRow } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
@@ -39,7 +62,7 @@ const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } 
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Sets Shopify’s Available quantity at the location to the quantity in the input (FileMaker is the source of truth) and writes only what differs. Units sold but not yet shipped stay committed in Shopify: a sale during the sync is never lost, it reaches FileMaker through the order webhook and the next sync.',
+			'Sets Shopify’s Available quantity at the location to the quantity in the input (FileMaker is the source of truth) minus the units of recent orders FileMaker may not have applied yet (option Hold Back Orders Created Since), and writes only what differs. Sold units are never offered twice: see docs/stock-model.md.',
 		name: 'syncNotice',
 		type: 'notice',
 		default: '',
@@ -102,6 +125,23 @@ export const description: INodeProperties[] = [
 		reasonOption,
 		referenceDocumentUriOption,
 		{
+			displayName: 'Hold Back Orders Created Since',
+			name: 'holdBackOrdersSince',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Orders created in Shopify since this time (paid or not) are read after Shopify’s levels, and the units they hold are subtracted from the input quantity before comparing (never below 0), so sales FileMaker has not applied yet are not offered again. Use the start of the catch-up read minus a margin. Empty: off. Needs the read_orders scope and protected customer data approval.',
+		},
+		{
+			displayName: 'SKUs Not to Write',
+			name: 'skipSkus',
+			type: 'string',
+			default: '',
+			placeholder: 'SKU-1, SKU-2',
+			description:
+				'SKUs that are compared but never written (reported with status heldBack): comma or newline separated, or an array from an expression. Exact SKUs.',
+		},
+		{
 			displayName: 'Report Missing in FileMaker',
 			name: 'reportMissingInFileMaker',
 			type: 'boolean',
@@ -126,6 +166,14 @@ export interface SyncSummary extends IDataObject {
 	missingInFileMaker: number;
 	duplicateSkus: number;
 	invalidQuantities: number;
+	heldBack: number;
+	heldBackUnits: number;
+	bundleParents: number;
+	untracked: number;
+	notStocked: number;
+	deletedItems: number;
+	retryable: number;
+	needsAttention: number;
 	apiCalls: number;
 	costUsed: number;
 	throttledWaits: number;
@@ -139,6 +187,10 @@ interface Detail {
 	status: string;
 	message?: string;
 	inventoryItemId?: string;
+	/** FileMaker's quantity, when units were held back from it. */
+	fileMakerQuantity?: number;
+	heldBackUnits?: number;
+	code?: string;
 	itemIndex?: number;
 	itemIndexes?: number[];
 }
@@ -158,6 +210,7 @@ export async function execute(
 	const startedAt = Date.now();
 	const allPaired = items.map((_, item) => ({ item }));
 	const { budget } = run;
+	const node = this.getNode();
 
 	const skuField = (this.getNodeParameter('skuField', 0, 'sku') as string).trim() || 'sku';
 	const quantityField = (this.getNodeParameter('quantityField', 0, 'quantity') as string).trim() || 'quantity';
@@ -165,45 +218,128 @@ export async function execute(
 	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 	const outputMode = this.getNodeParameter('output', 0, 'summary') as string;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
+	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options, node);
 	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false;
+	let holdBackSince: Date | undefined;
+	try {
+		holdBackSince = parseHoldBackSince(options.holdBackOrdersSince);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message, {
+			description: 'Set Options → Hold Back Orders Created Since to a date and time, or leave it empty to turn the hold-back off.',
+		});
+	}
+	const skipSkus = parseSkuList(options.skipSkus);
 	const apiVersion = await currentApiVersion.call(this);
 	const location = await resolveLocation.call(this, run, 0);
 	const locationId = location.id;
 
 	// 1. Input → rows.
 	const validated = validateInputItems(items, { skuField, quantityField });
-	const rows = onlySku === undefined ? validated.rows : validated.rows.filter((r) => r.sku === onlySku);
+	const inputRows = onlySku === undefined ? validated.rows : validated.rows.filter((r) => r.sku === onlySku);
 	const problems =
 		onlySku === undefined ? validated.problems : validated.problems.filter((p) => p.sku === onlySku);
+	const fileMakerQuantity = new Map(inputRows.map((r) => [r.sku, r.quantity]));
 
-	// 2. Shopify's levels.
-	const { levels, mode: modeUsed }: ReadResult =
+	// 2. Shopify's levels. Items Shopify does not track and bundle parents are never written.
+	const { levels: readLevelsList, mode: modeUsed }: ReadResult =
 		onlySku !== undefined
 			? { levels: (await findBySku.call(this, budget, locationId, onlySku)).levels, mode: 'bySku' }
 			: await readLevels.call(this, budget, locationId, readOpts);
+	const details: Detail[] = [];
+	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
+	const notWritable = new Map<string, { level: ShopifyLevel; status: 'untracked' | 'bundleParent' }>();
+	const levels: ShopifyLevel[] = [];
+	for (const level of readLevelsList) {
+		const status = level.tracked === false ? 'untracked' : level.requiresComponents === true ? 'bundleParent' : undefined;
+		if (status === undefined) levels.push(level);
+		else if (inputBySku.has(level.sku)) notWritable.set(level.sku, { level, status });
+	}
+	const rowsToCompare = inputRows.filter((r) => !notWritable.has(r.sku));
+	for (const [sku, { level, status }] of notWritable) {
+		const row = inputBySku.get(sku)!;
+		details.push({
+			sku,
+			from: level.available,
+			to: row.quantity,
+			status,
+			message:
+				status === 'untracked'
+					? `SKU "${sku}": Shopify does not track this item’s inventory; it was not written`
+					: `SKU "${sku}" is a bundle: Shopify computes its stock from its components and refuses writes to it; it was not written`,
+			inventoryItemId: level.inventoryItemId,
+			itemIndex: row.itemIndex,
+		});
+	}
 
-	// 3. Diff.
+	// 3. Hold-back: units of orders created since the hold-back time, read after the levels.
+	const skuOfItem = new Map(readLevelsList.map((l) => [l.inventoryItemId, l.sku]));
+	let holdBack: HoldBack | undefined;
+	const heldBySku = new Map<string, number>();
+	const readHoldBack = async () => {
+		if (holdBackSince === undefined) return;
+		const orders = await fetchOrdersCreatedSince.call(this, budget, holdBackSince, onlySku !== undefined ? [onlySku] : []);
+		holdBack = holdBackFromOrders(orders, locationId);
+		heldBySku.clear();
+		for (const [itemId, units] of holdBack.unitsByItem) {
+			const sku = skuOfItem.get(itemId);
+			if (sku !== undefined) heldBySku.set(sku, (heldBySku.get(sku) ?? 0) + units);
+		}
+	};
+	await readHoldBack();
+	const targetOf = (sku: string, quantity: number) => quantityAfterHoldBack(quantity, heldBySku.get(sku) ?? 0);
+	const rows = rowsToCompare.map((r) => ({ ...r, quantity: targetOf(r.sku, r.quantity) }));
+	const holdBackFields = (sku: string): Partial<Detail> => {
+		const units = heldBySku.get(sku) ?? 0;
+		return units > 0 ? { fileMakerQuantity: fileMakerQuantity.get(sku), heldBackUnits: units } : {};
+	};
+
+	// 4. Diff; SKUs not to write are compared and reported.
 	const diff = diffInventory(rows, levels, {
 		onlySku,
 		reportMissingInFileMaker,
-		otherInputSkus: validated.problems.map((p) => p.sku),
+		otherInputSkus: [...validated.problems.map((p) => p.sku), ...notWritable.keys()],
 	});
+	const changes = diff.changes.filter((c) => !skipSkus.has(c.sku));
+	const heldBackChanges = diff.changes.filter((c) => skipSkus.has(c.sku));
+	for (const c of heldBackChanges) {
+		details.push({
+			sku: c.sku,
+			from: c.from,
+			to: c.to,
+			status: 'heldBack',
+			message: `SKU "${c.sku}" is in "SKUs Not to Write": compared, not written`,
+			inventoryItemId: c.inventoryItemId,
+			itemIndex: c.itemIndex,
+			...holdBackFields(c.sku),
+		});
+	}
+	for (const u of diff.unchanged) {
+		if ((heldBySku.get(u.sku) ?? 0) === 0) continue;
+		details.push({
+			sku: u.sku,
+			from: u.quantity,
+			to: u.quantity,
+			status: 'unchanged',
+			inventoryItemId: u.inventoryItemId,
+			itemIndex: u.itemIndex,
+			...holdBackFields(u.sku),
+		});
+	}
 
-	// 4./5. Write.
-	const details: Detail[] = [];
+	// 5./6. Write.
 	let updated = 0;
-	let failed = 0;
 	let nowUnchanged = 0;
 	let mutations = 0;
 	let staleRetries = 0;
+	const failureCounts = { retryable: 0, bundleParent: 0, notStocked: 0, deletedItem: 0, failed: 0 };
+	let writeFailures = 0;
 	if (dryRun) {
-		updated = diff.changes.length;
-		for (const c of diff.changes) {
-			details.push({ sku: c.sku, from: c.from, to: c.to, status: 'wouldUpdate', inventoryItemId: c.inventoryItemId, itemIndex: c.itemIndex });
+		updated = changes.length;
+		for (const c of changes) {
+			details.push({ sku: c.sku, from: c.from, to: c.to, status: 'wouldUpdate', inventoryItemId: c.inventoryItemId, itemIndex: c.itemIndex, ...holdBackFields(c.sku) });
 		}
-	} else if (diff.changes.length > 0) {
-		const writeRowsList: Array<WriteRow<SyncChange>> = diff.changes.map((c) => ({
+	} else if (changes.length > 0) {
+		const writeRowsList: Array<WriteRow<SyncChange>> = changes.map((c) => ({
 			sku: c.sku,
 			inventoryItemId: c.inventoryItemId,
 			value: c.to,
@@ -226,14 +362,18 @@ export async function execute(
 			{
 				maxStaleRetries,
 				read: rereadOptions(readOpts, modeUsed),
-				recompute: (row, level) =>
-					level.available === row.value ? 'unchanged' : { ...row, changeFromQuantity: level.available },
+				// A sale between our reads and the write: read the recent orders again too.
+				refresh: readHoldBack,
+				recompute: (row, level) => {
+					const target = targetOf(row.sku, fileMakerQuantity.get(row.sku) ?? row.ref.to);
+					return level.available === target ? 'unchanged' : { ...row, value: target, changeFromQuantity: level.available };
+				},
 			},
 		);
 		mutations = result.mutations;
 		staleRetries = result.staleRetries;
 		updated = result.applied.length;
-		failed = result.failed.length;
+		writeFailures = result.failed.length;
 		nowUnchanged = result.nowUnchanged.length;
 		for (const row of result.applied) {
 			details.push({
@@ -243,8 +383,9 @@ export async function execute(
 				status: 'updated',
 				inventoryItemId: row.inventoryItemId,
 				itemIndex: row.ref.itemIndex,
+				...holdBackFields(row.sku),
 				...(row.changeFromQuantity !== row.ref.from
-					? { message: `Shopify changed from ${row.ref.from} to ${row.changeFromQuantity} during the sync; FileMaker's quantity was set` }
+					? { message: `Shopify changed from ${row.ref.from} to ${row.changeFromQuantity} during the sync; the quantity was computed again` }
 					: {}),
 			});
 		}
@@ -257,15 +398,19 @@ export async function execute(
 				message: 'Shopify already had this quantity when re-read',
 				inventoryItemId: row.inventoryItemId,
 				itemIndex: row.ref.itemIndex,
+				...holdBackFields(row.sku),
 			});
 		}
 		for (const f of result.failed) {
+			const status = writeFailureStatus(f.code, f.retryable);
+			failureCounts[status]++;
 			details.push({
 				sku: f.row.sku,
 				from: f.row.changeFromQuantity,
 				to: f.row.value,
-				status: f.code === 'CHANGE_FROM_QUANTITY_STALE' ? 'stale' : 'failed',
-				message: f.code ? `${f.message} (${f.code})` : f.message,
+				status,
+				message: `SKU "${f.row.sku}": ${WRITE_FAILURE_HINT[status]}. Shopify said: ${f.message}${f.code ? ` (${f.code})` : ''}`,
+				...(f.code ? { code: f.code } : {}),
 				inventoryItemId: f.row.inventoryItemId,
 				itemIndex: f.row.ref.itemIndex,
 			});
@@ -318,6 +463,11 @@ export async function execute(
 		...problems.filter((p) => p.status === 'duplicateSku').map((p) => p.sku),
 		...diff.duplicateInShopify.map((d) => d.sku),
 	]).size;
+	const invalidQuantities = problems.filter((p) => p.status !== 'duplicateSku').length;
+	const notWritableCount = (status: 'untracked' | 'bundleParent') =>
+		[...notWritable.values()].filter((n) => n.status === status).length;
+	let heldBackUnits = 0;
+	for (const r of rowsToCompare) heldBackUnits += heldBySku.get(r.sku) ?? 0;
 	const summary: SyncSummary = {
 		operation: 'sync',
 		dryRun,
@@ -329,13 +479,24 @@ export async function execute(
 		compared: diff.changes.length + diff.unchanged.length,
 		unchanged: diff.unchanged.length + nowUnchanged,
 		updated,
-		failed,
+		failed: writeFailures,
+		heldBack: heldBackChanges.length,
+		holdBackOrdersSince: holdBackSince ? holdBackSince.toISOString() : null,
+		holdBackOrders: holdBack?.ordersRead ?? 0,
+		heldBackUnits,
+		heldBackSkus: rowsToCompare.filter((r) => (heldBySku.get(r.sku) ?? 0) > 0).length,
 		missingInShopify: diff.missingInShopify.length,
 		missingInFileMaker: diff.missingInFileMaker.length,
 		duplicateSkus,
-		invalidQuantities: problems.filter((p) => p.status !== 'duplicateSku').length,
+		invalidQuantities,
 		inputErrors: problems.filter((p) => p.status === 'inputError').length,
 		emptySkus: problems.filter((p) => p.status === 'emptySku').length,
+		bundleParents: notWritableCount('bundleParent') + failureCounts.bundleParent,
+		untracked: notWritableCount('untracked'),
+		notStocked: failureCounts.notStocked,
+		deletedItems: failureCounts.deletedItem,
+		retryable: failureCounts.retryable,
+		needsAttention: needsAttention({ invalidQuantities, duplicateSkus, otherFailures: failureCounts.failed }),
 		staleRetries,
 		writeCalls: mutations,
 		apiCalls: budget.calls,
@@ -347,17 +508,32 @@ export async function execute(
 		durationMs: Date.now() - startedAt,
 	};
 
+	// Failures a new run fixes by itself fail the execution (so an error workflow fires), after every
+	// other row was written; with Continue On Fail / the error output, the summary reports them instead.
+	if (summary.retryable > 0 && !this.continueOnFail()) {
+		throw apiError.call(
+			this,
+			`${summary.retryable} row(s) were not written because Shopify asked to try again; ${updated} other row(s) were written`,
+			`Run the sync again: it writes only what still differs. First: ${details.find((d) => d.status === 'retryable')?.message ?? ''}`,
+		);
+	}
+
 	const out: INodeExecutionData[] = [{ json: summary, pairedItem: allPaired }];
 	if (outputMode === 'summaryAndDetails') {
+		const toErrorOutput = node.onError === 'continueErrorOutput';
 		for (const d of details) {
 			const { itemIndex, itemIndexes, ...json } = d;
-			const paired =
-				itemIndexes && itemIndexes.length > 0
-					? itemIndexes.map((item) => ({ item }))
-					: itemIndex !== undefined
-						? { item: itemIndex }
-						: allPaired;
-			out.push({ json: json as IDataObject, pairedItem: paired });
+			const pairedIndexes =
+				itemIndexes && itemIndexes.length > 0 ? itemIndexes : itemIndex !== undefined ? [itemIndex] : allPaired.map((p) => p.item);
+			if (toErrorOutput && PROBLEM_STATUSES.has(d.status)) {
+				const { message, ...fields } = json;
+				out.push(errorItem.call(this, new Error(message ?? d.status), pairedIndexes, fields as IDataObject));
+				continue;
+			}
+			out.push({
+				json: json as IDataObject,
+				pairedItem: pairedIndexes.length === 1 ? { item: pairedIndexes[0] } : pairedIndexes.map((item) => ({ item })),
+			});
 		}
 	}
 	return out;

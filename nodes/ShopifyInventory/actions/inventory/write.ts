@@ -78,8 +78,24 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 					{ name: 'On Hand', value: 'on_hand' },
 				],
 				default: 'available',
-				description: 'Which of Shopify’s quantities to change',
+				description:
+					mode === 'adjust'
+						? 'Which of Shopify’s quantities to change. On Hand adjustments carry a ledger document (option Ledger Document URI), as Shopify requires for every name except Available.'
+						: 'Which of Shopify’s quantities to change',
 			},
+			...(mode === 'adjust'
+				? [
+						{
+							displayName: 'Ledger Document URI',
+							name: 'ledgerDocumentUri',
+							type: 'string',
+							default: '',
+							placeholder: 'gid://my-app/StockCount/2026-12-04',
+							description:
+								'Only for Quantity Name On Hand: the document behind the change, as a URI with a scheme (not gid://shopify/…). Empty: the reference document URI of this execution.',
+						} satisfies INodeProperties,
+					]
+				: []),
 			readModeOption,
 			reasonOption,
 			referenceDocumentUriOption,
@@ -171,9 +187,14 @@ export async function executeWrite(
 
 	const options = (items.length > 0 ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const quantityName = (options.quantityName as string | undefined) ?? 'available';
-	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options);
+	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options, this.getNode());
 	const operationName = mode === 'set' ? 'InventorySet' : 'InventoryAdjust';
 	const referenceDocumentUri = referenceUri.call(this, operationName, options.referenceDocumentUri);
+	// Shopify requires a ledger document for every quantity name except `available` (adjust only).
+	const ledgerDocumentUri =
+		mode === 'adjust' && quantityName !== 'available'
+			? (typeof options.ledgerDocumentUri === 'string' && options.ledgerDocumentUri.trim()) || referenceDocumentUri
+			: undefined;
 	const scope = executionScope.call(this);
 	const current = (level: { available: number; onHand?: number }) =>
 		quantityName === 'on_hand' ? level.onHand : level.available;
@@ -223,7 +244,7 @@ export async function executeWrite(
 		const result = await (applyWithStaleRetry<Row>).call(
 			this,
 			budget,
-			{ operation: mode, name: quantityName, reason, referenceDocumentUri, locationId, apiVersion, executionScope: scope },
+			{ operation: mode, name: quantityName, reason, referenceDocumentUri, ledgerDocumentUri, locationId, apiVersion, executionScope: scope },
 			toWrite,
 			{
 				maxStaleRetries,
@@ -272,6 +293,8 @@ export async function executeWrite(
 				locationId,
 				quantityName,
 				inventoryItemId: f.row.inventoryItemId,
+				...(f.code ? { code: f.code } : {}),
+				retryable: f.retryable === true,
 			});
 		}
 	}

@@ -1,0 +1,51 @@
+/**
+ * GraphQL documents of the hold-back read of Inventory → Sync: orders created since a time, with what
+ * each line still holds (current quantity) and whether Shopify tracks its inventory item. Every
+ * document the package sends is an exported constant in a `*.documents.ts` file (validated against
+ * every supported schema by test/shopify/schema.test.ts). Page sizes are in holdBack.ts.
+ */
+
+const HOLD_BACK_LINE_FIELDS = 'id sku currentQuantity isGiftCard variant { id inventoryItem { id tracked } }';
+
+/** Orders created since a time (`query: "created_at:>='…'"`), oldest first. */
+export const HOLD_BACK_ORDERS_QUERY = `query ShopifyInventoryHoldBackOrders($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      createdAt
+      cancelledAt
+      retailLocation {
+        id
+      }
+      lineItems(first: $lineItemsFirst) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ${HOLD_BACK_LINE_FIELDS}
+        }
+      }
+    }
+  }
+}`;
+
+/** More line items of one order (an order with more lines than the first page carried). */
+export const HOLD_BACK_ORDER_LINES_QUERY = `query ShopifyInventoryHoldBackOrderLines($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    id
+    lineItems(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ${HOLD_BACK_LINE_FIELDS}
+      }
+    }
+  }
+}`;
