@@ -8,6 +8,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { clarisIdProperties, clarisIdStoredProperties } from '../nodes/shared/filemaker/clarisId/properties';
 import { logIn } from '../nodes/shared/filemaker/session';
 import { dataApiPath } from '../nodes/shared/filemaker/url';
 
@@ -47,6 +48,7 @@ export class FileMakerDataApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		...clarisIdStoredProperties,
 		{
 			displayName: 'Host',
 			name: 'host',
@@ -67,11 +69,31 @@ export class FileMakerDataApi implements ICredentialType {
 			description: 'Name of the hosted FileMaker file, without .fmp12',
 		},
 		{
+			displayName: 'Sign In With',
+			name: 'signInWith',
+			type: 'options',
+			options: [
+				{
+					name: 'FileMaker Server Account',
+					value: 'fileMakerAccount',
+					description: 'An account of the hosted file (FileMaker Server)',
+				},
+				{
+					name: 'Claris ID (FileMaker Cloud)',
+					value: 'clarisId',
+					description: 'A Claris ID with access to the file (FileMaker Cloud)',
+				},
+			],
+			default: 'fileMakerAccount',
+		},
+		...clarisIdProperties,
+		{
 			displayName: 'Username',
 			name: 'username',
 			type: 'string',
 			default: '',
 			required: true,
+			displayOptions: { show: { signInWith: ['fileMakerAccount'] } },
 			description:
 				"FileMaker account whose privilege set has the extended privilege 'Access via FileMaker Data API (fmrest)'",
 		},
@@ -82,6 +104,7 @@ export class FileMakerDataApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			displayOptions: { show: { signInWith: ['fileMakerAccount'] } },
 		},
 		{
 			displayName: 'Data API Version',

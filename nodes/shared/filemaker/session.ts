@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
+import { clarisIdAuthorization, describeClarisIdAccountRefused, usesClarisId } from './clarisId/login';
 import { LOGIN_ERROR_NAME, describeLoginFailure, extractFailure } from './errors';
 import { dataApiPath, databaseBaseUrl, normalizeDatabase, normalizeHost } from './url';
 
@@ -14,7 +15,8 @@ import { dataApiPath, databaseBaseUrl, normalizeDatabase, normalizeHost } from '
 export async function logIn(
 	this: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
-): Promise<{ sessionToken: string }> {
+	renewClarisId = false,
+): Promise<{ sessionToken: string } & Record<string, string>> {
 	const host = normalizeHost(credentials.host);
 	const database = normalizeDatabase(credentials.database);
 	const username = typeof credentials.username === 'string' ? credentials.username : '';
@@ -26,6 +28,8 @@ export async function logIn(
 				: 'The FileMaker credential has no Database. Enter the name of the hosted file, without .fmp12.',
 		);
 	}
+	// FileMaker Cloud: a Claris ID token (see ./clarisId), else FileMaker Server's account and password.
+	const claris = usesClarisId(credentials) ? await clarisIdAuthorization.call(this, credentials, renewClarisId) : undefined;
 	const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
 	let response: { body?: unknown; headers?: IDataObject } | undefined;
 	let failure: unknown;
@@ -34,7 +38,7 @@ export async function logIn(
 			method: 'POST',
 			url: `${databaseBaseUrl(credentials)}${dataApiPath.sessions()}`,
 			headers: {
-				Authorization: `Basic ${basic}`,
+				Authorization: claris?.authorization ?? `Basic ${basic}`,
 				'Content-Type': 'application/json',
 				Accept: 'application/json',
 			},
@@ -51,6 +55,11 @@ export async function logIn(
 	}
 	if (failure !== undefined || response === undefined) {
 		const mapped = describeLoginFailure(extractFailure(failure), { host, database, username });
+		if (claris !== undefined && mapped.kind === 'auth') {
+			// A stored ID token FileMaker Cloud no longer takes (revoked, clocks apart): renew it once.
+			if (claris.reused) return await logIn.call(this, credentials, true);
+			throw loginError(describeClarisIdAccountRefused(claris.email, database, host));
+		}
 		// (Network details stay out: n8n would swap a message naming e.g. ECONNREFUSED for a generic one.)
 		throw loginError(mapped.kind === 'network' ? mapped.message : `${mapped.message} ${mapped.description}`.trim());
 	}
@@ -60,7 +69,7 @@ export async function logIn(
 			`The host ${host} answered the login, but not as a FileMaker Data API (no session token). Check the Host: it should be the address of FileMaker Server, e.g. https://fms.example.com.`,
 		);
 	}
-	return { sessionToken: token };
+	return { sessionToken: token, ...claris?.stored };
 	}
 
 /**
