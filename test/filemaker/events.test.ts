@@ -214,6 +214,22 @@ describe('Apply Pending', () => {
 		expect(expectSequential('B-2', 10)).toBe(8);
 	});
 
+	it('the stock edit applied but the connection dropped before the answer: read again, counted once', async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -3, key: 'd1' }]);
+		env.fm.injectFault({ when: isPatchToStock, phase: 'after', dropConnection: true });
+		const out = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(out).toEqual([{ sku: 'B-2', applied: 1, change: -3, quantityBefore: 10, quantityAfter: 7 }]);
+		expect(quantity('B-2')).toBe(7);
+		expect(expectSequential('B-2', 10)).toBe(7);
+	});
+
+	it('an event with both a change and Set To is refused', async () => {
+		const out = env.json(await env.run(store(), [{ sku: 'B-2', change: -1, setTo: 5, key: 'both' }]));
+		expect(out[0].error).toBe("The event for SKU 'B-2' has both a change (-1) and Set To (5). Give one of them: a change, or Set To for an absolute quantity.");
+		expect(out[0].retryable).toBe(false);
+		expect(rows('B-2')).toHaveLength(0);
+	});
+
 	it('the same event delivered 3 times concurrently: one row, applied once', async () => {
 		const deliver = async () => {
 			await env.run(store(), [{ sku: 'HOT-1', change: -3, key: 'order:77:line:1:sale' }]);

@@ -98,6 +98,14 @@ function readEvent(this: IExecuteFunctions, itemIndex: number): StockEvent {
 	let setTo: number | undefined;
 	let change = 0;
 	if (setToRaw !== '') {
+		const rawChange = this.getNodeParameter('change', itemIndex, 0) as unknown;
+		if (rawChange !== undefined && rawChange !== null && rawChange !== '' && Number(rawChange) !== 0) {
+			throw itemProblem(
+				this.getNode(),
+				`The event for SKU '${sku}' has both a change (${String(rawChange)}) and Set To (${setToRaw}). Give one of them: a change, or Set To for an absolute quantity.`,
+				itemIndex,
+			);
+		}
 		const parsed = parseWholeNumber(setToRaw);
 		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'quantity', sku, raw: setToRaw, reason: parsed.reason }), itemIndex);
 		setTo = parsed.value;
