@@ -13,18 +13,44 @@
  * document rather than a named fragment, so the cost calculator of nodes/shared/shopify/queryCost.ts can read it).
  * Not exported: every export of this file is a complete document.
  */
-const LINE_ITEM_FIELDS = 'id sku quantity variant { id }';
+const LINE_ITEM_FIELDS = 'id sku quantity currentQuantity fulfillableQuantity isGiftCard variant { id inventoryItem { tracked } }';
 const REFUND_LINE_ITEM_FIELDS = 'quantity restockType location { id } lineItem { id }';
-
-/** Orders updated since a time (`query: "updated_at:>='…'"`), oldest change first. */
-export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSince($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    nodes {
-      id
+/** One page of an order's returns with every disposition (see ORDER_RETURNS_QUERY). */
+const RETURN_FIELDS = `id
+        reverseFulfillmentOrders(first: $reverseFulfillmentOrdersFirst) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            id
+            lineItems(first: $reverseLineItemsFirst) {
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+              nodes {
+                id
+                fulfillmentLineItem {
+                  id
+                  lineItem {
+                    id
+                  }
+                }
+                dispositions {
+                  id
+                  type
+                  quantity
+                  location {
+                    id
+                  }
+                }
+              }
+            }
+          }
+        }`;
+/** The order fields of the first read (page of orders, or one order by id). */
+const ORDER_FIELDS = `id
       name
       cancelledAt
       updatedAt
@@ -43,6 +69,9 @@ export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSi
       refunds(first: $refundsFirst) {
         id
         createdAt
+        return {
+          id
+        }
         refundLineItems(first: $refundLineItemsFirst) {
           pageInfo {
             hasNextPage
@@ -52,6 +81,67 @@ export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSi
             ${REFUND_LINE_ITEM_FIELDS}
           }
         }
+      }
+      returns(first: 1) {
+        nodes {
+          id
+        }
+      }`;
+
+/** Orders updated since a time (`query: "updated_at:>='…'"`), oldest change first. */
+export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSince($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ${ORDER_FIELDS}
+    }
+  }
+}`;
+
+/** One order by id, with the same fields (the trigger reads it for orders/edited and return dispositions). */
+export const ORDER_BY_ID_QUERY = `query ShopifyInventoryOrderById($id: ID!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
+  order(id: $id) {
+      ${ORDER_FIELDS}
+  }
+}`;
+
+/** The fulfilments of one order (read for cancelled orders: fulfilled units do not come back on cancel). */
+export const ORDER_FULFILLMENTS_QUERY = `query ShopifyInventoryOrderFulfillments($id: ID!, $first: Int!, $linesFirst: Int!) {
+  order(id: $id) {
+    id
+    fulfillments(first: $first) {
+      id
+      status
+      fulfillmentLineItems(first: $linesFirst) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          quantity
+          lineItem {
+            id
+          }
+        }
+      }
+    }
+  }
+}`;
+
+/** The returns of one order with every disposition of their reverse fulfillment orders. */
+export const ORDER_RETURNS_QUERY = `query ShopifyInventoryOrderReturns($id: ID!, $first: Int!, $after: String, $reverseFulfillmentOrdersFirst: Int!, $reverseLineItemsFirst: Int!) {
+  order(id: $id) {
+    id
+    returns(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ${RETURN_FIELDS}
       }
     }
   }
@@ -80,6 +170,9 @@ export const ORDER_REFUND_IDS_QUERY = `query ShopifyInventoryOrderRefundIds($id:
     refunds(first: $first) {
       id
       createdAt
+      return {
+        id
+      }
     }
   }
 }`;

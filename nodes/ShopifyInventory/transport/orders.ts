@@ -3,16 +3,19 @@
  * then per order every line item and every refund with all its lines (follow-up documents when a
  * nested list was cut off). The catch-up (Order → Get Many) turns them into stock changes.
  */
-import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { apiError } from '../../shared/errors';
 import { connectionNodes } from '../../shared/orders';
 import { SINGLE_QUERY_MAX_COST, requestedQueryCost } from '../../shared/shopify/queryCost';
-import { shopifyGraphql, type CostBudget } from '../../shared/shopify/transport';
+import { shopifyGraphql, type CostBudget, type ShopifyContext } from '../../shared/shopify/transport';
 import { appendToConnection, pageInfoOf, updatedSinceQuery } from '../logic/catchUp';
 import {
+	ORDER_BY_ID_QUERY,
+	ORDER_FULFILLMENTS_QUERY,
 	ORDER_LINE_ITEMS_PAGE_QUERY,
 	ORDER_REFUND_IDS_QUERY,
+	ORDER_RETURNS_QUERY,
 	ORDERS_UPDATED_SINCE_QUERY,
 	REFUND_LINE_ITEMS_PAGE_QUERY,
 } from './orders.documents';
@@ -24,7 +27,7 @@ export const MAX_REQUESTED_COST = SINGLE_QUERY_MAX_COST;
 
 /** Page sizes of ORDERS_UPDATED_SINCE_QUERY. Requested cost: see ordersPageCost (< 1000). */
 export const ORDERS_PAGE = {
-	first: 8,
+	first: 7,
 	lineItemsFirst: 20,
 	refundsFirst: 2,
 	refundLineItemsFirst: 10,
@@ -34,6 +37,10 @@ export const ORDERS_PAGE = {
 export const LINE_ITEMS_PAGE = 200;
 export const REFUND_IDS_PAGE = 250;
 export const REFUND_LINES_PAGE = 200;
+/** Fulfilments of a cancelled order, and lines per fulfilment (cost 861). */
+export const FULFILLMENTS_PAGE = { first: 20, linesFirst: 20 } as const;
+/** Returns per page, reverse fulfillment orders per return, lines per reverse fulfillment order (cost 780). */
+export const RETURNS_PAGE = { first: 3, reverseFulfillmentOrdersFirst: 2, reverseLineItemsFirst: 25 } as const;
 
 /*
  * Requested cost of each document at these page sizes (the shared transport computes the same before
@@ -60,12 +67,54 @@ export function refundLinesPageCost(first: number): number {
 	return requestedQueryCost(REFUND_LINE_ITEMS_PAGE_QUERY, { first });
 }
 
+export function orderByIdCost(): number {
+	const { first: _first, ...nested } = ORDERS_PAGE;
+	return requestedQueryCost(ORDER_BY_ID_QUERY, nested);
+}
+
+export function fulfillmentsCost(): number {
+	return requestedQueryCost(ORDER_FULFILLMENTS_QUERY, { ...FULFILLMENTS_PAGE });
+}
+
+export function returnsCost(): number {
+	return requestedQueryCost(ORDER_RETURNS_QUERY, { ...RETURNS_PAGE });
+}
+
+/** Shopify's refusal of order data to an app not approved for protected customer data. */
+export const PROTECTED_DATA_PATTERN = /protected customer data|not approved to (?:access|subscribe)/i;
+
+/** The error shown when Shopify refuses order data because the app lacks protected customer data approval. */
+export function protectedDataError(this: ShopifyContext, cause: unknown, itemIndex?: number): NodeApiError {
+	return apiError.call(
+		this,
+		'Shopify refuses to share orders with this app: it is not approved for protected customer data',
+		'Orders are protected customer data. In the Shopify Dev Dashboard (or Partner Dashboard → Apps → your app → API access), request access to protected customer data for the order data this app uses, then run again. Until then Shopify returns no orders, so no stock change can be read (see the README, "Protected customer data").',
+		{ itemIndex, raw: { message: cause instanceof Error ? cause.message : String(cause) } },
+	);
+}
+
+function isProtectedDataRefusal(error: unknown): boolean {
+	if (!(error instanceof NodeApiError) && !(error instanceof NodeOperationError) && !(error instanceof Error)) return false;
+	const e = error as Error & { description?: string | null };
+	return PROTECTED_DATA_PATTERN.test(`${e.message} ${e.description ?? ''}`);
+}
+
+/** Runs an order read; Shopify's protected-customer-data refusal becomes the clear error above. */
+async function readingOrders<T>(context: ShopifyContext, itemIndex: number | undefined, read: () => Promise<T>): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		if (isProtectedDataRefusal(error)) throw protectedDataError.call(context, error, itemIndex);
+		throw error;
+	}
+}
+
 interface OrdersPage {
 	orders?: { pageInfo?: unknown; nodes?: unknown; edges?: unknown };
 }
 
 /** Never guess: stock changes computed from a partly read order could apply units twice or not at all. */
-function incomplete(this: IExecuteFunctions, order: Json, what: string, itemIndex: number): NodeApiError {
+function incomplete(this: ShopifyContext, order: Json, what: string, itemIndex: number | undefined): NodeApiError {
 	const name = String(order.name ?? order.id);
 	return apiError.call(
 		this,
@@ -76,10 +125,10 @@ function incomplete(this: IExecuteFunctions, order: Json, what: string, itemInde
 }
 
 async function completeLineItems(
-	this: IExecuteFunctions,
+	this: ShopifyContext,
 	order: Json,
-	budget: CostBudget,
-	itemIndex: number,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
 ): Promise<void> {
 	let info = pageInfoOf(order.lineItems);
 	let connection: unknown = order.lineItems;
@@ -102,11 +151,11 @@ async function completeLineItems(
 }
 
 async function completeRefundLines(
-	this: IExecuteFunctions,
+	this: ShopifyContext,
 	order: Json,
 	refund: Json,
-	budget: CostBudget,
-	itemIndex: number,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
 ): Promise<Json> {
 	// A refund read through ORDER_REFUND_IDS_QUERY has no lines yet: read them from the start.
 	const hasLines = refund.refundLineItems !== undefined && refund.refundLineItems !== null;
@@ -137,10 +186,10 @@ async function completeRefundLines(
 }
 
 async function completeRefunds(
-	this: IExecuteFunctions,
+	this: ShopifyContext,
 	order: Json,
-	budget: CostBudget,
-	itemIndex: number,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
 ): Promise<void> {
 	let refunds = connectionNodes(order.refunds);
 	if (refunds.length >= ORDERS_PAGE.refundsFirst) {
@@ -168,34 +217,121 @@ async function completeRefunds(
 	order.refunds = completed;
 }
 
-/** All orders updated since `since`, each with all its line items and refunds. */
+/** Cancelled orders: their fulfilments (units fulfilled do not come back on cancellation). */
+async function completeFulfillments(
+	this: ShopifyContext,
+	order: Json,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
+): Promise<void> {
+	if (!order.cancelledAt) return;
+	const { data } = await shopifyGraphql.call(
+		this,
+		ORDER_FULFILLMENTS_QUERY,
+		{ id: order.id as string, ...FULFILLMENTS_PAGE },
+		{ budget, itemIndex },
+	);
+	const listed = (data.order as Json | null)?.fulfillments;
+	if (!Array.isArray(listed) || listed.length >= FULFILLMENTS_PAGE.first) {
+		throw incomplete.call(this, order, 'its fulfilments', itemIndex);
+	}
+	for (const fulfillment of listed as Json[]) {
+		if (pageInfoOf(fulfillment.fulfillmentLineItems).hasNextPage) {
+			throw incomplete.call(this, order, 'the lines of its fulfilments', itemIndex);
+		}
+	}
+	order.fulfillments = listed;
+}
+
+/** Orders with returns: every return with the dispositions of its reverse fulfillment orders. */
+async function completeReturns(
+	this: ShopifyContext,
+	order: Json,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
+): Promise<void> {
+	if (connectionNodes(order.returns).length === 0) {
+		order.returns = { nodes: [] };
+		return;
+	}
+	const returns: Json[] = [];
+	let after: string | null = null;
+	for (;;) {
+		const { data } = await shopifyGraphql.call(
+			this,
+			ORDER_RETURNS_QUERY,
+			{ id: order.id as string, after, ...RETURNS_PAGE },
+			{ budget, itemIndex },
+		);
+		const page = (data.order as Json | null)?.returns;
+		if (!page) throw incomplete.call(this, order, 'its returns', itemIndex);
+		for (const ret of connectionNodes(page)) {
+			// A disposition left out would lose a restock: never guess, stop instead.
+			if (pageInfoOf(ret.reverseFulfillmentOrders).hasNextPage) throw incomplete.call(this, order, `return ${String(ret.id)}`, itemIndex);
+			for (const rfo of connectionNodes(ret.reverseFulfillmentOrders)) {
+				if (pageInfoOf(rfo.lineItems).hasNextPage) throw incomplete.call(this, order, `return ${String(ret.id)}`, itemIndex);
+			}
+			returns.push(ret);
+		}
+		const info = pageInfoOf(page);
+		if (!info.hasNextPage || !info.endCursor || info.endCursor === after) break;
+		after = info.endCursor;
+	}
+	order.returns = { nodes: returns };
+}
+
+/** Completes one order of a first read: every line item, refund, fulfilment (cancelled) and return. */
+async function completeOrder(
+	this: ShopifyContext,
+	node: Json,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
+): Promise<Json> {
+	const order: Json = { ...node };
+	await completeLineItems.call(this, order, budget, itemIndex);
+	await completeRefunds.call(this, order, budget, itemIndex);
+	await completeFulfillments.call(this, order, budget, itemIndex);
+	await completeReturns.call(this, order, budget, itemIndex);
+	return order;
+}
+
+/** All orders updated since `since`, each with all its line items, refunds, fulfilments (cancelled) and returns. */
 export async function fetchOrdersUpdatedSince(
-	this: IExecuteFunctions,
+	this: ShopifyContext,
 	since: Date,
 	itemIndex: number,
 	budget: CostBudget,
 ): Promise<Json[]> {
-	const orders: Json[] = [];
-	let after: string | null = null;
-	const seenCursors = new Set<string>();
-	for (;;) {
-		const answer = await shopifyGraphql.call(
-			this,
-			ORDERS_UPDATED_SINCE_QUERY,
-			{ ...ORDERS_PAGE, after, query: updatedSinceQuery(since) },
-			{ budget, itemIndex },
-		);
-		const conn = (answer.data as OrdersPage).orders;
-		for (const node of connectionNodes(conn)) {
-			const order: Json = { ...node };
-			await completeLineItems.call(this, order, budget, itemIndex);
-			await completeRefunds.call(this, order, budget, itemIndex);
-			orders.push(order);
+	return await readingOrders(this, itemIndex, async () => {
+		const orders: Json[] = [];
+		let after: string | null = null;
+		const seenCursors = new Set<string>();
+		for (;;) {
+			const answer = await shopifyGraphql.call(
+				this,
+				ORDERS_UPDATED_SINCE_QUERY,
+				{ ...ORDERS_PAGE, after, query: updatedSinceQuery(since) },
+				{ budget, itemIndex },
+			);
+			const conn = (answer.data as OrdersPage).orders;
+			for (const node of connectionNodes(conn)) orders.push(await completeOrder.call(this, node, budget, itemIndex));
+			const info = pageInfoOf(conn);
+			if (!info.hasNextPage || !info.endCursor || seenCursors.has(info.endCursor)) break;
+			seenCursors.add(info.endCursor);
+			after = info.endCursor;
 		}
-		const info = pageInfoOf(conn);
-		if (!info.hasNextPage || !info.endCursor || seenCursors.has(info.endCursor)) break;
-		seenCursors.add(info.endCursor);
-		after = info.endCursor;
-	}
-	return orders;
+		return orders;
+	});
+}
+
+/** One order by id (decimal or gid), completely read; null when Shopify returns no such order. */
+export async function fetchOrderById(this: ShopifyContext, orderId: string, budget?: CostBudget): Promise<Json | null> {
+	const id = /^\d+$/.test(orderId) ? `gid://shopify/Order/${orderId}` : orderId;
+	return await readingOrders(this, undefined, async () => {
+		const { first: _first, ...nested } = ORDERS_PAGE;
+		const { data } = await shopifyGraphql.call(this, ORDER_BY_ID_QUERY, { id, ...nested }, { budget });
+		const node = data.order as Json | null | undefined;
+		if (!node) return null;
+		return await completeOrder.call(this, node, budget, undefined);
+	});
 }

@@ -26,8 +26,23 @@ export function refundRestockKey(refundId: string, lineItemId: string, locationI
 	return locationId ? `${base}:location:${locationId}` : base;
 }
 
+/**
+ * The n-th unit (1-based) of an order line that order edits removed without a refund: +1. One key per
+ * unit, numbered from the order's state (quantity − current quantity − refunded units), so every
+ * source that sees the same state — orders/edited, orders/updated, any later order payload, the
+ * catch-up — names the same units, and a second edit only adds keys for the units it removed.
+ */
+export function editRemovedKey(orderId: string, lineItemId: string, unit: number): string {
+	return `shopify:order:${orderId}:line:${lineItemId}:removed:${unit}`;
+}
+
+/** Units put back into stock by one disposition of a return (type RESTOCKED): +quantity. */
+export function dispositionRestockKey(dispositionId: string): string {
+	return `shopify:disposition:${dispositionId}:restock`;
+}
+
 const KEY_PATTERN =
-	/^shopify:(?:order:\d+:line:\d+:(?:sale|cancel)|refund:\d+:line:\d+:restock(?::location:\d+)?)$/;
+	/^shopify:(?:order:\d+:line:\d+:(?:sale|cancel|removed:[1-9]\d*)|refund:\d+:line:\d+:restock(?::location:\d+)?|disposition:\d+:restock)$/;
 
 export function isStockChangeKey(value: unknown): boolean {
 	return typeof value === 'string' && KEY_PATTERN.test(value);

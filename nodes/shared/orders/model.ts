@@ -24,6 +24,24 @@ export interface OrderLine {
 	/** Units ordered, including units later refunded or removed (Shopify's `quantity`); null if missing. */
 	quantity: number | null;
 	variantId: string | null;
+	/**
+	 * Units still on the order: quantity minus units refunded and units removed by order edits
+	 * (`current_quantity` / `currentQuantity`); null when the payload does not carry it.
+	 */
+	currentQuantity: number | null;
+	/**
+	 * Units Shopify could still fulfil (`fulfillable_quantity` / `fulfillableQuantity`); null when the
+	 * payload does not carry it. Only used to bound what a cancellation gives back.
+	 */
+	fulfillableQuantity: number | null;
+	/**
+	 * Whether Shopify counts the stock of this line: false when `variant_inventory_management` is null
+	 * (webhooks) or the variant's inventory item is not tracked / the variant is gone (GraphQL); null when
+	 * the payload does not say (older payloads: treated as tracked).
+	 */
+	tracked: boolean | null;
+	/** A gift card line (`gift_card` / `isGiftCard`): never stock. */
+	giftCard: boolean;
 }
 
 export interface RefundLine {
@@ -36,13 +54,31 @@ export interface RefundLine {
 	/** SKU / variant of the referenced line item, when the refund carries them. */
 	sku: string | null;
 	variantId: string | null;
+	/** From the refund's nested line item (refunds/create); the order's line wins when the order is known. */
+	tracked: boolean | null;
+	giftCard: boolean;
 }
 
 export interface Refund {
 	id: string;
 	orderId: string | null;
 	createdAt: string | null;
+	/** The return this refund settles (returns flow), else null: its units are restocked by the return's dispositions. */
+	returnId: string | null;
 	lines: RefundLine[];
+}
+
+/** One disposition of returned units (reverse fulfillment order line item → disposition). */
+export interface Disposition {
+	/** The disposition's own id (GraphQL `ReverseFulfillmentOrderDisposition.id`): stable for its life. */
+	id: string;
+	/** The order line item the returned units belong to. */
+	lineItemId: string;
+	/** Lower case: restocked, not_restocked, missing, processing_required. */
+	type: string;
+	quantity: number | null;
+	locationId: string | null;
+	returnId: string | null;
 }
 
 export interface Order {
@@ -56,6 +92,16 @@ export interface Order {
 	locationId: string | null;
 	lines: OrderLine[];
 	refunds: Refund[];
+	/**
+	 * Units fulfilled per line item (fulfilments that were not cancelled / failed); null when the payload
+	 * does not list the order's fulfilments.
+	 */
+	fulfilledByLine: Map<string, number> | null;
+	/**
+	 * Dispositions of the order's returns, or null when the source does not carry them (webhook order
+	 * payloads): then no disposition change is derived from this order.
+	 */
+	dispositions: Disposition[] | null;
 }
 
 /** A payload (webhook body or GraphQL node) that is not an order / refund of the expected shape. */
@@ -95,6 +141,11 @@ export function toRestockType(value: unknown, legacyRestockFlag?: unknown): Rest
 	// Very old refunds only had `restock: true|false` on the refund.
 	if (legacyRestockFlag === true) return 'legacy_restock';
 	return 'no_restock';
+}
+
+/** true / false, else null. */
+export function toBoolean(value: unknown): boolean | null {
+	return typeof value === 'boolean' ? value : null;
 }
 
 export function toText(value: unknown): string | null {

@@ -1,21 +1,29 @@
 /**
  * GraphQL Admin API orders → normalised model (pure, no n8n imports).
  *
- * Expects the selection of ORDERS_UPDATED_SINCE_QUERY (nodes/ShopifyInventory/transport/orders.documents.ts):
+ * Expects the selection of the order documents (nodes/ShopifyInventory/transport/orders.documents.ts),
+ * completed by the follow-up reads:
  *   Order { id name cancelledAt updatedAt retailLocation { id }
- *           lineItems { nodes { id sku quantity variant { id } } }
- *           refunds { id createdAt refundLineItems { nodes { quantity restockType location { id } lineItem { id } } } } }
+ *           lineItems { nodes { id sku quantity currentQuantity fulfillableQuantity isGiftCard
+ *                               variant { id inventoryItem { tracked } } } }
+ *           refunds { id createdAt return { id } refundLineItems { nodes { quantity restockType location { id } lineItem { id } } } }
+ *           fulfillments { status fulfillmentLineItems { nodes { quantity lineItem { id } } } }      (cancelled orders)
+ *           returns { nodes { id reverseFulfillmentOrders { nodes { lineItems { nodes {
+ *                     fulfillmentLineItem { lineItem { id } } dispositions { id type quantity location { id } } } } } } } } }
  * Connections may be given as `nodes` or as `edges[].node`; already-merged extra pages are simply longer lists.
  */
 import { toLegacyId } from './ids';
+import { VOID_FULFILLMENT_STATUSES } from './normalizeRest';
 import {
 	asObject,
 	objectList,
 	PayloadError,
+	toBoolean,
 	toQuantity,
 	toRestockType,
 	toSku,
 	toText,
+	type Disposition,
 	type Json,
 	type Order,
 	type OrderLine,
@@ -38,6 +46,18 @@ function idOf(value: unknown): string | null {
 	return obj ? toLegacyId(obj.id) : null;
 }
 
+/**
+ * Whether Shopify tracks the line's stock: the variant's inventory item `tracked`; a line without a
+ * variant (custom line, deleted product) is not tracked; unknown when the selection lacks it.
+ */
+function graphqlTracked(raw: Json): boolean | null {
+	if (!('variant' in raw)) return null;
+	const variant = asObject(raw.variant);
+	if (!variant) return false;
+	const item = asObject(variant.inventoryItem);
+	return item ? toBoolean(item.tracked) : null;
+}
+
 function graphqlLine(raw: Json): OrderLine | null {
 	const id = toLegacyId(raw.id);
 	if (id === null) return null;
@@ -46,7 +66,55 @@ function graphqlLine(raw: Json): OrderLine | null {
 		sku: toSku(raw.sku),
 		quantity: toQuantity(raw.quantity),
 		variantId: idOf(raw.variant),
+		currentQuantity: toQuantity(raw.currentQuantity),
+		fulfillableQuantity: toQuantity(raw.fulfillableQuantity),
+		tracked: graphqlTracked(raw),
+		giftCard: raw.isGiftCard === true,
 	};
+}
+
+/** Units per line item of the order's fulfilments, null when the selection lacks them. */
+function graphqlFulfilledByLine(order: Json): Map<string, number> | null {
+	if (!Array.isArray(order.fulfillments)) return null;
+	const fulfilled = new Map<string, number>();
+	for (const fulfillment of objectList(order.fulfillments)) {
+		const status = typeof fulfillment.status === 'string' ? fulfillment.status.toLowerCase() : '';
+		if (VOID_FULFILLMENT_STATUSES.has(status)) continue;
+		for (const line of connectionNodes(fulfillment.fulfillmentLineItems)) {
+			const id = idOf(line.lineItem);
+			if (id === null) continue;
+			fulfilled.set(id, (fulfilled.get(id) ?? 0) + Math.max(0, toQuantity(line.quantity) ?? 0));
+		}
+	}
+	return fulfilled;
+}
+
+/** Every disposition of the order's returns, null when the selection lacks `returns`. */
+function graphqlDispositions(order: Json): Disposition[] | null {
+	if (!('returns' in order)) return null;
+	const out: Disposition[] = [];
+	for (const ret of connectionNodes(order.returns)) {
+		const returnId = toLegacyId(ret.id);
+		for (const rfo of connectionNodes(ret.reverseFulfillmentOrders)) {
+			for (const rfoLine of connectionNodes(rfo.lineItems)) {
+				const lineItemId = idOf(asObject(rfoLine.fulfillmentLineItem)?.lineItem);
+				if (lineItemId === null) continue;
+				for (const d of objectList(rfoLine.dispositions)) {
+					const id = toLegacyId(d.id);
+					if (id === null) continue;
+					out.push({
+						id,
+						lineItemId,
+						type: typeof d.type === 'string' ? d.type.trim().toLowerCase() : '',
+						quantity: toQuantity(d.quantity),
+						locationId: idOf(d.location),
+						returnId,
+					});
+				}
+			}
+		}
+	}
+	return out;
 }
 
 function graphqlRefundLine(raw: Json): RefundLine | null {
@@ -60,6 +128,8 @@ function graphqlRefundLine(raw: Json): RefundLine | null {
 		locationId: idOf(raw.location),
 		sku: lineItem ? toSku(lineItem.sku) : null,
 		variantId: lineItem ? idOf(lineItem.variant) : null,
+		tracked: lineItem ? graphqlTracked(lineItem) : null,
+		giftCard: lineItem?.isGiftCard === true,
 	};
 }
 
@@ -72,6 +142,7 @@ export function normalizeGraphqlRefund(raw: unknown, orderId: string | null): Re
 		id,
 		orderId,
 		createdAt: toText(refund.createdAt),
+		returnId: idOf(refund.return),
 		lines: connectionNodes(refund.refundLineItems)
 			.map(graphqlRefundLine)
 			.filter((l): l is RefundLine => l !== null),
@@ -93,5 +164,7 @@ export function normalizeGraphqlOrder(raw: unknown): Order {
 			.map(graphqlLine)
 			.filter((l): l is OrderLine => l !== null),
 		refunds: connectionNodes(order.refunds).map((r) => normalizeGraphqlRefund(r, id)),
+		fulfilledByLine: graphqlFulfilledByLine(order),
+		dispositions: graphqlDispositions(order),
 	};
 }

@@ -23,6 +23,16 @@ import {
 	type RefundLine,
 } from './model';
 
+/**
+ * `variant_inventory_management`: "shopify" (or a fulfilment service's handle) when Shopify tracks the
+ * item, null when it does not; absent in older payloads → unknown (treated as tracked).
+ */
+function restTracked(raw: Json): boolean | null {
+	if (!('variant_inventory_management' in raw)) return null;
+	const value = raw.variant_inventory_management;
+	return typeof value === 'string' && value.trim() !== '';
+}
+
 function restLine(raw: Json): OrderLine | null {
 	const id = restObjectId(raw);
 	if (id === null) return null;
@@ -31,7 +41,30 @@ function restLine(raw: Json): OrderLine | null {
 		sku: toSku(raw.sku),
 		quantity: toQuantity(raw.quantity),
 		variantId: toLegacyId(raw.variant_id),
+		currentQuantity: toQuantity(raw.current_quantity),
+		fulfillableQuantity: toQuantity(raw.fulfillable_quantity),
+		tracked: restTracked(raw),
+		giftCard: raw.gift_card === true,
 	};
+}
+
+/** Fulfilment statuses whose units did not leave (REST lower case, GraphQL upper case). */
+export const VOID_FULFILLMENT_STATUSES: ReadonlySet<string> = new Set(['cancelled', 'error', 'failure']);
+
+/** Units per line item of the order's fulfilments (`fulfillments[].line_items[]`), null when the list is absent. */
+function restFulfilledByLine(raw: Json): Map<string, number> | null {
+	if (!Array.isArray(raw.fulfillments)) return null;
+	const fulfilled = new Map<string, number>();
+	for (const fulfillment of objectList(raw.fulfillments)) {
+		const status = typeof fulfillment.status === 'string' ? fulfillment.status.toLowerCase() : '';
+		if (VOID_FULFILLMENT_STATUSES.has(status)) continue;
+		for (const line of objectList(fulfillment.line_items)) {
+			const id = restObjectId(line);
+			if (id === null) continue;
+			fulfilled.set(id, (fulfilled.get(id) ?? 0) + Math.max(0, toQuantity(line.quantity) ?? 0));
+		}
+	}
+	return fulfilled;
 }
 
 function restRefundLine(raw: Json, legacyRestock: unknown): RefundLine | null {
@@ -45,6 +78,8 @@ function restRefundLine(raw: Json, legacyRestock: unknown): RefundLine | null {
 		locationId: toLegacyId(raw.location_id),
 		sku: lineItem ? toSku(lineItem.sku) : null,
 		variantId: lineItem ? toLegacyId(lineItem.variant_id) : null,
+		tracked: lineItem ? restTracked(lineItem) : null,
+		giftCard: lineItem?.gift_card === true,
 	};
 }
 
@@ -64,6 +99,7 @@ export function normalizeRestRefund(payload: unknown, orderId: string | null = n
 		id,
 		orderId: orderId ?? toLegacyId(raw.order_id),
 		createdAt: toText(raw.created_at),
+		returnId: restObjectId(asObject(raw.return)),
 		lines,
 	};
 }
@@ -85,5 +121,8 @@ export function normalizeRestOrder(payload: unknown): Order {
 			.map(restLine)
 			.filter((l): l is OrderLine => l !== null),
 		refunds: objectList(raw.refunds).map((r) => normalizeRestRefund(r, id)),
+		fulfilledByLine: restFulfilledByLine(raw),
+		// Order payloads do not carry the dispositions of returns (the trigger reads them from the API).
+		dispositions: null,
 	};
 }

@@ -2,19 +2,24 @@
  * Normalised order / refund → stock change items (pure, no n8n imports). The rules and why they
  * never count a unit twice are in RULES.md.
  *
- *  - sale:   every order line, −quantity ordered               key shopify:order:<o>:line:<l>:sale
- *  - refund: every refund line whose restock type restocks     key shopify:refund:<r>:line:<l>:restock
- *            (return / cancel / legacy_restock), +quantity; no_restock lines produce nothing
- *  - cancel: cancelled orders only, per line +(quantity − units of that line in any refund)
+ *  - sale:    every order line, −quantity ordered              key shopify:order:<o>:line:<l>:sale
+ *  - refund:  every refund line whose restock type restocks    key shopify:refund:<r>:line:<l>:restock
+ *             (return / cancel / legacy_restock), +quantity; no_restock lines produce nothing; refunds
+ *             that settle a return are restocked by the return's dispositions instead
+ *  - edit:    units removed by order edits without a refund,   key shopify:order:<o>:line:<l>:removed:<n>
+ *             one key per unit, +1 each
+ *  - return:  dispositions RESTOCKED of the order's returns     key shopify:disposition:<d>:restock
+ *  - cancel:  cancelled orders only, per line the units no refund, fulfilment or edit accounts for
  *                                                               key shopify:order:<o>:line:<l>:cancel
+ * Gift cards and lines Shopify does not track come out as skipped items with a reason.
  * An order payload (webhook or GraphQL) always yields the whole projection of the order as it is in
  * the payload; FileMaker applies each key once, so overlapping deliveries are harmless.
  */
 import { compareIds } from './ids';
-import { cancelKey, refundRestockKey, saleKey } from './keys';
-import { RESTOCKING_TYPES, type Order, type OrderLine, type Refund } from './model';
+import { cancelKey, dispositionRestockKey, editRemovedKey, refundRestockKey, saleKey } from './keys';
+import { RESTOCKING_TYPES, type Disposition, type Order, type OrderLine, type Refund } from './model';
 
-export type StockChangeKind = 'sale' | 'cancel' | 'refund';
+export type StockChangeKind = 'sale' | 'cancel' | 'refund' | 'edit' | 'return';
 
 export interface StockChange {
 	/** Same for every delivery of the same event line and for the catch-up: pass it to FileMaker Inventory → Adjust. */
@@ -31,7 +36,9 @@ export interface StockChange {
 	lineItemId: string;
 	variantId: string | null;
 	refundId: string | null;
-	/** Location of the change when Shopify reports one (refund restock location; retail location of POS orders). */
+	/** The return disposition behind a `return` change, else null. */
+	dispositionId: string | null;
+	/** Location of the change when Shopify reports one (refund restock / disposition location; retail location of POS orders). */
 	locationId: string | null;
 }
 
@@ -40,24 +47,47 @@ export const SKIP_REASONS = {
 	noQuantity: 'Line has no quantity',
 	zero: 'Quantity nets to 0',
 	alreadyRefunded: 'Quantity nets to 0: every unit of this line was already refunded',
+	cancelNothingBack:
+		'Nothing comes back on cancellation: the units were fulfilled, refunded or removed by an edit (refunds restock through their own keys)',
+	giftCard: 'Gift card: Shopify keeps no stock for it',
+	untracked: 'Shopify does not track the stock of this item (inventory not tracked)',
+	returnRefund: "This refund settles a return: the return's dispositions restock its units, not the refund",
 } as const;
 
 function unknownRestockReason(type: string): string {
 	return `Unknown restock type "${type}": not restocked`;
 }
 
-function skipReason(sku: string | null, quantity: number | null, zeroReason: string = SKIP_REASONS.zero): string | undefined {
+interface LineFlags {
+	tracked: boolean | null;
+	giftCard: boolean;
+}
+
+/** Why a line never moves stock (gift card, untracked), else undefined. */
+function lineSkipReason(flags: LineFlags | undefined): string | undefined {
+	if (!flags) return undefined;
+	if (flags.giftCard) return SKIP_REASONS.giftCard;
+	if (flags.tracked === false) return SKIP_REASONS.untracked;
+	return undefined;
+}
+
+function skipReason(
+	flags: LineFlags | undefined,
+	sku: string | null,
+	quantity: number | null,
+	zeroReason: string = SKIP_REASONS.zero,
+): string | undefined {
+	const line = lineSkipReason(flags);
+	if (line) return line;
 	if (sku === null) return SKIP_REASONS.noSku;
 	if (quantity === null) return SKIP_REASONS.noQuantity;
 	if (quantity === 0) return zeroReason;
 	return undefined;
 }
 
-function make(
-	base: Omit<StockChange, 'skipped' | 'reason' | 'quantity'>,
-	quantity: number | null,
-	reason: string | undefined,
-): StockChange {
+type ChangeBase = Omit<StockChange, 'skipped' | 'reason' | 'quantity' | 'dispositionId'> & { dispositionId?: string | null };
+
+function make(base: ChangeBase, quantity: number | null, reason: string | undefined): StockChange {
 	// Property order is the column order in n8n's table view; `reason` sits next to `skipped`.
 	return {
 		idempotencyKey: base.idempotencyKey,
@@ -71,6 +101,7 @@ function make(
 		lineItemId: base.lineItemId,
 		variantId: base.variantId,
 		refundId: base.refundId,
+		dispositionId: base.dispositionId ?? null,
 		locationId: base.locationId,
 	};
 }
@@ -83,23 +114,23 @@ function sortedRefunds(refunds: Refund[]): Refund[] {
 	return [...refunds].sort((a, b) => compareIds(a.id, b.id));
 }
 
+function lineBase(order: Order, line: OrderLine, kind: StockChangeKind, key: string): ChangeBase {
+	return {
+		idempotencyKey: key,
+		kind,
+		sku: line.sku,
+		orderId: order.id,
+		orderName: order.name,
+		lineItemId: line.id,
+		variantId: line.variantId,
+		refundId: null,
+		locationId: order.locationId,
+	};
+}
+
 function saleChange(order: Order, line: OrderLine): StockChange {
 	const quantity = line.quantity === null ? null : -line.quantity;
-	return make(
-		{
-			idempotencyKey: saleKey(order.id, line.id),
-			kind: 'sale',
-			sku: line.sku,
-			orderId: order.id,
-			orderName: order.name,
-			lineItemId: line.id,
-			variantId: line.variantId,
-			refundId: null,
-			locationId: order.locationId,
-		},
-		quantity,
-		skipReason(line.sku, line.quantity),
-	);
+	return make(lineBase(order, line, 'sale', saleKey(order.id, line.id)), quantity, skipReason(line, line.sku, line.quantity));
 }
 
 interface RestockGroup {
@@ -108,12 +139,13 @@ interface RestockGroup {
 	quantity: number | null;
 	sku: string | null;
 	variantId: string | null;
+	flags: LineFlags;
 	unknownType?: string;
 }
 
 /**
  * Stock changes of one refund: one item per (line item, restock location) whose restock type restocks.
- * `order` (when the refund is part of an order payload) supplies SKU / variant / order name.
+ * `order` (when the refund is part of an order payload) supplies SKU / variant / order name / line flags.
  */
 export function refundStockChanges(refund: Refund, order?: Order | null): StockChange[] {
 	const orderLines = new Map((order?.lines ?? []).map((l) => [l.id, l]));
@@ -123,6 +155,7 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 		const orderLine = orderLines.get(line.lineItemId);
 		const sku = orderLine ? orderLine.sku : line.sku;
 		const variantId = orderLine ? orderLine.variantId : line.variantId;
+		const flags: LineFlags = orderLine ?? line;
 		if (!RESTOCKING_TYPES.has(line.restockType)) {
 			if (line.restockType !== 'no_restock') {
 				unknown.push({
@@ -131,6 +164,7 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 					quantity: line.quantity,
 					sku,
 					variantId,
+					flags,
 					unknownType: line.restockType,
 				});
 			}
@@ -148,6 +182,7 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 				quantity: line.quantity,
 				sku,
 				variantId,
+				flags,
 			});
 		}
 	}
@@ -164,6 +199,13 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 	const orderId = order?.id ?? refund.orderId;
 	return ordered.map((g) => {
 		const suffix = (locationsPerLine.get(g.lineItemId) ?? 0) > 1 ? g.locationId : null;
+		const reason =
+			lineSkipReason(g.flags) ??
+			(g.unknownType !== undefined
+				? unknownRestockReason(g.unknownType)
+				: refund.returnId !== null
+					? SKIP_REASONS.returnRefund
+					: skipReason(undefined, g.sku, g.quantity));
 		return make(
 			{
 				idempotencyKey: refundRestockKey(refund.id, g.lineItemId, suffix),
@@ -177,7 +219,7 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 				locationId: g.locationId,
 			},
 			g.quantity,
-			g.unknownType !== undefined ? unknownRestockReason(g.unknownType) : skipReason(g.sku, g.quantity),
+			reason,
 		);
 	});
 }
@@ -193,37 +235,104 @@ export function refundedUnitsByLine(order: Order): Map<string, number> {
 	return refunded;
 }
 
+/**
+ * Units of each line refunded as units that had not been fulfilled: every refund line except those
+ * of type `return` (returned goods were fulfilled) and those of a refund that settles a return.
+ */
+function refundedUnfulfilledByLine(order: Order): Map<string, number> {
+	const refunded = new Map<string, number>();
+	for (const refund of order.refunds) {
+		if (refund.returnId !== null) continue;
+		for (const line of refund.lines) {
+			if (line.restockType === 'return') continue;
+			refunded.set(line.lineItemId, (refunded.get(line.lineItemId) ?? 0) + Math.max(0, line.quantity ?? 0));
+		}
+	}
+	return refunded;
+}
+
+/**
+ * Units of a line that order edits removed without a refund: quantity − current quantity − units in
+ * any refund (current quantity already excludes refunded units). 0 when the payload lacks either.
+ */
+export function editRemovedUnits(line: OrderLine, refundedUnits: number): number {
+	if (line.quantity === null || line.currentQuantity === null) return 0;
+	return Math.max(0, line.quantity - line.currentQuantity - refundedUnits);
+}
+
+function editChanges(order: Order): StockChange[] {
+	const refunded = refundedUnitsByLine(order);
+	const out: StockChange[] = [];
+	for (const line of sortedLines(order.lines)) {
+		const removed = editRemovedUnits(line, refunded.get(line.id) ?? 0);
+		if (removed === 0 || lineSkipReason(line) !== undefined) continue;
+		for (let unit = 1; unit <= removed; unit++) {
+			out.push(make(lineBase(order, line, 'edit', editRemovedKey(order.id, line.id, unit)), 1, skipReason(line, line.sku, 1)));
+		}
+	}
+	return out;
+}
+
 function cancelChanges(order: Order): StockChange[] {
 	if (!order.cancelledAt) return [];
 	const refunded = refundedUnitsByLine(order);
+	const refundedUnfulfilled = refundedUnfulfilledByLine(order);
 	return sortedLines(order.lines).map((line) => {
-		const remaining = line.quantity === null ? null : Math.max(0, line.quantity - (refunded.get(line.id) ?? 0));
+		let remaining: number | null = null;
+		if (line.quantity !== null) {
+			const removed = editRemovedUnits(line, refunded.get(line.id) ?? 0);
+			const fulfilled = order.fulfilledByLine?.get(line.id) ?? 0;
+			const open = line.quantity - removed - fulfilled - (refundedUnfulfilled.get(line.id) ?? 0);
+			const bound = line.fulfillableQuantity ?? open;
+			remaining = Math.max(0, Math.min(open, bound));
+		}
 		return make(
-			{
-				idempotencyKey: cancelKey(order.id, line.id),
-				kind: 'cancel',
-				sku: line.sku,
-				orderId: order.id,
-				orderName: order.name,
-				lineItemId: line.id,
-				variantId: line.variantId,
-				refundId: null,
-				locationId: order.locationId,
-			},
+			lineBase(order, line, 'cancel', cancelKey(order.id, line.id)),
 			remaining,
-			skipReason(line.sku, remaining, SKIP_REASONS.alreadyRefunded),
+			skipReason(line, line.sku, remaining, SKIP_REASONS.cancelNothingBack),
 		);
 	});
 }
 
+function dispositionChanges(order: Order): StockChange[] {
+	if (!order.dispositions) return [];
+	const lines = new Map(order.lines.map((l) => [l.id, l]));
+	return order.dispositions
+		.filter((d: Disposition) => d.type === 'restocked')
+		.sort((a, b) => compareIds(a.id, b.id))
+		.map((d) => {
+			const line = lines.get(d.lineItemId);
+			const sku = line?.sku ?? null;
+			return make(
+				{
+					idempotencyKey: dispositionRestockKey(d.id),
+					kind: 'return',
+					sku,
+					orderId: order.id,
+					orderName: order.name,
+					lineItemId: d.lineItemId,
+					variantId: line?.variantId ?? null,
+					refundId: null,
+					dispositionId: d.id,
+					locationId: d.locationId,
+				},
+				d.quantity,
+				skipReason(line, sku, d.quantity),
+			);
+		});
+}
+
 /**
  * Every stock change an order implies, in a stable order: sales (by line id), refund restocks
- * (by refund id, then line id), cancel restocks (by line id).
+ * (by refund id, then line id), units removed by edits (by line id, unit), return dispositions
+ * (by disposition id), cancel restocks (by line id).
  */
 export function orderStockChanges(order: Order): StockChange[] {
 	const out: StockChange[] = [];
 	for (const line of sortedLines(order.lines)) out.push(saleChange(order, line));
 	for (const refund of sortedRefunds(order.refunds)) out.push(...refundStockChanges(refund, order));
+	out.push(...editChanges(order));
+	out.push(...dispositionChanges(order));
 	out.push(...cancelChanges(order));
 	return out;
 }
@@ -246,4 +355,3 @@ export function netBySku(changes: StockChange[]): Map<string, number> {
 	}
 	return net;
 }
-
