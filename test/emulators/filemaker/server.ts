@@ -155,7 +155,7 @@ type ResolvedOptions = Required<
 		| 'textCollation'
 		| 'exactMatchTrailingSpaces'
 	>
-> & { latencyMs: FileMakerEmulatorOptions['latencyMs'] };
+> & { latencyMs: FileMakerEmulatorOptions['latencyMs']; clarisId?: FileMakerEmulatorOptions['clarisId'] };
 
 function resolveOptions(o: FileMakerEmulatorOptions): ResolvedOptions {
 	return {
@@ -181,6 +181,7 @@ function resolveOptions(o: FileMakerEmulatorOptions): ResolvedOptions {
 		textCollation: o.textCollation ?? 'default',
 		exactMatchTrailingSpaces: o.exactMatchTrailingSpaces ?? 'significant',
 		latencyMs: o.latencyMs,
+		clarisId: o.clarisId,
 	};
 }
 
@@ -520,6 +521,16 @@ class Emulator implements FileMakerEmulator {
 		if (!found) throw fmErr('212', 'Invalid user account and/or password; please try again', 401);
 	}
 
+	/** The Claris ID (email) of a valid FMID token with an account in the file, else 212 (assumed code). */
+	private checkClarisId(idToken: string): string {
+		const claims = this.opts.clarisId?.verifyIdToken(idToken, this.now());
+		const email = claims?.email.toLowerCase();
+		if (email === undefined || !this.opts.clarisId?.accounts.some((a) => a.toLowerCase() === email)) {
+			throw fmErr('212', 'Invalid user account and/or password; please try again', 401);
+		}
+		return email;
+	}
+
 	// ---------------------------------------------------------------- HTTP plumbing
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -800,9 +811,12 @@ class Emulator implements FileMakerEmulator {
 				throw fmErr('960', 'Parameter is invalid: the login request needs a JSON body, e.g. {}', 400);
 			}
 			if (ctx.body !== undefined) this.bodyObject(ctx);
-			const creds = this.basicCredentials(ctx);
+			// FileMaker Cloud: `FMID <Claris ID token>` instead of Basic (see the clarisId option).
+			const fmid = /^FMID\s+(\S+)\s*$/i.exec(ctx.headers.authorization ?? '');
+			const creds = fmid ? { username: '', password: '' } : this.basicCredentials(ctx);
 			if (db.toLowerCase() !== this.database.toLowerCase()) throw fmErr('802', 'Unable to open file', 500);
-			this.checkAccount(creds);
+			if (fmid) creds.username = this.checkClarisId(fmid[1]);
+			else this.checkAccount(creds);
 			this.pruneSessions();
 			if (this.sessions.size >= this.opts.sessionCap) {
 				throw fmErr(

@@ -88,6 +88,13 @@ export interface FileMakerEmulatorOptions {
 	 * is not a duplicate of `ABC-1`. 'ignored': both compare without trailing spaces.
 	 */
 	exactMatchTrailingSpaces?: 'significant' | 'ignored';
+	/**
+	 * extension: a FileMaker Cloud host. Login also takes `Authorization: FMID <Claris ID token>`: the token
+	 * must pass `verifyIdToken` at the emulated time (e.g. a Cognito emulator's, test/emulators/cognito) and
+	 * its email be one of `accounts` (Claris IDs with an fmrest account in the file); else 212 (assumed).
+	 * Basic login keeps working. Default: none (FMID login → 212).
+	 */
+	clarisId?: { verifyIdToken: (idToken: string, at: number) => { email: string } | undefined; accounts: string[] };
 }
 
 /** What a fault's or hook's `when` sees of a request. */
