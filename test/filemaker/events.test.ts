@@ -185,6 +185,7 @@ describe('Apply Pending', () => {
 		expect(String(stockOf(env.fm, 'B-2')?.fieldData.LastBatch)).toMatch(/^b\w+:10:\d+,\d+$/);
 		expect(rows('B-2').every((r) => r.fieldData.AppliedBatch === '')).toBe(true);
 
+		expect(failed[0].errorDescription).toContain('marks those rows without changing the stock again');
 		const repaired = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
 		expect(repaired).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 7, quantityAfter: 7, repaired: 2 }]);
 		expect(quantity('B-2')).toBe(7);
@@ -196,7 +197,7 @@ describe('Apply Pending', () => {
 		env.fm.injectFault({ when: isPatchToStock, times: 2, httpStatus: 500, code: '100' });
 		const failed = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
 		expect(failed[0].retryable).toBe(true);
-		expect(failed[0].errorDescription).toContain('Safe to run again');
+		expect(failed[0].errorDescription).toContain('Running Apply Pending again is safe');
 		expect(quantity('B-2')).toBe(10);
 		expect(env.json(await env.run(apply(), [{ sku: 'B-2' }]))[0]).toMatchObject({ applied: 1, quantityAfter: 6 });
 		expect(quantity('B-2')).toBe(6);
@@ -304,6 +305,19 @@ describe('Horizon: a key is recognised for as long as its row exists', () => {
 });
 
 describe('Direct mode and exact SKUs', () => {
+	it('marking fails after the stock changed: without a key the error says not to run the item again', async () => {
+		env.fm.injectFault({ when: isPatchToEvents, httpStatus: 500, code: '100' });
+		const res = await env.run(adjust('B-2', -1));
+		expect(res.error?.message).toContain("The stock of SKU 'B-2' was changed");
+		expect(res.error?.description).toContain('Do not run this item again: the change is applied');
+		expect(res.error?.description).not.toContain('same idempotency key');
+		expect(quantity('B-2')).toBe(9);
+		// the sweep marks the row, the stock stays
+		await env.run(apply({ scope: 'all' }), [{}]);
+		expect(quantity('B-2')).toBe(9);
+		expect(expectSequential('B-2', 10)).toBe(9);
+	});
+
 	it('Adjust without a key stores an event with a random key and applies it', async () => {
 		const out = env.json(await env.run(adjust('B-2', 5)))[0];
 		expect(out).toMatchObject({ sku: 'B-2', applied: true, duplicate: false, change: 5, quantityBefore: 10, quantityAfter: 15 });

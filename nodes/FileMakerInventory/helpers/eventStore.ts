@@ -445,7 +445,7 @@ export async function applyPendingForSku(
 				{ layout: stock.layout, recordId: record.recordId, sku, action: `applying the pending stock events of SKU '${sku}'` },
 				itemIndex,
 			);
-			error.description = `${error.description ?? ''} Nothing is lost or applied twice: the events stay stored and the next Apply Pending (or the scheduled sweep) applies them once. Safe to run again.`.trim();
+			error.description = `${error.description ?? ''} Nothing is lost or applied twice: the events stay stored and the next Apply Pending (or the scheduled sweep) applies them once. Running Apply Pending again is safe.`.trim();
 			throw error;
 		}
 		await clock.sleep(backoffDelayMs(1, conflictBackoff(clock.now() - cycleStart), clock.random));
@@ -484,7 +484,7 @@ function markingError(
 		{
 			message: `The stock of SKU '${sku}' was changed (committed in '${stock.lastBatchField}'), but ${failures.length} of ${total} event rows could not be marked as applied: ${base.message}`,
 			description:
-				'Nothing is applied twice: the next Apply Pending (or the scheduled sweep) marks those rows without changing the stock again. Safe to run again.',
+				'Nothing is applied twice: the next Apply Pending (or the scheduled sweep) marks those rows without changing the stock again. Running Apply Pending again is safe.',
 			itemIndex,
 		},
 	);

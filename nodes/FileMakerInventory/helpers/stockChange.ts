@@ -12,7 +12,7 @@ import type { FileMakerRecord } from '../../shared/filemaker/transport';
 import { idempotencyKeyProblem, randomEventKey, wholeOrUndefined } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
 import type { ApplyClock, EventClient, EventStoreConfig, StockEvent } from './eventStore';
-import { REAL_CLOCK, applyPendingForSku, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
+import { MarkingError, REAL_CLOCK, applyPendingForSku, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
 import type { NodeContext } from './inventoryRecords';
 import { fieldText, requireFields } from './inventoryRecords';
 import type { ChangeOptions } from './parameters';
@@ -156,6 +156,16 @@ function afterStoreFailure(
 ): unknown {
 	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
 	if (error instanceof NodeOperationError && error.context.itemProblem === true) return error;
+	if (error instanceof MarkingError) {
+		// The stock changed already; only the marks of the rows are missing.
+		error.description = `${error.description ?? ''} ${
+			info.keyed
+				? `Running this change again with the same idempotency key ('${info.key}') is safe.`
+				: 'Do not run this item again: the change is applied, and without an idempotency key it would be applied a second time.'
+		}`.trim();
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
 	const rerun = info.keyed
 		? `Running it again with the same idempotency key ('${info.key}') is safe: it is stored once and applied once.`
 		: 'Do not run this item again: it had no idempotency key, so it would be stored a second time.';
