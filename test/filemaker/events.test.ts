@@ -192,6 +192,23 @@ describe('Apply Pending', () => {
 		expect(expectSequential('B-2', 10)).toBe(7);
 	});
 
+	it('one of three marks failing (a Set among them): the repair reads the marked row and fills in the rest exactly', async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -2, key: 'r1' },
+			{ sku: 'B-2', setTo: 30, key: 'r2' },
+			{ sku: 'B-2', change: -5, key: 'r3' },
+		]);
+		env.fm.injectFault({ when: isPatchToEvents, skip: 1, times: 1, httpStatus: 500, code: '100' });
+		const failed = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(failed[0].error).toContain('1 of 3 event rows could not be marked');
+		expect(quantity('B-2')).toBe(25);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toHaveLength(1);
+		const repaired = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(repaired[0]).toMatchObject({ applied: 0, repaired: 1, quantityAfter: 25 });
+		expect(expectSequential('B-2', 10)).toBe(25);
+		expect(rows('B-2').map((r) => r.fieldData.Change)).toEqual([-2, 22, -5]);
+	});
+
 	it('FileMaker 5xx on the stock edit itself: nothing applied, the next apply applies once', async () => {
 		await env.run(store(), [{ sku: 'B-2', change: -4, key: 'p1' }]);
 		env.fm.injectFault({ when: isPatchToStock, times: 2, httpStatus: 500, code: '100' });
