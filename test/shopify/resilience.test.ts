@@ -3,7 +3,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { LEVELS_PAGE_SIZE } from '../../nodes/ShopifyInventory/transport/inventory';
 import { LOCATION_LEVELS_PAGE_QUERY } from '../../nodes/ShopifyInventory/transport/inventory.documents';
+import { requestedQueryCost } from '../../nodes/shared/shopify/queryCost';
 import { PACKAGE_SCOPES, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
 import { CredentialStore, runNode } from '../helpers/n8n-harness';
 import { availableBySku, locationParam, mutationsOf, rng, runSync, skus, TOKEN, tokenCredentials } from './helpers';
@@ -13,7 +15,7 @@ async function drain(emu: ShopifyEmulator, locationId: string, times: number) {
 		const res = await fetch(`${emu.url}/admin/api/2026-10/graphql.json`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN },
-			body: JSON.stringify({ query: LOCATION_LEVELS_PAGE_QUERY, variables: { locationId, first: 246 } }),
+			body: JSON.stringify({ query: LOCATION_LEVELS_PAGE_QUERY, variables: { locationId, first: LEVELS_PAGE_SIZE } }),
 		});
 		expect(res.status).toBe(200);
 	}
@@ -38,7 +40,7 @@ describe('a tiny bucket', () => {
 		let before = 0;
 		let r: Awaited<ReturnType<typeof runSync>>;
 		try {
-			await drain(emu, emu.location().id, 1); // 987 of 1000 points used by "another app"
+			await drain(emu, emu.location().id, 1); // one full page (988 of 1000 points) used by "another app"
 			before = emu.requestLog.length;
 			emu.injectFault({
 				when: () => {
@@ -54,7 +56,7 @@ describe('a tiny bucket', () => {
 		} finally {
 			emu.setOptions({ clock: { speedUp: 1 } });
 		}
-		expect(availableAtFirstRequest).toBe(13); // the drained bucket, whatever the machine's speed
+		expect(availableAtFirstRequest).toBe(1000 - requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: LEVELS_PAGE_SIZE })); // the drained bucket, whatever the machine's speed
 		expect(r.error).toBeUndefined();
 		expect(r.summary).toMatchObject({ updated: 250, failed: 0, throttledWaits: 1 });
 		const log = emu.requestLog.slice(before);

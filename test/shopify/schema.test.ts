@@ -148,11 +148,11 @@ describe('page sizes', () => {
 		const { LOCATION_LEVELS_PAGE_QUERY, LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY } = await import(
 			'../../nodes/ShopifyInventory/transport/inventory.documents'
 		);
-		// location 1 + connection 2 + n × (level 1 + quantities 2 × 1 + item 1)
-		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: 1 })).toBe(7);
-		expect(LEVELS_PAGE_SIZE).toBe(246);
-		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: LEVELS_PAGE_SIZE })).toBe(987);
-		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: 250 })).toBe(1003); // why 250 is not used
+		// location 1 + connection 2 + n × (level 1 + quantities 2 × 1 + item 1 + item.variant 1)
+		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: 1 })).toBe(8);
+		expect(LEVELS_PAGE_SIZE).toBe(197);
+		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: LEVELS_PAGE_SIZE })).toBe(988);
+		expect(requestedQueryCost(LOCATION_LEVELS_PAGE_QUERY, { first: 198 })).toBe(993); // above the 990 page limit
 		// … + item.variants(first: 1): 2 + 1 × 1
 		expect(requestedQueryCost(LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY, { first: 1 })).toBe(10);
 		expect(LEVELS_WITH_VARIANTS_PAGE_SIZE).toBe(141);

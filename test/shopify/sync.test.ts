@@ -246,7 +246,8 @@ describe('problems in the input and in Shopify', () => {
 		const r = await runSync(emu, tokenCredentials(emu), input, { output: 'summaryAndDetails' });
 		expect(r.error).toBeUndefined();
 		expect(r.summary).toMatchObject({ updated: 9, failed: 1 });
-		const failed = r.details.find((d) => d.status === 'failed')!;
+		expect(r.summary).toMatchObject({ bundleParents: 1, needsAttention: 0, retryable: 0 });
+		const failed = r.details.find((d) => d.status === 'bundleParent')!;
 		expect(failed.sku).toBe(skus(10)[4]);
 		expect(String(failed.message)).toMatch(/cannot be changed.*NON_MUTABLE_INVENTORY_ITEM/);
 		const writes = mutationsOf(emu);
