@@ -159,6 +159,12 @@ describe('page sizes', () => {
 		expect(requestedQueryCost(LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY, { first: LEVELS_WITH_VARIANTS_PAGE_SIZE })).toBeLessThanOrEqual(
 			SINGLE_QUERY_MAX_COST,
 		);
+		// The hold-back read of Sync: orders 2 + 10 × (order 1 + retailLocation 1 + lineItems 2 + 30 × (line 1 + variant 1 + inventoryItem 1))
+		const { HOLD_BACK_PAGE, HOLD_BACK_LINES_PAGE, holdBackPageCost } = await import('../../nodes/ShopifyInventory/transport/holdBack');
+		const { HOLD_BACK_ORDER_LINES_QUERY } = await import('../../nodes/ShopifyInventory/transport/holdBack.documents');
+		expect(HOLD_BACK_PAGE).toEqual({ first: 10, lineItemsFirst: 30 });
+		expect(holdBackPageCost()).toBe(942);
+		expect(requestedQueryCost(HOLD_BACK_ORDER_LINES_QUERY, { first: HOLD_BACK_LINES_PAGE })).toBe(753);
 		expect(requestedQueryCost('mutation M { inventorySetQuantities(input: {}) { userErrors { field } } }')).toBe(10);
 		expect(requestedQueryCost('{ shop { name } }')).toBe(1);
 	});
