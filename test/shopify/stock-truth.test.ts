@@ -423,3 +423,18 @@ describe('Adjust with quantity name On Hand', () => {
 		expect(emu.levels().get('A')).toMatchObject({ on_hand: 3 });
 	});
 });
+
+describe('protected customer data: the catch-up (Order → Get Many)', () => {
+	it('fails with what to request instead of returning no orders, when Shopify denies order access', async () => {
+		emu.seed({ items: [{ sku: 'A', available: 5 }] });
+		await emu.placeOrder({ lineItems: [{ sku: 'A', quantity: 1 }], deliver: false });
+		emu.setOptions({ stockRules: { protectedCustomerDataApproved: false, unapprovedOrderReads: 'access-denied' } });
+		const r = await runNode({
+			type: 'shopifyInventory',
+			parameters: { resource: 'order', operation: 'getMany', updatedSince: new Date(emu.clock.now() - 3_600_000).toISOString() },
+			credentials: tokenCredentials(emu),
+		});
+		expect(r.error?.message).toMatch(/not approved for protected customer data/);
+		expect(String(r.error?.description)).toMatch(/Dev Dashboard.*request access to protected customer data/);
+	});
+});
