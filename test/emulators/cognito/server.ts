@@ -82,7 +82,7 @@ export interface CognitoEmulator {
 	verifyIdToken(token: string, at?: number): IdTokenClaims | undefined;
 	/** Ends every refresh token of a user (as a password change or global sign-out does). */
 	revokeRefreshTokens(email: string): void;
-	/** Clears log, stats, pending challenges and issued refresh tokens; users, options and clock stay. */
+	/** Clears log, stats and pending challenges; users, issued refresh tokens, options and clock stay. */
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -361,7 +361,6 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
 			requestLog.length = 0;
 			pending.clear();
 			mfaSessions.clear();
-			refreshTokens.clear();
 			counters.srpSignIns = counters.refreshes = counters.failures = counters.idTokensIssued = 0;
 		},
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),

@@ -37,7 +37,7 @@ export function describeClarisIdFailure(failure: CognitoFailure, ctx: ClarisIdMe
 	if (failure.kind === 'unexpected') {
 		return `${CLARIS_ID_STEP} ${ctx.endpoint} did not answer as Amazon Cognito${failure.httpStatus ? ` (HTTP ${failure.httpStatus})` : ''}. Check the Cognito Region and Cognito Endpoint.`;
 	}
-	const said = failure.message ? ` Cognito said: "${failure.message}"` : '';
+	const said = failure.message ? ` Cognito said: "${failure.message}"${/[.!?]$/.test(failure.message) ? '' : '.'}` : '';
 	switch (failure.type) {
 		case 'NotAuthorizedException':
 			if (ctx.flow === 'refreshToken') {
