@@ -9,9 +9,45 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { decideDelivery, signingSecret, type OutputMode } from './logic/delivery';
+import { decideDelivery, runOrIgnore, signingSecret, type DeliveryDecision, type OutputMode } from './logic/delivery';
 import { checkExists, create, remove } from './subscriptionLifecycle';
+import { DEFAULT_ORDER_TOPICS, stockChangesFromGraphqlOrder } from '../shared/orders';
 import { orderOutputOption } from '../shared/orders/outputOption';
+import { fetchOrderById } from '../ShopifyInventory/transport/orders';
+
+/**
+ * orders/edited and return dispositions: the payload names the order; the order read through the API
+ * gives the same items and keys as the catch-up. A failed read answers 503 so that Shopify delivers
+ * the event again.
+ */
+async function readOrderDecision(
+	this: IWebhookFunctions,
+	decision: Extract<DeliveryDecision, { action: 'readOrder' }>,
+): Promise<DeliveryDecision | { action: 'unavailable'; message: string }> {
+	let order: Record<string, unknown> | null;
+	try {
+		order = await fetchOrderById.call(this, decision.orderId);
+	} catch (error) {
+		const e = error as Error & { description?: string | null };
+		return {
+			action: 'unavailable',
+			message: `could not read order ${decision.orderId} from Shopify for ${decision.topic}: ${e.message}${e.description ? ` — ${e.description}` : ''}`,
+		};
+	}
+	if (!order) {
+		return {
+			action: 'unavailable',
+			message: `Shopify returned no order ${decision.orderId} for ${decision.topic} (deleted, or the app is not approved for protected customer data)`,
+		};
+	}
+	let changes;
+	try {
+		changes = stockChangesFromGraphqlOrder(order).changes;
+	} catch (error) {
+		return { action: 'unavailable', message: `order ${decision.orderId} could not be read: ${(error as Error).message}` };
+	}
+	return runOrIgnore(changes, decision.topic, decision.eventId);
+}
 
 /** The raw request body as received. n8n keeps it in `rawBody` (a Buffer); be defensive about the rest. */
 function rawBodyOf(this: IWebhookFunctions): Buffer {
@@ -39,7 +75,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["topics"].join(", ")}}',
 		description:
-			'Starts the workflow when Shopify sells, cancels or refunds stock: one verified item per stock change, with an idempotency key for FileMaker',
+			'Starts the workflow when Shopify sells, cancels, refunds, edits or restocks a return: one verified item per stock change, with an idempotency key for FileMaker',
 		defaults: {
 			name: 'Shopify Inventory Trigger',
 		},
@@ -68,7 +104,19 @@ export class ShopifyInventoryTrigger implements INodeType {
 					{
 						name: 'Order Cancelled',
 						value: 'orders/cancelled',
-						description: 'Restocks what the cancellation gives back (orders/cancelled)',
+						description: 'Restocks what the cancellation gives back: unfulfilled units only (orders/cancelled)',
+					},
+					{
+						name: 'Order Edited',
+						value: 'orders/edited',
+						description:
+							'Added lines are sold, removed or reduced lines come back (orders/edited). The node reads the edited order from Shopify.',
+					},
+					{
+						name: 'Order Updated',
+						value: 'orders/updated',
+						description:
+							'Every change of an order (orders/updated): the whole order again, same keys. Optional; many deliveries.',
 					},
 					{
 						name: 'Order Created',
@@ -86,8 +134,14 @@ export class ShopifyInventoryTrigger implements INodeType {
 						value: 'refunds/create',
 						description: 'Restocks returned or cancelled units of a refund; refunds without restock change nothing (refunds/create)',
 					},
+					{
+						name: 'Return Restocked',
+						value: 'reverse_fulfillment_orders/dispose',
+						description:
+							"Returned units restocked through Shopify's returns flow (reverse_fulfillment_orders/dispose). The node reads the order's returns from Shopify.",
+					},
 				],
-				default: ['orders/paid'],
+				default: [...DEFAULT_ORDER_TOPICS],
 				required: true,
 				description: 'Shopify events to receive. Each one is subscribed separately; all arrive at this node.',
 			},
@@ -131,6 +185,12 @@ export class ShopifyInventoryTrigger implements INodeType {
 							'Shopify gets its answer after FileMaker stored the changes. A failed FileMaker write answers with an error, so Shopify delivers the event again.',
 					},
 					{
+						name: "Using 'Respond to Webhook' Node",
+						value: 'responseNode',
+						description:
+							'Answer Shopify from a Respond to Webhook node, e.g. right after FileMaker stored the events, and apply them afterwards. A failure before that node answers with an error, so Shopify delivers the event again.',
+					},
+					{
 						name: 'Immediately',
 						value: 'onReceived',
 						description:
@@ -163,7 +223,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const registration = this.getNodeParameter('registration', 'api') === 'manual' ? 'manual' : 'api';
-		const topics = this.getNodeParameter('topics', ['orders/paid']) as string[] | string;
+		const topics = this.getNodeParameter('topics', [...DEFAULT_ORDER_TOPICS]) as string[] | string;
 		const output = (this.getNodeParameter('output', 'stockChanges') === 'raw' ? 'raw' : 'stockChanges') as OutputMode;
 
 		let secret: string | undefined;
@@ -177,7 +237,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			secret = undefined;
 		}
 
-		const decision = decideDelivery({
+		let decision: DeliveryDecision | { action: 'unavailable'; message: string } = decideDelivery({
 			rawBody: rawBodyOf.call(this),
 			headers: this.getHeaderData() as Record<string, unknown>,
 			secret,
@@ -185,7 +245,14 @@ export class ShopifyInventoryTrigger implements INodeType {
 			output,
 		});
 
+		while (decision.action === 'readOrder') decision = await readOrderDecision.call(this, decision);
+
 		const res = this.getResponseObject();
+		if (decision.action === 'unavailable') {
+			this.logger.error(`Shopify Inventory Trigger: ${decision.message}. Answered 503: Shopify delivers the event again.`);
+			res.status(503).json({ message: 'The order could not be read from Shopify; deliver again later' });
+			return { noWebhookResponse: true };
+		}
 		if (decision.action === 'reject') {
 			if (decision.log.level === 'error') this.logger.error(decision.log.message);
 			else this.logger.warn(decision.log.message);

@@ -14,7 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { apiError } from '../shared/errors';
-import { ORDER_TOPICS } from '../shared/orders';
+import { DEFAULT_ORDER_TOPICS, ORDER_TOPICS } from '../shared/orders';
 import { signingSecret } from './logic/delivery';
 import { httpsHint, userErrorText } from './logic/subscriptions';
 import {
@@ -27,8 +27,11 @@ import {
 
 type Registration = 'api' | 'manual';
 
+/** Shopify's userError for order topics when the app lacks protected customer data approval. */
+const PROTECTED_CUSTOMER_DATA = /protected customer data|not approved to subscribe/i;
+
 function selectedTopics(this: IHookFunctions): string[] {
-	const raw = this.getNodeParameter('topics', ['orders/paid']) as unknown;
+	const raw = this.getNodeParameter('topics', [...DEFAULT_ORDER_TOPICS]) as unknown;
 	const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
 	const topics = [...new Set(list.map((t) => String(t).trim().toLowerCase()).filter((t) => t !== ''))];
 	if (topics.length === 0) {
@@ -123,6 +126,13 @@ async function createOne(this: IHookFunctions, topic: string, uri: string): Prom
 	const userErrors = payload.userErrors;
 	if (userErrors.length > 0 || !payload.id) {
 		const text = userErrorText(userErrors) || 'Shopify returned no subscription';
+		if (PROTECTED_CUSTOMER_DATA.test(text)) {
+			throw loud.call(
+				this,
+				`Shopify refused the webhook subscription for ${topic}: the app is not approved for protected customer data`,
+				`Shopify said: "${text}". Order, refund and return webhooks contain protected customer data, so Shopify only delivers them to apps approved for it. In the Shopify Dev Dashboard (or Partner Dashboard → Apps → your app → API access → Protected customer data access), request access to protected customer data: select the reason (e.g. inventory management) and the order data; no customer fields (name, email, phone, address) are needed. Then activate the workflow again. The workflow is NOT receiving ${topic} from Shopify until then.`,
+			);
+		}
 		if (/already been taken|already exists/i.test(text)) {
 			// Created meanwhile (another activation); adopt it instead of failing.
 			const existing = (await listSubscriptions.call(this, [topic], uri)).find((s) => s.topic === topic);

@@ -28,6 +28,7 @@ import {
 	topicToGraphqlEnum,
 	graphqlEnumToTopic,
 	verifyShopifyHmac,
+	SKIP_REASONS,
 	type StockChange,
 } from '../../nodes/shared/orders';
 
@@ -51,8 +52,17 @@ describe('real webhook fixtures → stock changes', () => {
 		['orders/paid', 'orders_paid'],
 		['orders/cancelled', 'orders_cancelled'],
 	] as const) {
-		it(`${file}.json: one sale per line, and (the example order is cancelled, no refunds) one cancel restock per line`, () => {
+		it(`${file}.json: the example's lines are not tracked (variant_inventory_management null) → every change skipped, reported`, () => {
 			const { changes } = stockChangesFromWebhook(topic, fixture(file));
+			expect(changes).toHaveLength(10);
+			for (const c of changes) expect(c).toMatchObject({ skipped: true, quantity: c.kind === 'sale' ? -1 : 1, reason: SKIP_REASONS.untracked });
+			expect(netBySku(changes).size).toBe(0);
+		});
+
+		it(`${file}.json with tracked lines: one sale per line, and (the example order is cancelled, no refunds) one cancel restock per line`, () => {
+			const payload = fixture(file);
+			for (const line of payload.line_items as Record<string, unknown>[]) line.variant_inventory_management = 'shopify';
+			const { changes } = stockChangesFromWebhook(topic, payload);
 			const sales = changes.filter((c) => c.kind === 'sale');
 			const cancels = changes.filter((c) => c.kind === 'cancel');
 			expect(changes).toHaveLength(10);
@@ -72,6 +82,15 @@ describe('real webhook fixtures → stock changes', () => {
 			expect([...netBySku(changes).values()].every((n) => n === 0)).toBe(true);
 		});
 	}
+
+	it('a gift card line is skipped with its reason, even when tracked', () => {
+		const payload = fixture('orders_paid');
+		const lines = payload.line_items as Record<string, unknown>[];
+		lines[0].variant_inventory_management = 'shopify';
+		lines[0].gift_card = true;
+		const sale = stockChangesFromWebhook('orders/paid', payload).changes.find((c) => c.lineItemId === restObjectIdOf(lines[0]))!;
+		expect(sale).toMatchObject({ kind: 'sale', skipped: true, reason: SKIP_REASONS.giftCard });
+	});
 
 	it('orders/create and orders/paid describe the same sale: identical keys', () => {
 		const create = stockChangesFromWebhook('orders/create', fixture('orders_create')).changes;
@@ -147,6 +166,13 @@ describe('real webhook fixtures → stock changes', () => {
 
 const LOC = 905684977;
 
+/** Units still on each line: quantity − units in refunds (no edits, nothing fulfilled in these orders). */
+function currentQuantities(o: { lines: { id: number; quantity: number }[]; refunds?: { lines: { lineItemId: number; quantity: number }[] }[] }): Map<number, number> {
+	const current = new Map(o.lines.map((l) => [l.id, l.quantity]));
+	for (const r of o.refunds ?? []) for (const rl of r.lines) current.set(rl.lineItemId, (current.get(rl.lineItemId) ?? 0) - rl.quantity);
+	return current;
+}
+
 /** REST payload derived from the real orders_paid.json (same keys), with real ids and values. */
 function restOrder(o: {
 	id: number;
@@ -159,6 +185,7 @@ function restOrder(o: {
 	const refundTpl = fixture('refunds_create');
 	const rliTpl = (refundTpl.refund_line_items as Record<string, unknown>[])[0];
 	const lineById = new Map(o.lines.map((l) => [l.id, l]));
+	const current = currentQuantities(o);
 	return {
 		...base,
 		id: o.id,
@@ -172,8 +199,11 @@ function restOrder(o: {
 			admin_graphql_api_id: `gid://shopify/LineItem/${l.id}`,
 			sku: l.sku,
 			quantity: l.quantity,
-			current_quantity: l.quantity,
+			current_quantity: current.get(l.id),
+			fulfillable_quantity: current.get(l.id),
 			variant_id: l.variantId,
+			variant_inventory_management: l.variantId === null ? null : 'shopify',
+			gift_card: false,
 		})),
 		refunds: (o.refunds ?? []).map((r) => ({
 			...refundTpl,
@@ -193,6 +223,8 @@ function restOrder(o: {
 					admin_graphql_api_id: `gid://shopify/LineItem/${rl.lineItemId}`,
 					sku: lineById.get(rl.lineItemId)?.sku ?? null,
 					variant_id: lineById.get(rl.lineItemId)?.variantId ?? null,
+					variant_inventory_management: (lineById.get(rl.lineItemId)?.variantId ?? null) === null ? null : 'shopify',
+					gift_card: false,
 				},
 			})),
 		})),
@@ -201,6 +233,7 @@ function restOrder(o: {
 
 /** The same order as the GraphQL Admin API returns it for ORDERS_UPDATED_SINCE_QUERY. */
 function graphqlOrder(o: Parameters<typeof restOrder>[0]): Record<string, unknown> {
+	const current = currentQuantities(o);
 	return {
 		id: `gid://shopify/Order/${o.id}`,
 		name: `#${o.id % 10000}`,
@@ -214,12 +247,18 @@ function graphqlOrder(o: Parameters<typeof restOrder>[0]): Record<string, unknow
 				id: `gid://shopify/LineItem/${l.id}`,
 				sku: l.sku,
 				quantity: l.quantity,
-				variant: l.variantId === null ? null : { id: `gid://shopify/ProductVariant/${l.variantId}` },
+				currentQuantity: current.get(l.id),
+				fulfillableQuantity: current.get(l.id),
+				isGiftCard: false,
+				variant: l.variantId === null ? null : { id: `gid://shopify/ProductVariant/${l.variantId}`, inventoryItem: { tracked: true } },
 			})),
 		},
+		...(o.cancelled ? { fulfillments: [] } : {}),
+		returns: { nodes: [] },
 		refunds: (o.refunds ?? []).map((r) => ({
 			id: `gid://shopify/Refund/${r.id}`,
 			createdAt: '2026-11-24T09:00:00Z',
+			return: null,
 			refundLineItems: {
 				pageInfo: { hasNextPage: false, endCursor: null },
 				edges: r.lines.map((rl) => ({
@@ -236,6 +275,10 @@ function graphqlOrder(o: Parameters<typeof restOrder>[0]): Record<string, unknow
 }
 
 const keyOf = (c: StockChange) => c.idempotencyKey;
+
+function restObjectIdOf(line: Record<string, unknown>): string {
+	return toLegacyId(line.admin_graphql_api_id) ?? String(line.id);
+}
 
 describe('restock rules', () => {
 	const order = {
@@ -260,6 +303,7 @@ describe('restock rules', () => {
 				lineItemId: '11',
 				variantId: '701',
 				refundId: null,
+				dispositionId: null,
 				locationId: String(LOC),
 			},
 			{
@@ -273,6 +317,7 @@ describe('restock rules', () => {
 				lineItemId: '12',
 				variantId: '702',
 				refundId: null,
+				dispositionId: null,
 				locationId: String(LOC),
 			},
 		]);
@@ -381,9 +426,10 @@ describe('restock rules', () => {
 				restOrder({
 					id: 5002,
 					lines: [
-						{ id: 21, sku: null, quantity: 1, variantId: null },
-						{ id: 22, sku: '  ', quantity: 1, variantId: null },
+						{ id: 21, sku: null, quantity: 1, variantId: 3 },
+						{ id: 22, sku: '  ', quantity: 1, variantId: 4 },
 						{ id: 23, sku: 'ZERO', quantity: 0, variantId: 1 },
+						{ id: 24, sku: null, quantity: 1, variantId: null },
 					],
 				}),
 			),
@@ -392,6 +438,8 @@ describe('restock rules', () => {
 			['21', true, 'Line has no SKU'],
 			['22', true, 'Line has no SKU'],
 			['23', true, 'Quantity nets to 0'],
+			// A custom line (no variant): Shopify tracks nothing for it.
+			['24', true, SKIP_REASONS.untracked],
 		]);
 	});
 

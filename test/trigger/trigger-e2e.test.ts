@@ -25,6 +25,7 @@ import {
 	orderStockChanges,
 	parseJsonKeepingBigIds,
 	refundStockChanges,
+	SKIP_REASONS,
 } from '../../nodes/shared/orders';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -248,7 +249,7 @@ describe('deliveries', () => {
 			['MUG-BLUE', -1, false],
 			[null, -1, true],
 		]);
-		expect(expected[2].reason).toBe('Line has no SKU');
+		expect(expected[2].reason).toBe(SKIP_REASONS.untracked);
 		expect(expected[0].locationId).toBe(shop.location().id.split('/').pop());
 	});
 

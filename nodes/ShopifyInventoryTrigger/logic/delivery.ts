@@ -9,6 +9,8 @@
  *  4. correctly signed but empty / not JSON / not an order or refund
  *                                               → 400 (logged; Shopify retries, then gives up)
  *  5. stock-change output with nothing to apply (e.g. a refund without restock) → 200, no execution
+ *  6. a topic whose payload only names the order (orders/edited, reverse_fulfillment_orders/dispose)
+ *     → "readOrder": the node reads the order through the API and projects it like the catch-up
  * Otherwise the items for the workflow are returned.
  * Responses never contain the body, the secret or the expected signature.
  */
@@ -42,7 +44,9 @@ export interface StockChangeItem extends StockChange {
 export type DeliveryDecision =
 	| { action: 'reject'; status: 400 | 401; body: { message: string }; log: { level: 'warn' | 'error'; message: string } }
 	| { action: 'ignore'; status: 200; body: { received: true; ignored: true; reason: string }; log?: { level: 'info'; message: string } }
-	| { action: 'run'; items: Array<Record<string, unknown>>; topic: string; eventId: string | null };
+	| { action: 'run'; items: Array<Record<string, unknown>>; topic: string; eventId: string | null }
+	/** The payload only names the order (orders/edited, return dispositions): read it, then project it. */
+	| { action: 'readOrder'; orderId: string; topic: string; eventId: string | null };
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const direct = headerString(headers[name]);
@@ -120,7 +124,9 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 
 	let changes: StockChange[];
 	try {
-		changes = stockChangesFromWebhook(topic, payload).changes;
+		const result = stockChangesFromWebhook(topic, payload);
+		if (result.type === 'readOrder') return { action: 'readOrder', orderId: result.orderId, topic, eventId };
+		changes = result.changes;
 	} catch (error) {
 		const what = topic.startsWith('refunds/') ? 'refund' : 'order';
 		const detail =
@@ -129,6 +135,11 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 				: `unexpected content (${(error as Error).message})`;
 		return badRequest(`The ${topic} body is not a Shopify ${what}: ${detail}`, topic);
 	}
+	return runOrIgnore(changes, topic, eventId);
+}
+
+/** The items of a delivery's stock changes, or "ignore" when there are none. */
+export function runOrIgnore(changes: StockChange[], topic: string, eventId: string | null): DeliveryDecision {
 	if (changes.length === 0) {
 		return {
 			action: 'ignore',

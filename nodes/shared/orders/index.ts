@@ -5,7 +5,8 @@
 import { normalizeGraphqlOrder } from './normalizeGraphql';
 import { normalizeRestOrder, normalizeRestRefund } from './normalizeRest';
 import { orderStockChanges, refundStockChanges, type StockChange } from './stockChanges';
-import type { Order, Refund } from './model';
+import { restObjectId, toLegacyId } from './ids';
+import { asObject, PayloadError, type Order, type Refund } from './model';
 
 export * from './hmac';
 export * from './ids';
@@ -17,16 +18,60 @@ export * from './normalizeRest';
 export * from './stockChanges';
 
 /** Webhook topics the trigger offers (REST topic names, as in the X-Shopify-Topic header). */
-export const ORDER_TOPICS = ['orders/create', 'orders/paid', 'orders/cancelled', 'refunds/create'] as const;
+export const ORDER_TOPICS = [
+	'orders/create',
+	'orders/paid',
+	'orders/cancelled',
+	'orders/updated',
+	'orders/edited',
+	'refunds/create',
+	'reverse_fulfillment_orders/dispose',
+] as const;
 export type OrderTopic = (typeof ORDER_TOPICS)[number];
+
+/**
+ * The trigger's default topics: every event that moves Shopify's stock, with the sale at order
+ * creation (paid or not: when Shopify commits the units).
+ */
+export const DEFAULT_ORDER_TOPICS: OrderTopic[] = [
+	'orders/create',
+	'orders/cancelled',
+	'refunds/create',
+	'orders/edited',
+	'reverse_fulfillment_orders/dispose',
+];
+
+/**
+ * Topics whose payload names the order but does not carry what changed in a form that gives stable
+ * keys (orders/edited: line ids and deltas only; reverse_fulfillment_orders/dispose: dispositions
+ * without their ids). The trigger reads the order through the API and outputs its whole projection,
+ * exactly as the catch-up does.
+ */
+export const ORDER_READ_TOPICS: ReadonlySet<string> = new Set(['orders/edited', 'reverse_fulfillment_orders/dispose']);
+
+/** The order id a read-topic payload names (orders/edited: `order_edit.order_id`; dispose / returns: `order_id` or `order`). */
+export function orderIdOfReadTopicPayload(topic: string, payload: unknown): string {
+	const raw = asObject(payload);
+	if (!raw) throw new PayloadError(`The ${topic} payload is not a JSON object`);
+	const edit = asObject(raw.order_edit);
+	const order = asObject(raw.order);
+	const id =
+		(edit ? toLegacyId(edit.order_id) : null) ??
+		toLegacyId(raw.order_id) ??
+		(order ? restObjectId(order) : null);
+	if (id === null) throw new PayloadError(`The ${topic} payload names no order`);
+	return id;
+}
 
 /** `orders/paid` → `ORDERS_PAID` (WebhookSubscriptionTopic enum). */
 export function topicToGraphqlEnum(topic: string): string {
 	return topic.trim().toUpperCase().replace(/\//g, '_');
 }
 
-/** `ORDERS_PAID` → `orders/paid`. */
+/** `ORDERS_PAID` → `orders/paid`; `REVERSE_FULFILLMENT_ORDERS_DISPOSE` → `reverse_fulfillment_orders/dispose`. */
 export function graphqlEnumToTopic(value: string): string {
+	const known = ORDER_TOPICS.find((t) => topicToGraphqlEnum(t) === value.trim().toUpperCase());
+	if (known) return known;
 	const v = value.trim().toLowerCase();
 	const i = v.indexOf('_');
 	return i < 0 ? v : `${v.slice(0, i)}/${v.slice(i + 1)}`;
@@ -36,15 +81,18 @@ export class UnsupportedTopicError extends Error {}
 
 export type WebhookStockChanges =
 	| { type: 'order'; order: Order; changes: StockChange[] }
-	| { type: 'refund'; refund: Refund; changes: StockChange[] };
+	| { type: 'refund'; refund: Refund; changes: StockChange[] }
+	| { type: 'readOrder'; orderId: string };
 
 /**
  * A webhook payload → stock changes. orders/* topics carry a whole order (its full projection is
- * returned); refunds/create carries one refund. Throws PayloadError for payloads of the wrong shape
+ * returned); refunds/create carries one refund; the read topics (ORDER_READ_TOPICS) only name the
+ * order to read. Throws PayloadError for payloads of the wrong shape
  * and for topics this logic does not understand.
  */
 export function stockChangesFromWebhook(topic: string, payload: unknown): WebhookStockChanges {
 	const t = topic.trim().toLowerCase();
+	if (ORDER_READ_TOPICS.has(t)) return { type: 'readOrder', orderId: orderIdOfReadTopicPayload(t, payload) };
 	if (t === 'refunds/create') {
 		const refund = normalizeRestRefund(payload);
 		return { type: 'refund', refund, changes: refundStockChanges(refund, null) };
