@@ -20,12 +20,11 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 import { CredentialStore, registerTypes, runNode } from '../../test/helpers/n8n-harness';
 import { sideMain } from './common';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { FileMaker } = require('n8n-nodes-base/dist/nodes/FileMaker/FileMaker.node.js') as { FileMaker: new () => INodeType };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { FileMaker: FileMakerCredentials } = require('n8n-nodes-base/dist/credentials/FileMaker.credentials.js') as {
-	FileMaker: new () => ICredentialType;
-};
+import { FileMaker as FileMakerNode } from 'n8n-nodes-base/dist/nodes/FileMaker/FileMaker.node.js';
+import { FileMaker as FileMakerCredentialType } from 'n8n-nodes-base/dist/credentials/FileMaker.credentials.js';
+
+const FileMaker: new () => INodeType = FileMakerNode;
+const FileMakerCredentials: new () => ICredentialType = FileMakerCredentialType;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 

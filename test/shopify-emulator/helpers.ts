@@ -6,7 +6,7 @@ export const TOKEN = 'shpat_test_token';
 export interface GqlResponse {
 	status: number;
 	headers: Headers;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	/** The parsed JSON answer; each test reads the fields its query asked for. */
 	body: any;
 }
 

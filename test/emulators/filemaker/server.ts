@@ -234,8 +234,7 @@ class Emulator implements FileMakerEmulator {
 		this.database = this.opts.database;
 		this.buildSchema();
 		const counters = this.counters;
-		// eslint-disable-next-line @typescript-eslint/no-this-alias
-		const self = this;
+		const activeSessionCount = () => this.activeSessionCount();
 		this.stats = {
 			get logins() {
 				return counters.logins;
@@ -244,7 +243,7 @@ class Emulator implements FileMakerEmulator {
 				return counters.logouts;
 			},
 			get activeSessions() {
-				return self.activeSessionCount();
+				return activeSessionCount();
 			},
 			get maxActiveSessions() {
 				return counters.maxActiveSessions;

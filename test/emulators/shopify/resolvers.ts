@@ -81,9 +81,9 @@ export interface ExecContext {
 	dropData: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// graphql-js hands resolvers their parent object and arguments untyped; each resolver reads the
+// fields the schema gives it.
 type Src = any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = any;
 type Resolver = (src: Src, args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => unknown;
 
