@@ -237,7 +237,7 @@ function cleanEnv(extra = {}) {
 
 /**
  * `npm run build` then `npm pack` into outDir. Returns the tarball path.
- * npm pack runs with --ignore-scripts (the build already ran; the repo's .npmrc also sets it).
+ * npm pack runs with --ignore-scripts: the build already ran, so "prepack" need not build again.
  */
 export async function buildAndPack({ outDir, skipBuild = false, timeoutMs = 300_000 } = {}) {
 	fs.mkdirSync(outDir, { recursive: true });
