@@ -266,6 +266,32 @@ describe('one row never stops the others', () => {
 		}
 	});
 
+	it('an item no longer stocked at the location when written (2026-04: ITEM_NOT_STOCKED_AT_LOCATION) is reported; the rest is written', async () => {
+		emu.seed({ items: skus(6).map((sku) => ({ sku, available: 1 })) });
+		emu.injectFault({
+			when: (req) => req.operationName === 'InventorySetQuantities',
+			times: 1,
+			status: 200,
+			body: JSON.stringify({
+				data: {
+					inventorySetQuantities: {
+						inventoryAdjustmentGroup: null,
+						userErrors: [
+							{ field: ['input', 'quantities', '2', 'inventoryItemId'], message: 'The item is not stocked at the location.', code: 'ITEM_NOT_STOCKED_AT_LOCATION' },
+						],
+					},
+				},
+			}),
+		});
+		const r = await runSync(emu, tokenCredentials(emu, { apiVersion: '2026-04' }), skus(6).map((sku) => ({ sku, quantity: 3 })), {
+			output: 'summaryAndDetails',
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.summary).toMatchObject({ updated: 5, notStocked: 1, failed: 1, needsAttention: 0 });
+		expect(r.details.find((d) => d.status === 'notStocked')).toMatchObject({ sku: skus(6)[2], code: 'ITEM_NOT_STOCKED_AT_LOCATION' });
+		expect(Object.values(availableBySku(emu))).toEqual([3, 3, 1, 3, 3, 3]);
+	});
+
 	it('problem items go to the error output when On Error chose it', async () => {
 		emu.seed({ items: [{ sku: 'OK', available: 1 }, { sku: 'BUNDLE', available: 1 }] });
 		emu.configureItem('BUNDLE', { requiresComponents: true });
