@@ -237,7 +237,7 @@ describe('credential Test button with a Claris ID', () => {
 });
 
 describe('the Cognito emulator against Amazon’s SDK (amazon-cognito-identity-js)', () => {
-	const require = createRequire(import.meta.url);
+	const require = createRequire(__filename);
 	type Callbacks = {
 		onSuccess(session: { getIdToken(): { getJwtToken(): string }; getRefreshToken(): { getToken(): string } }): void;
 		onFailure(error: Error & { code?: string }): void;

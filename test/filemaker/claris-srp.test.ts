@@ -19,7 +19,7 @@ import {
 } from '../../nodes/shared/filemaker/clarisId/srp';
 import { CLARIS_COGNITO_DEFAULTS, jwtExpiry } from '../../nodes/shared/filemaker/clarisId/tokens';
 
-const require = createRequire(import.meta.url);
+const require = createRequire(__filename);
 
 interface SdkBigInteger {
 	toString(radix: number): string;

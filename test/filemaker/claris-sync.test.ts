@@ -4,6 +4,7 @@
  * one sign-in and one Data API session for many executions, and an ID token that expires in the
  * middle of a read renewed once with nothing lost.
  */
+import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { seedCatalogue } from '../emulators/filemaker';
@@ -28,7 +29,7 @@ beforeEach(() => {
 	creds.set('fileMakerDataApi', clarisCredential(env));
 });
 
-const run = async (parameters: Record<string, unknown>) =>
+const run = async (parameters: IDataObject) =>
 	await runNode({ type: 'fileMakerInventory', parameters, credentials: creds });
 
 const fmLogins = () => env.fm.requestLog.filter((l) => l.method === 'POST' && l.path.endsWith('/sessions')).map((l) => `${l.status}/${l.code}`);
