@@ -30,6 +30,10 @@ const ignoreTlsErrorsProperty: INodeProperties = {
  * credential, and sends it as `Authorization: Bearer …` on every request. When FileMaker answers 401 (code 952, token
  * expired after 15 minutes without use), n8n logs in again once and resends the request. So one
  * session is reused across requests and executions, and there is no login per run.
+ *
+ * FileMaker Cloud (Sign In With: Claris ID): the login sends a Claris ID token (`FMID …`) that the
+ * same preAuthentication gets from Amazon Cognito and keeps in hidden fields until it is nearly
+ * an hour old (see nodes/shared/filemaker/clarisId).
  */
 export class FileMakerDataApi implements ICredentialType {
 	name = 'fileMakerDataApi';
