@@ -10,6 +10,7 @@
 // provenance; before publication we run its analysis functions on the same two legs it lints:
 // the source (nodes, credentials, package.json) and the unpacked tarball (compiled .js, package.json).
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,25 @@ for (const file of files) {
 			break;
 		}
 	}
+}
+
+// 3b. Each built node against its codex file: the codex names the node, gives categories and a
+//     documentation link; action nodes are usable as AI tools, triggers are not.
+const requireFromRoot = createRequire(path.join(root, 'package.json'));
+for (const nodeFile of manifest.n8n.nodes) {
+	const exported = requireFromRoot(path.join(root, nodeFile));
+	const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
+	const description = new NodeClass().description;
+	const codexPath = path.join(root, nodeFile.replace(/\.js$/, '.json'));
+	if (!fs.existsSync(codexPath)) continue; // reported above as missing
+	const codex = JSON.parse(fs.readFileSync(codexPath, 'utf8'));
+	const label = `${description.displayName} (${nodeFile})`;
+	if (codex.node !== `${manifest.name}.${description.name}`) fail(`${label}: codex "node" is ${codex.node}, expected ${manifest.name}.${description.name}`);
+	if (!Array.isArray(codex.categories) || codex.categories.length === 0) fail(`${label}: codex has no categories`);
+	if (!codex.resources?.primaryDocumentation?.[0]?.url) fail(`${label}: codex has no documentation link`);
+	const isTrigger = description.group.includes('trigger');
+	if (isTrigger && description.usableAsTool === true) fail(`${label}: a trigger must not set usableAsTool`);
+	if (!isTrigger && description.usableAsTool !== true) fail(`${label}: action nodes set usableAsTool: true`);
 }
 
 // 4. package.json as n8n's verification and the npm page need it.
