@@ -107,27 +107,27 @@ export class ShopifyInventoryTrigger implements INodeType {
 						description: 'Restocks what the cancellation gives back: unfulfilled units only (orders/cancelled)',
 					},
 					{
-						name: 'Order Edited',
-						value: 'orders/edited',
-						description:
-							'Added lines are sold, removed or reduced lines come back (orders/edited). The node reads the edited order from Shopify.',
-					},
-					{
-						name: 'Order Updated',
-						value: 'orders/updated',
-						description:
-							'Every change of an order (orders/updated): the whole order again, same keys. Optional; many deliveries.',
-					},
-					{
 						name: 'Order Created',
 						value: 'orders/create',
 						description:
 							'The sale, as soon as the order exists, paid or not (orders/create). Same keys as Order Paid: choosing both applies each sale once.',
 					},
 					{
+						name: 'Order Edited',
+						value: 'orders/edited',
+						description:
+							'Added lines are sold, removed or reduced lines come back (orders/edited). The node reads the edited order from Shopify.',
+					},
+					{
 						name: 'Order Paid',
 						value: 'orders/paid',
 						description: 'The sale, once the order is paid (orders/paid)',
+					},
+					{
+						name: 'Order Updated',
+						value: 'orders/updated',
+						description:
+							'Every change of an order (orders/updated): the whole order again, same keys. Optional; many deliveries.',
 					},
 					{
 						name: 'Refund Created',

@@ -67,9 +67,17 @@ export function refundLinesPageCost(first: number): number {
 	return requestedQueryCost(REFUND_LINE_ITEMS_PAGE_QUERY, { first });
 }
 
+/** The nested page sizes of ORDERS_PAGE (the one-order read has no `first` of its own). */
+function nestedPageSizes(): { lineItemsFirst: number; refundsFirst: number; refundLineItemsFirst: number } {
+	return {
+		lineItemsFirst: ORDERS_PAGE.lineItemsFirst,
+		refundsFirst: ORDERS_PAGE.refundsFirst,
+		refundLineItemsFirst: ORDERS_PAGE.refundLineItemsFirst,
+	};
+}
+
 export function orderByIdCost(): number {
-	const { first: _first, ...nested } = ORDERS_PAGE;
-	return requestedQueryCost(ORDER_BY_ID_QUERY, nested);
+	return requestedQueryCost(ORDER_BY_ID_QUERY, nestedPageSizes());
 }
 
 export function fulfillmentsCost(): number {
@@ -105,7 +113,9 @@ async function readingOrders<T>(context: ShopifyContext, itemIndex: number | und
 		return await read();
 	} catch (error) {
 		if (isProtectedDataRefusal(error)) throw protectedDataError.call(context, error, itemIndex);
-		throw error;
+		// Errors of the shared transport are NodeApiErrors already; anything else is wrapped.
+		const known = error instanceof NodeApiError || error instanceof NodeOperationError;
+		throw known ? error : new NodeApiError(context.getNode(), { message: (error as Error).message });
 	}
 }
 
@@ -328,8 +338,7 @@ export async function fetchOrdersUpdatedSince(
 export async function fetchOrderById(this: ShopifyContext, orderId: string, budget?: CostBudget): Promise<Json | null> {
 	const id = /^\d+$/.test(orderId) ? `gid://shopify/Order/${orderId}` : orderId;
 	return await readingOrders(this, undefined, async () => {
-		const { first: _first, ...nested } = ORDERS_PAGE;
-		const { data } = await shopifyGraphql.call(this, ORDER_BY_ID_QUERY, { id, ...nested }, { budget });
+		const { data } = await shopifyGraphql.call(this, ORDER_BY_ID_QUERY, { id, ...nestedPageSizes() }, { budget });
 		const node = data.order as Json | null | undefined;
 		if (!node) return null;
 		return await completeOrder.call(this, node, budget, undefined);

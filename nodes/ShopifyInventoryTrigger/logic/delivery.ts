@@ -16,6 +16,8 @@
  */
 import {
 	headerString,
+	ORDER_READ_TOPICS,
+	orderIdOfReadTopicPayload,
 	parseJsonKeepingBigIds,
 	PayloadError,
 	stockChangesFromWebhook,
@@ -124,9 +126,10 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 
 	let changes: StockChange[];
 	try {
-		const result = stockChangesFromWebhook(topic, payload);
-		if (result.type === 'readOrder') return { action: 'readOrder', orderId: result.orderId, topic, eventId };
-		changes = result.changes;
+		if (ORDER_READ_TOPICS.has(topic)) {
+			return { action: 'readOrder', orderId: orderIdOfReadTopicPayload(topic, payload), topic, eventId };
+		}
+		changes = stockChangesFromWebhook(topic, payload).changes;
 	} catch (error) {
 		const what = topic.startsWith('refunds/') ? 'refund' : 'order';
 		const detail =

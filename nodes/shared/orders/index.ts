@@ -81,18 +81,19 @@ export class UnsupportedTopicError extends Error {}
 
 export type WebhookStockChanges =
 	| { type: 'order'; order: Order; changes: StockChange[] }
-	| { type: 'refund'; refund: Refund; changes: StockChange[] }
-	| { type: 'readOrder'; orderId: string };
+	| { type: 'refund'; refund: Refund; changes: StockChange[] };
 
 /**
  * A webhook payload → stock changes. orders/* topics carry a whole order (its full projection is
- * returned); refunds/create carries one refund; the read topics (ORDER_READ_TOPICS) only name the
- * order to read. Throws PayloadError for payloads of the wrong shape
+ * returned); refunds/create carries one refund. The read topics (ORDER_READ_TOPICS) only name the
+ * order: see orderIdOfReadTopicPayload. Throws PayloadError for payloads of the wrong shape
  * and for topics this logic does not understand.
  */
 export function stockChangesFromWebhook(topic: string, payload: unknown): WebhookStockChanges {
 	const t = topic.trim().toLowerCase();
-	if (ORDER_READ_TOPICS.has(t)) return { type: 'readOrder', orderId: orderIdOfReadTopicPayload(t, payload) };
+	if (ORDER_READ_TOPICS.has(t)) {
+		throw new UnsupportedTopicError(`The webhook topic "${topic}" only names the order: read the order (orderIdOfReadTopicPayload)`);
+	}
 	if (t === 'refunds/create') {
 		const refund = normalizeRestRefund(payload);
 		return { type: 'refund', refund, changes: refundStockChanges(refund, null) };
