@@ -180,6 +180,14 @@ describe('clear messages for Claris ID sign-in failures', () => {
 		expect(fmLogins()).toEqual([]);
 	});
 
+	it('a Claris ID that must set a new password first says where to do it', async () => {
+		env.cognito.addUser({ email: 'new@example.com', password: 'Temp-Pass-5', challenge: 'NEW_PASSWORD_REQUIRED' });
+		const error = await failure(clarisCredential(env, { clarisIdEmail: 'new@example.com', clarisIdPassword: 'Temp-Pass-5' }));
+		expect(error.message).toBe(
+			'Claris ID sign-in failed: the Claris ID new@example.com must set a new password first (Cognito challenge NEW_PASSWORD_REQUIRED). Sign in once at Claris Customer Console, set the password, then enter it here.',
+		);
+	});
+
 	it('a Claris ID without an account in the file: FileMaker step, names the privilege', async () => {
 		const error = await failure(clarisCredential(env, { clarisIdEmail: OUTSIDER.email, clarisIdPassword: OUTSIDER.password }));
 		expect(error.message).toBe(
