@@ -1,9 +1,11 @@
 /**
  * Order → Get Many: the catch-up for the Shopify Inventory Trigger.
  *
- * Reads every order updated since a time through the GraphQL Admin API (line items, refunds with
- * restock type and location, cancellation) and turns each one into exactly the stock change items
- * and idempotency keys the trigger produces for the same order (nodes/shared/orders). Orders the
+ * Reads every order updated since a time through the GraphQL Admin API (line items with current
+ * quantities and tracking, refunds with restock type, location and return, the fulfilments of
+ * cancelled orders, the dispositions of returns) and turns each one into exactly the stock change
+ * items and idempotency keys the trigger produces for the same order (nodes/shared/orders). An app
+ * without protected customer data approval gets a clear error, not an empty result. Orders the
  * webhooks already delivered produce keys FileMaker has already applied, so they change nothing again.
  */
 import { deepCopy, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
@@ -24,7 +26,7 @@ export const description: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		description:
-			'Orders created, paid, cancelled or refunded at or after this time. Pass the time of the previous run (minus a few minutes of overlap: the keys make overlaps harmless). Empty: the last 24 hours.',
+			'Orders created, paid, edited, cancelled, refunded or returned at or after this time. Pass the time of the previous run (minus a few minutes of overlap: the keys make overlaps harmless). Empty: the last 24 hours.',
 		displayOptions,
 	},
 	{
