@@ -47,7 +47,7 @@ async function order(lines: { sku: string | null; quantity: number }[], financia
  * Stored, answered, applied. n8n (v1 order) then runs the error-output branch with no item: the
  * check, and its first output's node; never the failing node.
  */
-const ANSWERED_AND_APPLIED = [STEP.trigger, STEP.store, STEP.answer, STEP.apply, STEP.neverTake, STEP.reported];
+const ANSWERED_AND_APPLIED = [STEP.trigger, STEP.store, STEP.answer, STEP.withEvent, STEP.apply, STEP.neverTake, STEP.reported];
 
 describe('shopify-orders-to-filemaker.json', () => {
 	it('publishing registers one subscription per topic at Shopify, unpublishing removes them', async () => {
