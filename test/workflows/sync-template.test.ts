@@ -248,6 +248,34 @@ describe('filemaker-to-shopify-sync.json', () => {
 		expectEqualOnBothSides();
 	});
 
+	it('FileMaker failing while applying: the stored sales stay pending and are subtracted, the run fails and the next one applies them', async () => {
+		await env.shop.placeOrder({ lineItems: [{ sku: sku(8), quantity: 5 }], deliver: false }); // 17 on both sides → Shopify 12
+		moveClockForward(LATER); // older than the hold-back window: only the pending event can keep the 5 units back
+		let applyFailing = true;
+		env.fm.injectFault({
+			when: (req) => applyFailing && req.method === 'PATCH' && req.path.includes('/layouts/Stock/records/'),
+			times: Number.POSITIVE_INFINITY,
+			httpStatus: 502,
+			code: '-1',
+			message: 'Bad gateway',
+		});
+		const first = await runSync();
+		expect(summaryOf(first)).toMatchObject({ applyFailures: 1, failExecution: true });
+		expect(first.error?.message).toMatch(/1 SKUs have stock events FileMaker could not apply yet/);
+		expect(env.fileMakerStock().get(sku(8))).toBe(17);
+		expect(env.pendingEvents().map((e) => [e.SKU, e.Change])).toEqual([[sku(8), -5]]);
+		// 17 recorded, 5 sold and not applied: 12 may be offered, as Shopify already shows.
+		expect(env.shopifyAvailable().get(sku(8))).toBe(12);
+		expect(first.outputOf(STEP.read).find((i) => i.json.sku === sku(8))?.json.quantity).toBe(12);
+
+		applyFailing = false;
+		const second = await runSync();
+		expect(second.error).toBeUndefined();
+		expect(env.fileMakerStock().get(sku(8))).toBe(12);
+		expect(env.pendingEvents()).toEqual([]);
+		expectEqualOnBothSides();
+	});
+
 	it('an invalid FileMaker quantity is reported and the run succeeds; with failOnDataProblems it fails', async () => {
 		env.fm.seed('Stock', [{ SKU: sku(50), Quantity: 'n/a' }]);
 		const reported = await runSync();
