@@ -8,8 +8,11 @@ import { describe, expect, it } from 'vitest';
 
 import { resolveUpdatedSince, updatedSinceQuery } from '../../nodes/ShopifyInventory/logic/catchUp';
 import {
+	fulfillmentsCost,
 	lineItemsPageCost,
 	LINE_ITEMS_PAGE,
+	orderByIdCost,
+	returnsCost,
 	MAX_REQUESTED_COST,
 	ORDERS_PAGE,
 	ordersPageCost,
@@ -25,7 +28,7 @@ import {
 	REFUND_LINE_ITEMS_PAGE_QUERY,
 } from '../../nodes/ShopifyInventory/transport/orders.documents';
 import { decideDelivery, signingSecret, type DeliveryInput } from '../../nodes/ShopifyInventoryTrigger/logic/delivery';
-import { computeShopifyHmac } from '../../nodes/shared/orders';
+import { computeShopifyHmac, DEFAULT_ORDER_TOPICS } from '../../nodes/shared/orders';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'shopify', 'webhooks');
 const SECRET = 'whsec_unit_test_secret';
@@ -53,6 +56,23 @@ function delivery(over: Partial<DeliveryInput> & { topic?: string; sign?: boolea
 }
 
 describe('decideDelivery', () => {
+	it('orders/edited and reverse_fulfillment_orders/dispose → read the named order (the node projects it like the catch-up)', () => {
+		const edited = Buffer.from(JSON.stringify({ order_edit: { id: 5, order_id: 7001, line_items: { additions: [{ id: 9, delta: 1 }], removals: [] } } }));
+		const d = decideDelivery(delivery({ rawBody: edited, topic: 'orders/edited', topics: ['orders/edited'] }));
+		expect(d).toEqual({ action: 'readOrder', orderId: '7001', topic: 'orders/edited', eventId: 'evt-1' });
+		const dispose = Buffer.from(JSON.stringify({ id: 3, order_id: 7002, dispositions: [{ type: 'restocked', quantity: 1 }] }));
+		const r = decideDelivery(delivery({ rawBody: dispose, topic: 'reverse_fulfillment_orders/dispose', topics: ['reverse_fulfillment_orders/dispose'] }));
+		expect(r).toMatchObject({ action: 'readOrder', orderId: '7002' });
+		const nameless = decideDelivery(delivery({ rawBody: Buffer.from('{"order_edit":{}}'), topic: 'orders/edited', topics: ['orders/edited'] }));
+		expect(nameless).toMatchObject({ action: 'reject', status: 400 });
+		// Raw output: the payload as sent, no read.
+		expect(decideDelivery(delivery({ rawBody: edited, topic: 'orders/edited', topics: ['orders/edited'], output: 'raw' })).action).toBe('run');
+	});
+
+	it('the default topics: sale at creation, cancellations, refunds, edits, returns restocked', () => {
+		expect(DEFAULT_ORDER_TOPICS).toEqual(['orders/create', 'orders/cancelled', 'refunds/create', 'orders/edited', 'reverse_fulfillment_orders/dispose']);
+	});
+
 	it('a valid signed orders/paid delivery → items with topic, eventId and keys', () => {
 		const d = decideDelivery(delivery());
 		expect(d.action).toBe('run');
@@ -168,5 +188,14 @@ describe('catch-up page sizes and window', () => {
 		expect(resolveUpdatedSince('2026-11-24T08:30:00', now, 'America/New_York').toISOString()).toBe('2026-11-24T13:30:00.000Z');
 		expect(resolveUpdatedSince('2026-11-24T08:30:00', now).toISOString()).toBe('2026-11-24T08:30:00.000Z');
 		expect(updatedSinceQuery(new Date('2026-11-24T07:30:00.900Z'))).toBe("updated_at:>='2026-11-24T07:30:00Z'");
+	});
+});
+
+describe('follow-up reads of the catch-up stay under the single-query limit', () => {
+	it('one order, fulfilments of a cancelled order, returns with dispositions', () => {
+		for (const cost of [orderByIdCost(), fulfillmentsCost(), returnsCost(), ordersPageCost(ORDERS_PAGE)]) {
+			expect(cost).toBeLessThan(MAX_REQUESTED_COST);
+			expect(cost).toBeGreaterThan(100);
+		}
 	});
 });

@@ -29,6 +29,9 @@ import {
 	graphqlEnumToTopic,
 	verifyShopifyHmac,
 	SKIP_REASONS,
+	dispositionRestockKey,
+	editRemovedKey,
+	orderIdOfReadTopicPayload,
 	type StockChange,
 } from '../../nodes/shared/orders';
 
@@ -510,5 +513,116 @@ describe('HMAC verification', () => {
 		expect(verifyShopifyHmac(body, 'not base64!', secret)).toEqual({ ok: false, reason: 'malformedHeader' });
 		expect(verifyShopifyHmac(body, 'c2hvcnQ=', secret)).toEqual({ ok: false, reason: 'mismatch' });
 		expect(verifyShopifyHmac(body, good, '')).toEqual({ ok: false, reason: 'missingSecret' });
+	});
+});
+
+describe('issue 13: edits, returns, partly fulfilled cancellations (pure projection)', () => {
+	const tracked = { variant_inventory_management: 'shopify', gift_card: false };
+	function rest(o: {
+		lines: { id: number; sku: string; quantity: number; current: number; fulfillable?: number }[];
+		refunds?: { id: number; returnId?: number; lines: { lineItemId: number; quantity: number; restockType: string }[] }[];
+		fulfilled?: { lineItemId: number; quantity: number; status?: string }[];
+		cancelled?: boolean;
+	}): Record<string, unknown> {
+		return {
+			id: 7001,
+			admin_graphql_api_id: 'gid://shopify/Order/7001',
+			name: '#7001',
+			cancelled_at: o.cancelled ? '2026-12-01T10:00:00Z' : null,
+			line_items: o.lines.map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity, current_quantity: l.current, fulfillable_quantity: l.fulfillable ?? l.current, variant_id: l.id + 100, ...tracked })),
+			refunds: (o.refunds ?? []).map((r) => ({
+				id: r.id,
+				return: r.returnId ? { id: r.returnId, admin_graphql_api_id: `gid://shopify/Return/${r.returnId}` } : null,
+				refund_line_items: r.lines.map((rl) => ({ line_item_id: rl.lineItemId, quantity: rl.quantity, restock_type: rl.restockType, location_id: LOC })),
+			})),
+			fulfillments: o.fulfilled ? [{ id: 1, status: 'success', line_items: o.fulfilled.map((f) => ({ id: f.lineItemId, quantity: f.quantity })) }] : [],
+		};
+	}
+	const quantities = (changes: StockChange[]) => Object.fromEntries(changes.filter((c) => !c.skipped).map((c) => [c.idempotencyKey, c.quantity]));
+
+	it('an edit removing units: one key per unit, numbered from the order state; refunds are not counted as removals', () => {
+		const changes = orderStockChanges(
+			normalizeRestOrder(rest({ lines: [{ id: 1, sku: 'A', quantity: 5, current: 2 }], refunds: [{ id: 9, lines: [{ lineItemId: 1, quantity: 1, restockType: 'cancel' }] }] })),
+		);
+		expect(quantities(changes)).toEqual({
+			[saleKey('7001', '1')]: -5,
+			[refundRestockKey('9', '1')]: 1,
+			[editRemovedKey('7001', '1', 1)]: 1,
+			[editRemovedKey('7001', '1', 2)]: 1,
+		});
+	});
+
+	it('cancellation of a partly fulfilled order: fulfilled units never come back (old rule would restock them)', () => {
+		// 3 ordered, 2 fulfilled, Shopify's cancel refund restocks the 1 unfulfilled unit.
+		const o = rest({
+			cancelled: true,
+			lines: [{ id: 1, sku: 'A', quantity: 3, current: 2, fulfillable: 0 }],
+			refunds: [{ id: 9, lines: [{ lineItemId: 1, quantity: 1, restockType: 'cancel' }] }],
+			fulfilled: [{ lineItemId: 1, quantity: 2 }],
+		});
+		expect(quantities(orderStockChanges(normalizeRestOrder(o)))).toEqual({ [saleKey('7001', '1')]: -3, [refundRestockKey('9', '1')]: 1 });
+		// Even if the cancelled order still reported the units as fulfillable, the fulfilments bound it.
+		(o.line_items as Record<string, unknown>[])[0].fulfillable_quantity = 1;
+		expect(orderStockChanges(normalizeRestOrder(o)).find((c) => c.kind === 'cancel')).toMatchObject({ quantity: 0, skipped: true });
+		// Without a recorded cancel refund: only the unfulfilled unit comes back, by the cancel key.
+		const noRefund = rest({ cancelled: true, lines: [{ id: 1, sku: 'A', quantity: 3, current: 3, fulfillable: 1 }], fulfilled: [{ lineItemId: 1, quantity: 2 }] });
+		expect(quantities(orderStockChanges(normalizeRestOrder(noRefund)))).toEqual({ [saleKey('7001', '1')]: -3, [cancelKey('7001', '1')]: 1 });
+		// A cancelled fulfilment does not count.
+		const voided = rest({ cancelled: true, lines: [{ id: 1, sku: 'A', quantity: 3, current: 3 }], fulfilled: [] });
+		(voided.fulfillments as unknown[]).push({ id: 2, status: 'cancelled', line_items: [{ id: 1, quantity: 3 }] });
+		expect(quantities(orderStockChanges(normalizeRestOrder(voided)))[cancelKey('7001', '1')]).toBe(3);
+	});
+
+	it('a refund that settles a return restocks nothing itself; the disposition does (no double with restock_type return)', () => {
+		const o = rest({ lines: [{ id: 1, sku: 'A', quantity: 2, current: 1 }], refunds: [{ id: 9, returnId: 44, lines: [{ lineItemId: 1, quantity: 1, restockType: 'return' }] }] });
+		const refund = stockChangesFromWebhook('refunds/create', (o.refunds as unknown[])[0]).changes;
+		expect(refund).toEqual([expect.objectContaining({ skipped: true, reason: SKIP_REASONS.returnRefund })]);
+		const graphql = {
+			id: 'gid://shopify/Order/7001',
+			name: '#7001',
+			cancelledAt: null,
+			lineItems: { nodes: [{ id: 'gid://shopify/LineItem/1', sku: 'A', quantity: 2, currentQuantity: 1, fulfillableQuantity: 0, isGiftCard: false, variant: { id: 'gid://shopify/ProductVariant/101', inventoryItem: { tracked: true } } }] },
+			refunds: [{ id: 'gid://shopify/Refund/9', return: { id: 'gid://shopify/Return/44' }, refundLineItems: { nodes: [{ quantity: 1, restockType: 'RETURN', location: { id: `gid://shopify/Location/${LOC}` }, lineItem: { id: 'gid://shopify/LineItem/1' } }] } }],
+			returns: {
+				nodes: [
+					{
+						id: 'gid://shopify/Return/44',
+						reverseFulfillmentOrders: {
+							nodes: [
+								{
+									lineItems: {
+										nodes: [
+											{
+												fulfillmentLineItem: { lineItem: { id: 'gid://shopify/LineItem/1' } },
+												dispositions: [
+													{ id: 'gid://shopify/ReverseFulfillmentOrderDisposition/555', type: 'RESTOCKED', quantity: 1, location: { id: `gid://shopify/Location/${LOC}` } },
+													{ id: 'gid://shopify/ReverseFulfillmentOrderDisposition/556', type: 'NOT_RESTOCKED', quantity: 1, location: null },
+												],
+											},
+										],
+									},
+								},
+							],
+						},
+					},
+				],
+			},
+		};
+		const changes = stockChangesFromGraphqlOrder(graphql).changes;
+		expect(quantities(changes)).toEqual({ [saleKey('7001', '1')]: -2, [dispositionRestockKey('555')]: 1 });
+		expect(changes.find((c) => c.kind === 'return')).toMatchObject({ sku: 'A', dispositionId: '555', locationId: String(LOC), lineItemId: '1' });
+		expect(isStockChangeKey(dispositionRestockKey('555'))).toBe(true);
+		expect(isStockChangeKey(editRemovedKey('7001', '1', 3))).toBe(true);
+		expect(isStockChangeKey(editRemovedKey('7001', '1', 0))).toBe(false);
+	});
+
+	it('read topics name the order: orders/edited and reverse_fulfillment_orders/dispose', () => {
+		expect(orderIdOfReadTopicPayload('orders/edited', { order_edit: { id: 1, order_id: 7001, line_items: { additions: [], removals: [] } } })).toBe('7001');
+		expect(orderIdOfReadTopicPayload('reverse_fulfillment_orders/dispose', { id: 3, order_id: 7001, dispositions: [] })).toBe('7001');
+		expect(orderIdOfReadTopicPayload('reverse_fulfillment_orders/dispose', { order: { admin_graphql_api_id: 'gid://shopify/Order/7001' } })).toBe('7001');
+		expect(() => orderIdOfReadTopicPayload('orders/edited', { order_edit: {} })).toThrow(/names no order/);
+		expect(graphqlEnumToTopic('REVERSE_FULFILLMENT_ORDERS_DISPOSE')).toBe('reverse_fulfillment_orders/dispose');
+		expect(topicToGraphqlEnum('reverse_fulfillment_orders/dispose')).toBe('REVERSE_FULFILLMENT_ORDERS_DISPOSE');
+		expect(graphqlEnumToTopic('ORDERS_EDITED')).toBe('orders/edited');
 	});
 });
