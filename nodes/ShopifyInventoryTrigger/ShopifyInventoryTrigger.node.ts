@@ -15,6 +15,9 @@ import { DEFAULT_ORDER_TOPICS, stockChangesFromGraphqlOrder } from '../shared/or
 import { orderOutputOption } from '../shared/orders/outputOption';
 import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 
+/** What to answer: a delivery decision after any order read, or "the order could not be read" (503). */
+type SettledDecision = Exclude<DeliveryDecision, { action: 'readOrder' }> | { action: 'unavailable'; message: string };
+
 /**
  * orders/edited and return dispositions: the payload names the order; the order read through the API
  * gives the same items and keys as the catch-up. A failed read answers 503 so that Shopify delivers
@@ -23,7 +26,7 @@ import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 async function readOrderDecision(
 	this: IWebhookFunctions,
 	decision: Extract<DeliveryDecision, { action: 'readOrder' }>,
-): Promise<DeliveryDecision | { action: 'unavailable'; message: string }> {
+): Promise<SettledDecision> {
 	let order: Record<string, unknown> | null;
 	try {
 		order = await fetchOrderById.call(this, decision.orderId);
@@ -237,7 +240,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			secret = undefined;
 		}
 
-		let decision: DeliveryDecision | { action: 'unavailable'; message: string } = decideDelivery({
+		const decided = decideDelivery({
 			rawBody: rawBodyOf.call(this),
 			headers: this.getHeaderData() as Record<string, unknown>,
 			secret,
@@ -245,7 +248,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			output,
 		});
 
-		while (decision.action === 'readOrder') decision = await readOrderDecision.call(this, decision);
+		const decision: SettledDecision = decided.action === 'readOrder' ? await readOrderDecision.call(this, decided) : decided;
 
 		const res = this.getResponseObject();
 		if (decision.action === 'unavailable') {

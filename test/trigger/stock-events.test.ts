@@ -310,3 +310,27 @@ describe('keys', () => {
 		expect(editRemovedKey('5', '6', 2)).toBe('shopify:order:5:line:6:removed:2');
 	});
 });
+
+describe("Respond: Using 'Respond to Webhook' Node", () => {
+	it('Shopify gets the answer of the Respond to Webhook node; the items are those of the trigger', async () => {
+		const trigger = triggerNode();
+		trigger.parameters = { ...trigger.parameters, responseMode: 'responseNode' };
+		const respond: INode = {
+			id: 'respond',
+			name: 'Respond to Webhook',
+			type: 'respondToWebhook',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { respondWith: 'text', responseBody: 'stored', options: { responseCode: 200 } },
+		};
+		const r = await startWebhookRunner({
+			workflow: { nodes: [trigger, respond], connections: { [trigger.name]: { main: [[{ node: respond.name, type: 'main', index: 0 }]] } } },
+			credentials: creds,
+		});
+		runner = r;
+		await act(shop.placeOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 2 }] }));
+		await r.idle();
+		expect(r.responses.map((x) => [x.status, x.body])).toEqual([[200, 'stored']]);
+		expect(triggerItems(r).map((i) => [i.sku, i.quantity, i.topic])).toEqual([['MUG-RED', -2, 'orders/create']]);
+	});
+});

@@ -142,7 +142,11 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 }
 
 /** The items of a delivery's stock changes, or "ignore" when there are none. */
-export function runOrIgnore(changes: StockChange[], topic: string, eventId: string | null): DeliveryDecision {
+export function runOrIgnore(
+	changes: StockChange[],
+	topic: string,
+	eventId: string | null,
+): Extract<DeliveryDecision, { action: 'run' | 'ignore' }> {
 	if (changes.length === 0) {
 		return {
 			action: 'ignore',
