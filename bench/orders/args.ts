@@ -1,0 +1,141 @@
+/** Command-line options of the order-bursts section (`npm run bench -- --section order-bursts …`). */
+import type { OrdersMode } from './workflows';
+
+export type OrdersTarget = 'in-process' | 'n8n';
+export type BurstKind = 'one-sku' | 'many-skus';
+
+export interface OrderBurstOptions {
+	targets: OrdersTarget[];
+	latenciesMs: number[];
+	modes: OrdersMode[];
+	bursts: BurstKind[];
+	/** Orders of the one-SKU burst. */
+	oneSkuOrders: number;
+	/** Orders of the many-SKU burst, and over how many SKUs. */
+	manyOrders: number;
+	manySkus: number;
+	/** A delivery still unanswered after this long counts as failed (Shopify itself waits 5 s). */
+	deliveryTimeoutMs: number;
+	/** Longest wait for FileMaker to hold the final quantities after the last answer. */
+	settleTimeoutMs: number;
+	out: string;
+	noWrite: boolean;
+	verbose: boolean;
+	/** Write a V8 CPU profile of the in-process n8n to .cache/bench/profiles/. */
+	profile: boolean;
+}
+
+export const ORDER_BURSTS_USAGE = `npm run bench -- --section order-bursts [options]
+  --targets in-process,n8n      where the workflows run (n8n: the real n8n 2.x, package packed and installed)
+  --latencies 20,100            FileMaker emulator latency per request, ms
+  --modes default,direct        default = Store → answer → Apply Pending; direct = Stock → Adjust before answering
+  --bursts one-sku,many-skus    which bursts
+  --one-sku-orders 200          orders for one SKU
+  --orders 1000 --skus 50       orders of the many-SKU burst, and over how many SKUs
+  --delivery-timeout 30000      ms a delivery may stay unanswered before it counts as failed
+  --out <file>, --no-write      JSON output (default bench/results/<date>-order-bursts.json)
+  --profile                     write a CPU profile of the in-process n8n to .cache/bench/profiles/
+  --verbose                     show n8n's output`;
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const whole = (flag: string, v: string) => {
+	const n = Number(v.replace(/_/g, ''));
+	if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} takes a whole number above 0, not "${v}"`);
+	return n;
+};
+
+export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
+	const o: OrderBurstOptions = {
+		targets: ['in-process', 'n8n'],
+		latenciesMs: [20, 100],
+		modes: ['default', 'direct'],
+		bursts: ['one-sku', 'many-skus'],
+		oneSkuOrders: 200,
+		manyOrders: 1000,
+		manySkus: 50,
+		deliveryTimeoutMs: 30_000,
+		settleTimeoutMs: 300_000,
+		out: '',
+		noWrite: false,
+		verbose: false,
+		profile: false,
+	};
+	const args = argv.filter((a) => a !== '--');
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const value = () => {
+			const v = inline ?? args[++i];
+			if (v === undefined) throw new Error(`${flag} needs a value`);
+			return v;
+		};
+		switch (flag) {
+			case '--targets': {
+				const t = list(value());
+				for (const x of t) if (x !== 'in-process' && x !== 'n8n') throw new Error(`--targets: "${x}" is not in-process or n8n`);
+				o.targets = t as OrdersTarget[];
+				break;
+			}
+			case '--latencies':
+			case '--fm-latency':
+				o.latenciesMs = list(value()).map(Number);
+				if (o.latenciesMs.some((n) => !(n >= 0))) throw new Error('--latencies takes numbers ≥ 0');
+				break;
+			case '--modes': {
+				const m = list(value());
+				for (const x of m) if (x !== 'default' && x !== 'direct') throw new Error(`--modes: "${x}" is not default or direct`);
+				o.modes = m as OrdersMode[];
+				break;
+			}
+			case '--bursts': {
+				const b = list(value());
+				for (const x of b) if (x !== 'one-sku' && x !== 'many-skus') throw new Error(`--bursts: "${x}" is not one-sku or many-skus`);
+				o.bursts = b as BurstKind[];
+				break;
+			}
+			case '--one-sku-orders':
+				o.oneSkuOrders = whole(flag, value());
+				break;
+			case '--orders':
+				o.manyOrders = whole(flag, value());
+				break;
+			case '--skus':
+				o.manySkus = whole(flag, value());
+				break;
+			case '--delivery-timeout':
+				o.deliveryTimeoutMs = whole(flag, value());
+				break;
+			case '--settle-timeout':
+				o.settleTimeoutMs = whole(flag, value());
+				break;
+			case '--out':
+				o.out = value();
+				break;
+			case '--no-write':
+				o.noWrite = true;
+				break;
+			case '--verbose':
+				o.verbose = true;
+				break;
+			case '--profile':
+				o.profile = true;
+				break;
+			case '--help':
+			case '-h':
+				console.log(ORDER_BURSTS_USAGE);
+				process.exit(0);
+				break;
+			default:
+				throw new Error(`Unknown option ${arg}\n${ORDER_BURSTS_USAGE}`);
+		}
+	}
+	if (!o.targets.length || !o.latenciesMs.length || !o.modes.length || !o.bursts.length) throw new Error('an option list is empty');
+	return o;
+}
+
+/** Nearest-rank percentile of ascending-sorted values. */
+export function percentile(sorted: number[], p: number): number {
+	if (!sorted.length) return NaN;
+	const rank = Math.ceil((p / 100) * sorted.length);
+	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}

@@ -1,0 +1,103 @@
+/**
+ * The two workflows the order-bursts section measures, both answering Shopify through a Respond to
+ * Webhook node (trigger responseMode "responseNode"):
+ * - default: workflows/shopify-orders-to-filemaker.json as shipped (trigger → Stock Event → Store →
+ *   Respond to Webhook → Apply Pending);
+ * - direct: the same trigger → Stock → Adjust (stores the event and applies the SKU's pending events)
+ *   → Respond to Webhook, i.e. the change is applied before Shopify hears the answer.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type OrdersMode = 'default' | 'direct';
+
+export interface BenchWorkflowNode {
+	id?: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	[k: string]: unknown;
+}
+
+export interface BenchWorkflow {
+	id?: string;
+	name: string;
+	nodes: BenchWorkflowNode[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	[k: string]: unknown;
+}
+
+export const ORDERS_TEMPLATE = 'shopify-orders-to-filemaker.json';
+const FILEMAKER_TYPE = 'n8n-nodes-filemaker-shopify.fileMakerInventory';
+const TRIGGER_TYPE = 'n8n-nodes-filemaker-shopify.shopifyInventoryTrigger';
+const RESPOND_TYPE = 'n8n-nodes-base.respondToWebhook';
+
+export function loadOrdersTemplate(repoRoot: string): BenchWorkflow {
+	return JSON.parse(fs.readFileSync(path.join(repoRoot, 'workflows', ORDERS_TEMPLATE), 'utf8')) as BenchWorkflow;
+}
+
+function find(workflow: BenchWorkflow, test: (n: BenchWorkflowNode) => boolean, what: string): BenchWorkflowNode {
+	const node = workflow.nodes.find(test);
+	if (!node) throw new Error(`${ORDERS_TEMPLATE} has no ${what} node (the bench expects trigger → Store → Respond to Webhook → Apply Pending)`);
+	return node;
+}
+
+/** The shipped template, checked for the shape the bench reports on; only its webhook id is made unique. */
+export function defaultWorkflow(template: BenchWorkflow, webhookId: string): BenchWorkflow {
+	const workflow = structuredClone(template);
+	const trigger = find(workflow, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger');
+	if (trigger.parameters.responseMode !== 'responseNode') {
+		throw new Error(`${ORDERS_TEMPLATE}: the trigger's responseMode is ${String(trigger.parameters.responseMode)}, not responseNode`);
+	}
+	find(workflow, (n) => n.type === FILEMAKER_TYPE && n.parameters.resource === 'event' && n.parameters.operation === 'store', 'Stock Event → Store');
+	find(workflow, (n) => n.type === RESPOND_TYPE, 'Respond to Webhook');
+	find(workflow, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'applyPending', 'Stock Event → Apply Pending');
+	trigger.webhookId = webhookId;
+	workflow.name = `${template.name} (bench: default)`;
+	return workflow;
+}
+
+/** Direct mode built from the template's own trigger and answer: trigger → Stock → Adjust → Respond to Webhook. */
+export function directWorkflow(template: BenchWorkflow, webhookId: string): BenchWorkflow {
+	const trigger = structuredClone(find(template, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger'));
+	const store = find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'store', 'Stock Event → Store');
+	const respond = structuredClone(find(template, (n) => n.type === RESPOND_TYPE, 'Respond to Webhook'));
+	trigger.webhookId = webhookId;
+	const p = store.parameters;
+	const adjust: BenchWorkflowNode = {
+		id: 'bench-direct-adjust',
+		name: 'Adjust FileMaker stock (direct)',
+		type: FILEMAKER_TYPE,
+		typeVersion: store.typeVersion,
+		position: [trigger.position[0] + 240, trigger.position[1]],
+		parameters: {
+			resource: 'stock',
+			operation: 'adjust',
+			adjustMode: 'node',
+			stockLayout: p.stockLayout,
+			movementLayout: p.eventLayout,
+			sku: p.sku,
+			delta: p.change,
+			idempotencyKey: p.idempotencyKey,
+			reason: p.reason,
+			reference: p.reference,
+			source: p.source,
+		},
+		credentials: store.credentials,
+	};
+	respond.position = [adjust.position[0] + 240, adjust.position[1]];
+	return {
+		name: `${template.name} (bench: direct)`,
+		nodes: [trigger, adjust, respond],
+		connections: {
+			[trigger.name]: { main: [[{ node: adjust.name, type: 'main', index: 0 }]] },
+			[adjust.name]: { main: [[{ node: respond.name, type: 'main', index: 0 }]] },
+		},
+		settings: template.settings ?? { executionOrder: 'v1' },
+	};
+}
