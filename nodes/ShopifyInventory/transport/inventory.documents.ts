@@ -95,6 +95,34 @@ export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: S
 }`;
 
 /**
+ * Inventory items matching a search of several SKUs (`sku:"A" OR sku:"B" …`), one page, with their level
+ * at one location (lean, like LOCATION_LEVELS_PAGE_QUERY): Sync's "Only SKUs in the Input". Shopify's
+ * search is loose (case, tokens), so the caller keeps exact matches only and pages while more can match.
+ */
+export const INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY = `query InventoryItemsBySkusPage($query: String!, $first: Int!, $after: String, $locationId: ID!) {
+  inventoryItems(first: $first, after: $after, query: $query) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      sku
+      tracked
+      variant {
+        requiresComponents
+      }
+      inventoryLevel(locationId: $locationId) {
+        quantities(names: ["available", "on_hand"]) {
+          name
+          quantity
+        }
+      }
+    }
+  }
+}`;
+
+/**
  * Cheap size estimate for Read Mode "Automatic": the number of variants in the shop, counted up to
  * `$limit` (the bulk threshold; Shopify's default cap is 10,000, and a count that reached the cap comes
  * back with precision AT_LEAST).

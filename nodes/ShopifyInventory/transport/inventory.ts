@@ -37,6 +37,7 @@ import {
 	BULK_STATUS_QUERY,
 	INVENTORY_ADJUST_MUTATION,
 	INVENTORY_ITEMS_BY_SKU_QUERY,
+	INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY,
 	INVENTORY_SET_MUTATION,
 	LOCATION_LEVELS_PAGE_QUERY,
 	LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY,
@@ -304,6 +305,85 @@ export async function readLevelsForSkus(
 		out.push(...levels);
 	}
 	return out;
+}
+
+/**
+ * SKUs per search of "Only SKUs in the Input": `sku:"A" OR sku:"B" …` stays a short query (about 1,000
+ * characters for 20-character SKUs) and a page of that many items costs about 250 points.
+ */
+export const SKUS_PER_SEARCH = 50;
+
+/** Search query for several exact SKUs (Shopify's search matches loosely: results are filtered exactly). */
+export function skusSearchQuery(skus: readonly string[]): string {
+	return skus.map((sku) => skuSearchQuery(sku)).join(' OR ');
+}
+
+/** Distinct SKUs → the searches "Only SKUs in the Input" sends (SKUS_PER_SEARCH each). */
+export function skuSearchBatches(skus: Iterable<string>): string[][] {
+	return chunk([...new Set(skus)], SKUS_PER_SEARCH);
+}
+
+/** Requested points of the first page of every search for these SKUs (what the bucket must hold). */
+export function skuSearchCost(skus: Iterable<string>): number {
+	let points = 0;
+	for (const batch of skuSearchBatches(skus)) {
+		points += requestedQueryCost(INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY, {
+			query: 'x',
+			first: batch.length,
+			after: null,
+			locationId: 'gid://shopify/Location/0',
+		});
+	}
+	return points;
+}
+
+/**
+ * Levels of exactly these SKUs at the location, read with batched searches (SKUS_PER_SEARCH SKUs each).
+ * Shopify's search is index-backed and loose (case, word tokens): only items whose SKU equals one of the
+ * batch's SKUs are kept, and a search is paged for as long as Shopify says more items match, so an
+ * exact match behind near misses is never lost. Items not stocked at the location are left out (the
+ * caller reports them as missing in Shopify). The shared transport computes each page's cost.
+ */
+export async function readLevelsBySkuSearch(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	skus: Iterable<string>,
+): Promise<{ levels: ShopifyLevel[]; requests: number }> {
+	const levels: ShopifyLevel[] = [];
+	let requests = 0;
+	const pageLimit = pageSizeFor(INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY, budget);
+	for (const batch of skuSearchBatches(skus)) {
+		const wanted = new Set(batch);
+		const query = skusSearchQuery(batch);
+		const seen = new Set<string>();
+		let after: string | null = null;
+		for (;;) {
+			const variables: IDataObject = { query, first: Math.min(pageLimit, batch.length), after, locationId };
+			let data: IDataObject;
+			try {
+				({ data } = await shopifyGraphql.call(this, INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY, variables, { budget }));
+			} catch (error) {
+				throw asNodeError(this.getNode(), error);
+			}
+			requests++;
+			const connection = (data.inventoryItems ?? {}) as {
+				nodes?: IDataObject[];
+				pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
+			};
+			for (const node of connection.nodes ?? []) {
+				if (typeof node.sku !== 'string' || !wanted.has(node.sku.trim())) continue;
+				if (typeof node.id !== 'string' || seen.has(node.id)) continue;
+				seen.add(node.id);
+				const level = levelFromItemNode(node);
+				if (level) levels.push(level);
+			}
+			const pageInfo = connection.pageInfo ?? {};
+			if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
+			after = pageInfo.endCursor;
+		}
+	}
+	return { levels, requests };
 }
 
 /** Up to this many distinct SKUs are looked up one by one; more → one read of the whole location. */

@@ -42,7 +42,16 @@ import type { ShopifyLevel } from '../../logic/levels';
 import { needsAttention, PROBLEM_STATUSES, WRITE_FAILURE_HINT, writeFailureStatus } from '../../logic/syncReport';
 import { fetchOrdersCreatedSince } from '../../transport/holdBack';
 import { normalizeSku, validateInputItems, type InputProblem } from '../../logic/validate';
-import { currentApiVersion, findBySku, readLevels, type ReadResult, type WriteRow } from '../../transport/inventory';
+import {
+	currentApiVersion,
+	findBySku,
+	readLevels,
+	readLevelsBySkuSearch,
+	skuSearchCost,
+	type ReadResult,
+	type WriteRow,
+} from '../../transport/inventory';
+import { estimateAvailable } from '../../../shared/shopify/cost';
 import { resolveLocation } from '../../transport/locations';
 import {
 	bulkThresholdOption,
@@ -142,6 +151,14 @@ export const description: INodeProperties[] = [
 				'SKUs that are compared but never written (reported with status heldBack): comma or newline separated, or an array from an expression. Exact SKUs.',
 		},
 		{
+			displayName: 'Only SKUs in the Input',
+			name: 'onlyInputSkus',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to read from Shopify only the SKUs of the input items (batched exact SKU searches, 50 SKUs a request) instead of the whole location: for an incremental sync fed with the FileMaker records modified since the last run. When the searches would cost more points than Shopify’s bucket holds, or Read Mode is Bulk, the location is read with a bulk operation and only the input SKUs are kept. SKUs missing in FileMaker are not reported in this mode.',
+		},
+		{
 			displayName: 'Report Missing in FileMaker',
 			name: 'reportMissingInFileMaker',
 			type: 'boolean',
@@ -219,7 +236,9 @@ export async function execute(
 	const outputMode = this.getNodeParameter('output', 0, 'summary') as string;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { read: readOpts, maxStaleRetries, reason } = writeOptionsOf(options, node);
-	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false;
+	const onlyInputSkus = options.onlyInputSkus === true && onlySku === undefined;
+	// Only the input's SKUs are read: a SKU Shopify has and the input lacks is not seen, so not reported.
+	const reportMissingInFileMaker = options.reportMissingInFileMaker !== false && !onlyInputSkus;
 	let holdBackSince: Date | undefined;
 	try {
 		holdBackSince = parseHoldBackSince(options.holdBackOrdersSince);
@@ -244,7 +263,10 @@ export async function execute(
 	const { levels: readLevelsList, mode: modeUsed }: ReadResult =
 		onlySku !== undefined
 			? { levels: (await findBySku.call(this, budget, locationId, onlySku)).levels, mode: 'bySku' }
-			: await readLevels.call(this, budget, locationId, readOpts);
+			: onlyInputSkus
+				? await readInputSkus.call(this, run, locationId, inputRows.map((r) => r.sku), readOpts)
+				: await readLevels.call(this, budget, locationId, readOpts);
+	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
 	const details: Detail[] = [];
 	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
 	const notWritable = new Map<string, { level: ShopifyLevel; status: 'untracked' | 'bundleParent' }>();
@@ -474,7 +496,8 @@ export async function execute(
 		locationId,
 		locationName: location.name,
 		apiVersion,
-		readMode: modeUsed,
+		readMode: readModeReported,
+		onlyInputSkus,
 		onlySku: onlySku ?? null,
 		compared: diff.changes.length + diff.unchanged.length,
 		unchanged: diff.unchanged.length + nowUnchanged,
@@ -537,4 +560,29 @@ export async function execute(
 		}
 	}
 	return out;
+}
+
+/**
+ * "Only SKUs in the Input": Shopify's levels of exactly these SKUs. Batched SKU searches, unless they
+ * would cost more points than the bucket holds now (or Read Mode is Bulk): then one bulk read of the
+ * location, of which only the input's SKUs are kept (a few points, whatever the catalogue's size).
+ */
+async function readInputSkus(
+	this: IExecuteFunctions,
+	run: ShopifyExecution,
+	locationId: string,
+	skus: string[],
+	readOpts: ReturnType<typeof writeOptionsOf>['read'],
+): Promise<ReadResult> {
+	const { budget } = run;
+	const wanted = new Set(skus);
+	if (wanted.size === 0) return { levels: [], mode: 'bySku' };
+	// Before the first answer the bucket is unknown: assume the smallest bucket Shopify documents (1,000).
+	const available = estimateAvailable(budget, Date.now()) ?? 1000;
+	const useBulk = readOpts.mode === 'bulk' || (readOpts.mode === 'automatic' && skuSearchCost(wanted) > available);
+	if (useBulk) {
+		const all = await readLevels.call(this, budget, locationId, { ...readOpts, mode: 'bulk' });
+		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
+	}
+	return { levels: (await readLevelsBySkuSearch.call(this, budget, locationId, wanted)).levels, mode: 'bySku' };
 }
