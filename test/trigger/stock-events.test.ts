@@ -158,7 +158,7 @@ afterAll(async () => {
 beforeEach(() => {
 	events = [];
 	shop.reset();
-	shop.setOptions({ stockRules: { protectedCustomerDataApproved: true, unapprovedOrderReads: 'empty' } });
+	shop.setOptions({ stockRules: { protectedCustomerDataApproved: true, unapprovedOrderReads: 'empty', cancellationRecord: 'refund' } });
 	shop.seed({ items: SKUS.map((sku) => ({ sku, available: START })) });
 	creds = new CredentialStore();
 	creds.set('shopifyInventoryApi', {
@@ -250,6 +250,25 @@ describe('each unit moves once: trigger (live and replayed in any order) and cat
 			['HAT-GREY', 2],
 		]);
 		expect(refunds.map((i) => i.idempotencyKey.split(':line:')[1])).toEqual([`${red}:restock`, `${grey}:restock`]);
+	});
+
+	it('the same cancellation when Shopify records no cancel refund (switch cancellationRecord: none): the cancel key gives back the unfulfilled units', async () => {
+		shop.setOptions({ stockRules: { cancellationRecord: 'none' } });
+		const from = since();
+		const r = await startTrigger();
+		const placed = await act(shop.placeOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 3 }, { sku: 'HAT-GREY', quantity: 2 }], financialStatus: 'paid' }));
+		const [red] = placed.lineItemIds;
+		await act(shop.fulfilOrder(placed.orderId, { lines: [{ lineItemId: red, quantity: 2 }] }));
+		const cancelled = await act(shop.cancelOrderEvent(placed.orderId));
+		expect(cancelled.events.map((e) => e.topic)).not.toContain('refunds/create');
+
+		const { catchUp: items } = await expectExactlyOnce(r, from);
+		expect(shopifyMoves()).toEqual({ 'MUG-RED': -2 });
+		expect(items.filter((i) => i.kind === 'cancel').map((i) => [i.sku, i.quantity])).toEqual([
+			['MUG-RED', 1],
+			['HAT-GREY', 2],
+		]);
+		expect(items.some((i) => i.kind === 'refund')).toBe(false);
 	});
 
 	it('a gift card line and an untracked line are skipped and reported, never a stock change', async () => {

@@ -923,7 +923,8 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		product: (l: { _productId: number | null }, _a, ctx) => (l._productId !== null ? ctx.core.store.products.get(l._productId) : null),
 		refundableQuantity: (l: { currentQuantity: number }) => l.currentQuantity,
 		unfulfilledQuantity: (l: LineItemRec, _a, ctx) => ctx.core.store.unfulfilled(l),
-		fulfillableQuantity: (l: LineItemRec, _a, ctx) => (ctx.core.store.orders.get(l._orderId)?.cancelledAt ? 0 : ctx.core.store.unfulfilled(l)),
+		fulfillableQuantity: (l: LineItemRec, _a, ctx) =>
+			ctx.core.store.orders.get(l._orderId)?.cancelledAt && ctx.core.store.rules.cancellationRecord !== 'none' ? 0 : ctx.core.store.unfulfilled(l),
 		nonFulfillableQuantity: () => 0,
 		variantTitle: (l: { _variantId: number | null }) => (l._variantId !== null ? 'Default Title' : null),
 		vendor: (l: { _variantId: number | null }) => (l._variantId !== null ? 'Emulator' : null),

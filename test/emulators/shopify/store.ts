@@ -346,6 +346,12 @@ export interface StockRules {
 	protectedCustomerDataApproved: boolean;
 	/** Order reads without approval: 'empty' (no orders; default) or 'access-denied' (ACCESS_DENIED error). */
 	unapprovedOrderReads: 'empty' | 'access-denied';
+	/**
+	 * How a cancellation is recorded: 'refund' (default: a refund with restock_type cancel / no_restock for
+	 * the unfulfilled units) or 'none' (no refund; the units are released and the cancelled order keeps
+	 * reporting them as fulfillable, like Shopify's example orders/cancelled payload). Undocumented.
+	 */
+	cancellationRecord: 'refund' | 'none';
 	/** Injected retryable userErrors (ADJUST_QUANTITIES_FAILED / SERVICE_UNAVAILABLE), consumed in order. */
 	injectedInventoryErrors: { code: string; mutation: 'set' | 'adjust' | 'any'; times: number; when?: (rows: number) => boolean }[];
 }
@@ -357,6 +363,7 @@ export const DEFAULT_STOCK_RULES: Omit<StockRules, 'injectedInventoryErrors'> = 
 	reapplyRepeatedAdjustKey: false,
 	protectedCustomerDataApproved: true,
 	unapprovedOrderReads: 'empty',
+	cancellationRecord: 'refund',
 };
 
 export function available(q: Quantities): number {
@@ -920,7 +927,14 @@ export class Store {
 		const lines = order._lineItems
 			.filter((l) => this.unfulfilled(l) > 0)
 			.map((l) => ({ lineItemId: l._id, quantity: this.unfulfilled(l), restockType }));
-		const refund = lines.length ? this.refundOrder(orderId, lines, 'Order canceled') : undefined;
+		let refund: RefundRec | undefined;
+		if (this.rules.cancellationRecord === 'none') {
+			// Released without a refund record (restock: back to available; no restock: consumed).
+			for (const l of lines) {
+				const line = this.line(order, l.lineItemId);
+				this.moveStock(order, line, restockType === 'cancel' ? { committed: -l.quantity } : { committed: -l.quantity, on_hand: -l.quantity });
+			}
+		} else if (lines.length) refund = this.refundOrder(orderId, lines, 'Order canceled');
 		const nowMs = this.clock.now();
 		const now = this.clock.iso(nowMs);
 		order.cancelledAt = now;

@@ -69,7 +69,7 @@ const inventoryManagement = (l: LineItemRec) => (l._tracked ? 'shopify' : null);
 
 function fulfillableQuantity(store: Store, l: LineItemRec): number {
 	const order = store.orders.get(l._orderId);
-	return order?.cancelledAt ? 0 : store.unfulfilled(l);
+	return order?.cancelledAt && store.rules.cancellationRecord !== 'none' ? 0 : store.unfulfilled(l);
 }
 
 function orderLineItem(store: Store, l: LineItemRec, tpl: Record<string, unknown>): Record<string, unknown> {
