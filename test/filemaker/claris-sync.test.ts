@@ -60,7 +60,7 @@ describe('FileMaker Inventory with a Claris ID', () => {
 			times: 1,
 			action: () => env.advance(61 * MINUTE),
 		});
-		const r = await run({ resource: 'stock', operation: 'getMany', options: { pageSize: 1000 } });
+		const r = await run({ resource: 'stock', operation: 'getMany', options: { pageSize: 1000, pageConcurrency: 1 } }); // pages one after another
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(2500);
 		expect(new Set(r.items.map((i) => i.json.sku)).size).toBe(2500);

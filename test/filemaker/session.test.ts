@@ -53,7 +53,7 @@ describe('one session, reused', () => {
 			httpStatus: 500,
 			code: '-1',
 		});
-		const r = await env.run(getMany({ pageSize: 1000 }));
+		const r = await env.run(getMany({ pageSize: 1000, pageConcurrency: 1 })); // pages one after another
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(2500);
 		expect(new Set(r.items.map((i) => i.json.sku)).size).toBe(2500);
@@ -77,7 +77,7 @@ describe('one session, reused', () => {
 			message: 'Invalid FileMaker Data API token (*)',
 		});
 		const r = await env.run({
-			...getMany({ pageSize: 500 }),
+			...getMany({ pageSize: 500, pageConcurrency: 1 }),
 			findCriteria: { criteria: [{ field: 'Quantity', operator: 'greaterOrEqual', value: '0' }] },
 		});
 		expect(r.error).toBeUndefined();

@@ -80,8 +80,30 @@ export interface ReadAllPagesArgs {
 	fields: string[];
 	action: string;
 	itemIndex: number;
-	/** Gets each page's new records. Return false to stop reading (e.g. after a fatal problem in the data). */
+	/** Gets each page's new records, in order. Return false to stop reading (e.g. after a fatal problem in the data). */
 	onPage: (records: FileMakerRecord[]) => boolean | void;
+	/**
+	 * Pages requested at the same time after the first (default 1: one after another). See
+	 * MAX_PAGE_READ_CONCURRENCY for why a few are safe in one session.
+	 */
+	concurrency?: number;
+}
+
+/**
+ * Most pages a read requests at the same time. All of them use the one session of the credential: the
+ * first page is read alone (it logs in or renews the token if needed, and gives the found count), so
+ * the token was just used when the others start and cannot time out meanwhile (15 minutes idle): no
+ * second session is opened. The Data API serves concurrent requests of one session; each page is an
+ * independent range (offset, limit) of the same layout or find. More than a few requests at once only
+ * queue on the server (the Data API engine handles a limited number of requests in parallel).
+ */
+export const MAX_PAGE_READ_CONCURRENCY = 8;
+
+/** The page offsets (1-based) after the first page that cover `foundCount` records. */
+export function remainingPageOffsets(firstReturned: number, pageSize: number, foundCount: number): number[] {
+	const offsets: number[] = [];
+	for (let offset = 1 + firstReturned; offset <= foundCount; offset += pageSize) offsets.push(offset);
+	return offsets;
 }
 
 /** The client for the credential of the node or dropdown being run. */
@@ -111,16 +133,38 @@ class DataApiClient implements FileMakerClient {
 	 */
 	async readAllPages(args: ReadAllPagesArgs): Promise<{ requests: number; foundCount?: number }> {
 		const { layout, query, pageSize, itemIndex } = args;
+		const concurrency = Math.min(Math.max(1, Math.floor(args.concurrency ?? 1)), MAX_PAGE_READ_CONCURRENCY);
 		const seen = new Set<string>();
-		let offset = 1;
 		let requests = 0;
 		let foundCount: number | undefined;
-		for (;;) {
-			const call = { context: { layout, fields: args.fields, action: args.action }, itemIndex };
-			const page = query
-				? await this.find(layout, { query, offset, limit: pageSize }, call)
-				: await this.listRecords(layout, { offset, limit: pageSize }, call);
+		const call = { context: { layout, fields: args.fields, action: args.action }, itemIndex };
+		const readPage = async (offset: number, renewSession = true): Promise<FoundSet | 'sessionExpired'> => {
+			const endpoint = query ? dataApiPath.find(layout) : dataApiPath.records(layout);
+			const options: RequestOptions = query
+				? { body: { query, offset, limit: pageSize }, renewSession }
+				: { qs: { _offset: offset, _limit: pageSize }, renewSession };
+			const response = await this.requestOrExpired(query ? 'POST' : 'GET', endpoint, options, call);
 			requests++;
+			return response === 'sessionExpired' ? response : foundSetOf(response);
+		};
+		const readPageRenewing = async (offset: number) => (await readPage(offset)) as FoundSet;
+		// Pages in flight together must not each renew an expired session (one login each): they are sent
+		// without renewal, and the first that finds the token expired renews it; the others wait for
+		// that and are sent again with the new token.
+		let renewal: Promise<unknown> | undefined;
+		const readConcurrentPage = async (offset: number): Promise<FoundSet> => {
+			const page = await readPage(offset, false);
+			if (page !== 'sessionExpired') return page;
+			if (renewal === undefined) {
+				const renewed = readPageRenewing(offset);
+				renewal = renewed.catch(() => undefined);
+				return await renewed;
+			}
+			await renewal;
+			return await readPageRenewing(offset);
+		};
+		/** Hands a page's new records on; false when the reader asked to stop. */
+		const deliver = (page: FoundSet): boolean => {
 			foundCount = page.foundCount ?? foundCount;
 			const fresh = page.records.filter((r) => {
 				if (r.recordId === '' || !seen.has(r.recordId)) {
@@ -129,9 +173,39 @@ class DataApiClient implements FileMakerClient {
 				}
 				return false;
 			});
-			if (args.onPage(fresh) === false) break;
-			if (!shouldFetchNextPage({ offset, limit: pageSize, returned: page.records.length, foundCount })) break;
+			return args.onPage(fresh) !== false;
+		};
+
+		let offset = 1;
+		let page = await readPageRenewing(offset);
+		if (!deliver(page)) return { requests, foundCount };
+		if (concurrency > 1 && foundCount !== undefined && shouldFetchNextPage({ offset, limit: pageSize, returned: page.records.length, foundCount })) {
+			// The pages the found count announces, up to `concurrency` in flight, handed on in order.
+			const offsets = remainingPageOffsets(page.records.length, pageSize, foundCount);
+			const inFlight = new Map<number, Promise<FoundSet>>();
+			let started = 0;
+			for (let i = 0; i < offsets.length; i++) {
+				while (started < offsets.length && started < i + concurrency) {
+					const request = readConcurrentPage(offsets[started]);
+					// A failure is reported when its page's turn comes; a page not waited for (stopped early) is dropped.
+					request.catch(() => undefined);
+					inFlight.set(started, request);
+					started++;
+				}
+				page = await inFlight.get(i)!;
+				inFlight.delete(i);
+				offset = offsets[i];
+				if (!deliver(page)) {
+					await Promise.allSettled(inFlight.values());
+					return { requests, foundCount };
+				}
+			}
+		}
+		// One page after another (and after a concurrent read, for records added while reading).
+		while (shouldFetchNextPage({ offset, limit: pageSize, returned: page.records.length, foundCount })) {
 			offset += page.records.length;
+			page = await readPageRenewing(offset);
+			if (!deliver(page)) break;
 		}
 		return { requests, foundCount };
 	}
@@ -202,14 +276,22 @@ class DataApiClient implements FileMakerClient {
 	 * is not an error: it returns an empty result. On code 102 (field missing) the layout's field
 	 * list is read to name the missing field(s).
 	 */
-	private async request(
+	private async request(method: 'GET' | 'POST', endpoint: string, options: RequestOptions, call: CallOptions): Promise<FileMakerResponse> {
+		const response = await this.requestOrExpired(method, endpoint, { ...options, renewSession: true }, call);
+		if (response === 'sessionExpired') throw new Error('FileMaker session expired'); // not reached: n8n renews it
+		return response;
+	}
+
+	/** A call; with `renewSession: false` an expired token comes back as 'sessionExpired' (not renewed). */
+	private async requestOrExpired(
 		method: 'GET' | 'POST',
 		endpoint: string,
 		options: RequestOptions,
 		call: CallOptions,
-	): Promise<FileMakerResponse> {
+	): Promise<FileMakerResponse | 'sessionExpired'> {
 		const result = await fileMakerCall.call(this.ctx, this.connection, method, endpoint, options);
 		if (result.ok) return result.response;
+		if (result.sessionExpired) return 'sessionExpired';
 		if (result.info.code === '401') return { data: [], dataInfo: { foundCount: 0, returnedCount: 0 } };
 		const context: ErrorContext = { ...call.context };
 		if (result.info.code === '102' && context.layout && context.fields && context.fields.length > 0) {

@@ -72,11 +72,17 @@ export async function getConnection(this: FileMakerContext): Promise<Connection>
 export interface RequestOptions {
 	body?: IDataObject;
 	qs?: IDataObject;
+	/**
+	 * false: an expired token (HTTP 401) is returned as `sessionExpired` instead of being renewed by n8n,
+	 * so that requests sent at the same time renew the session once between them (see
+	 * FileMakerClient.readAllPages). Default true.
+	 */
+	renewSession?: boolean;
 }
 
 export type CallResult =
 	| { ok: true; response: FileMakerResponse }
-	| { ok: false; info: FailureInfo; error: unknown };
+	| { ok: false; info: FailureInfo; error: unknown; sessionExpired?: true };
 
 /**
  * Sends one Data API request: {host}/fmi/data/{version}/databases/{db}{endpoint}.
@@ -106,6 +112,24 @@ export async function fileMakerCall(
 		request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 	}
 	if (options.qs !== undefined) request.qs = options.qs;
+	if (options.renewSession === false) {
+		const answer = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+			...request,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		})) as { statusCode?: number; body?: unknown };
+		if (answer.statusCode === 401) {
+			return { ok: false, info: { httpStatus: 401, code: '952', rawMessage: 'Invalid FileMaker Data API token' }, error: undefined, sessionExpired: true };
+		}
+		const parsed = typeof answer.body === 'string' ? (safeJson(answer.body) ?? answer.body) : answer.body;
+		if (answer.statusCode === undefined || answer.statusCode < 400) {
+			return { ok: true, response: (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {} };
+		}
+		const failure = Object.assign(new Error(`Request failed with status code ${answer.statusCode}`), {
+			response: { status: answer.statusCode, body: parsed },
+		});
+		return { ok: false, info: extractFailure(failure), error: failure };
+	}
 	try {
 		const body = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)) as unknown;
 		const parsed = typeof body === 'string' ? (safeJson(body) as unknown) : body;
