@@ -421,6 +421,8 @@ export interface WriteRow<T = unknown> {
 	/** The quantity this row was computed from (read just before). */
 	changeFromQuantity: number | null;
 	ref: T;
+	/** The row's location when it is not `settings.locationId` (Sync over several locations: one batch holds rows of every location). */
+	locationId?: string;
 }
 
 export interface WriteSettings {
@@ -475,14 +477,14 @@ function mutationInput(settings: WriteSettings, rows: Array<WriteRow<unknown>>):
 	if (settings.operation === 'set') {
 		input.quantities = rows.map((r) => ({
 			inventoryItemId: r.inventoryItemId,
-			locationId: settings.locationId,
+			locationId: r.locationId ?? settings.locationId,
 			quantity: r.value,
 			changeFromQuantity: r.changeFromQuantity,
 		}));
 	} else {
 		input.changes = rows.map((r) => ({
 			inventoryItemId: r.inventoryItemId,
-			locationId: settings.locationId,
+			locationId: r.locationId ?? settings.locationId,
 			delta: r.value,
 			changeFromQuantity: r.changeFromQuantity,
 			...(settings.name !== 'available' && settings.ledgerDocumentUri ? { ledgerDocumentUri: settings.ledgerDocumentUri } : {}),

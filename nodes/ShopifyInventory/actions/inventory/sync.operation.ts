@@ -65,6 +65,7 @@ import type { ShopifyExecution } from '../execution';
 import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
 import { executionScope, referenceUri } from './reference';
 import { applyWithStaleRetry } from './staleRetry';
+import { executeMultiLocationSync, locationMappingOf, multiLocationDescription } from './multiLocation';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
@@ -78,6 +79,7 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 	locationLocator(['sync']),
+	...multiLocationDescription,
 	{
 		displayName: 'SKU Field',
 		name: 'skuField',
@@ -249,6 +251,22 @@ export async function execute(
 	}
 	const skipSkus = parseSkuList(options.skipSkus);
 	const apiVersion = await currentApiVersion.call(this);
+	// Several locations (option Locations filled in): one pass over every mapped location.
+	const locationMapping = locationMappingOf.call(this);
+	if (locationMapping.length > 0) {
+		return await executeMultiLocationSync.call(this, run, items, locationMapping, {
+			skuField, quantityField, onlySku, onlyInputSkus, reportMissingInFileMaker, dryRun, outputMode,
+			readOpts, maxStaleRetries, holdBackSince, skipSkus, apiVersion,
+			write: {
+				operation: 'set',
+				name: 'available',
+				reason,
+				referenceDocumentUri: referenceUri.call(this, 'InventorySync', options.referenceDocumentUri),
+				apiVersion,
+				executionScope: executionScope.call(this),
+			},
+		});
+	}
 	const location = await resolveLocation.call(this, run, 0);
 	const locationId = location.id;
 
