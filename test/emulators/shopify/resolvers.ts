@@ -24,6 +24,7 @@ import {
 } from 'graphql';
 import type { EmulatedClock } from './clock';
 import { compareKeys, connection, type ConnArgs, type SortKey } from './connection';
+import { MAX_METAFIELDS_PER_SET, metafieldStoreKey, runMetafieldsSet, type MetafieldRec, type MetafieldsSetInputRec } from './metafields';
 import { canonicalJson, runInventoryMutation, userError, type MutationInput, type UserError } from './inventory';
 import { changeFromQuantityRequired, idempotencyRequired, type ApiVersion } from './schema';
 import { exactValues, matches, parseSearch, type SearchQuery } from './search';
@@ -675,6 +676,15 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 	};
 
 	R.Mutation = {
+		metafieldsSet: (_s, a: { metafields: MetafieldsSetInputRec[] }, ctx, info) => {
+			// Variant metafields need write_products (the only owner type emulated).
+			requireScope(ctx, info, 'write_products');
+			if (a.metafields.length > MAX_METAFIELDS_PER_SET)
+				return { metafields: null, userErrors: [{ field: ['metafields'], message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`, code: 'LESS_THAN_OR_EQUAL_TO', elementIndex: null }] };
+			const store = ctx.core.store;
+			const ownerExists = (id: string) => parseGid(id)?.type === 'ProductVariant' && lookupNode(store, id) !== null;
+			return runMetafieldsSet(store.metafields, a.metafields, ownerExists, store.nowIso());
+		},
 		inventorySetQuantities: inventoryMutation('set'),
 		inventoryAdjustQuantities: inventoryMutation('adjust'),
 		inventoryActivate: (
@@ -830,6 +840,14 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 			return [...item._levels.values()].reduce((s, l) => s + available(l._q), 0);
 		},
 		selectedOptions: () => [{ name: 'Title', value: 'Default Title' }],
+		metafield: (v: VariantRec, a: { namespace?: string | null; key: string }, ctx, info) => {
+			requireScope(ctx, info, 'read_products');
+			return ctx.core.store.metafields.get(metafieldStoreKey(v.id, a.namespace ?? '$app', a.key)) ?? null;
+		},
+	};
+
+	R.Metafield = {
+		owner: (m: MetafieldRec, _a, ctx) => lookupNode(ctx.core.store, m.ownerId),
 	};
 
 	R.InventoryItem = {

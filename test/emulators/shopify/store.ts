@@ -4,6 +4,7 @@
  * idempotency records. Records carry `__typename`, a numeric `_id` and the GraphQL `id` (gid), so
  * they can be handed to graphql-js directly; internal fields start with `_`.
  */
+import type { MetafieldRec } from './metafields';
 import type { EmulatedClock } from './clock';
 
 export const gid = (type: string, id: number | string): string => `gid://shopify/${type}/${id}`;
@@ -412,6 +413,8 @@ export class Store {
 	bulkOps = new Map<number, BulkOpRec>();
 	groups = new Map<number, AdjustmentGroupRec>();
 	idempotency = new Map<string, IdempotencyRec>();
+	/** Metafields by metafieldStoreKey(ownerId, namespace, key) (metafields.ts). */
+	metafields = new Map<string, MetafieldRec>();
 	returns = new Map<number, ReturnRec>();
 	rules: StockRules = { ...DEFAULT_STOCK_RULES, injectedInventoryErrors: [] };
 	/** Called after a level's quantities changed (emulator fires inventory_levels/update). */
