@@ -1,0 +1,474 @@
+/**
+ * End to end on a REAL n8n 2.x in queue mode: PostgreSQL + Redis (scripts/services.sh), one main,
+ * one webhook process and two workers (concurrency 10), each with the packed package installed as a
+ * community package in its own user folder, against the emulated FileMaker and Shopify on loopback.
+ *
+ * - the shipped sync template runs on a worker and leaves Shopify equal to FileMaker;
+ * - the Shopify client-credentials token expires while both workers run: token requests counted;
+ * - the shipped orders template (published) gets 100 concurrent orders for one SKU, each delivered
+ *   three times at once to the webhook process, signed like Shopify; FileMaker's session expires and
+ *   one worker is SIGKILLed in the middle; every answer that is not 2xx is delivered again after a
+ *   delay, as Shopify does. FileMaker and the audit rows must be exact, every execution n8n recorded
+ *   must have finished on a worker (crashed only on the killed one), none stuck;
+ * - the same burst with one worker and again with two (no kill) for the figures in docs/queue-mode.md.
+ * Answer times are measured and printed, never asserted (the machine is shared).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+
+import { startFileMakerEmulator, type FileMakerEmulator } from '../emulators/filemaker';
+import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
+import {
+	N8n,
+	N8nApi,
+	PhaseTimer,
+	bindTemplates,
+	buildAndPack,
+	freePort,
+	installCommunityPackage,
+	installN8n,
+	sleep,
+	type ExecutionLike,
+} from '../../scripts/lib/n8n.mjs';
+import {
+	CREDENTIAL_IDS,
+	FILEMAKER_CREDENTIAL_ID,
+	FILEMAKER_CREDENTIAL_NAME,
+	SHOPIFY_CREDENTIAL_ID,
+	SHOPIFY_CREDENTIAL_NAME,
+	SHOPIFY_WEBHOOK_SECRET,
+	buildScenario,
+	countByStatus,
+	fileMakerEdit,
+	fileMakerOptions,
+	scenarioCredentials,
+	seedScenario,
+	shopifyOptions,
+	stockSnapshot,
+	type Scenario,
+} from '../../scripts/lib/scenario';
+import { ensureServices, logTails, percentile, psql, queueEnv, startQueueProcess, type N8nProcess, type Services } from './queue-stack';
+
+const TEMPLATES = { sync: 'filemaker-to-shopify-sync.json', orders: 'shopify-orders-to-filemaker.json' } as const;
+const CATALOGUE_SIZE = 120;
+const ORDERS_PER_BURST = 100;
+const DELIVERIES_PER_ORDER = 3;
+const HOT_SKU_STOCK = 1_000;
+const CLIENT_ID = 'queue-e2e-client';
+const CLIENT_SECRET = `cs_${randomBytes(12).toString('hex')}`;
+const TOKEN_TTL_SECONDS = 24 * 3600;
+/** Shopify delivers again after a non-2xx answer or 5 s without one; here after 1 s, doubling up to 8 s. */
+const REDELIVERY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 8_000, 8_000, 8_000, 8_000];
+
+const timer = new PhaseTimer('queue-e2e');
+let tmp = '';
+let services: Services;
+let database = '';
+let main: N8n | undefined;
+let webhook: N8nProcess | undefined;
+const workers: N8nProcess[] = [];
+const killedWorkers: N8nProcess[] = [];
+let api: N8nApi;
+let fm: FileMakerEmulator | undefined;
+let shop: ShopifyEmulator | undefined;
+let scenario: Scenario;
+let tarball = '';
+const ids = {} as Record<keyof typeof TEMPLATES, string>;
+let failed = false;
+const figures: string[] = [];
+
+function allProcesses(): N8nProcess[] {
+	return [...(webhook ? [webhook] : []), ...workers, ...killedWorkers];
+}
+
+function printLogTailsOnFailure(): void {
+	onTestFailed(() => {
+		failed = true;
+		console.log(logTails({ main, webhook, workers: [...workers, ...killedWorkers] }, 60));
+	});
+}
+
+async function newUserFolder(name: string): Promise<string> {
+	const folder = path.join(tmp, name);
+	await installCommunityPackage({ tarball, userFolder: folder });
+	return folder;
+}
+
+async function startWorker(name: string): Promise<N8nProcess> {
+	const w = await startQueueProcess('worker', name, { main: main!, userFolder: await newUserFolder(name), concurrency: 10 });
+	workers.push(w);
+	return w;
+}
+
+/** Which worker logged "Worker started execution <id>" for each execution id. */
+function workerOfExecutions(): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const w of [...workers, ...killedWorkers]) for (const id of w.startedExecutions()) out.set(id, w.name);
+	return out;
+}
+
+async function executionsOf(workflowId: string): Promise<ExecutionLike[]> {
+	const byId = new Map<string, ExecutionLike>();
+	for (const status of [undefined, 'running', 'waiting']) {
+		for (const e of await api.listExecutions({ workflowId, status })) byId.set(String(e.id), e);
+	}
+	return [...byId.values()];
+}
+
+async function runSyncOnWorker(): Promise<string> {
+	const r = await api.rest('POST', `/workflows/${ids.sync}/run`, { triggerToStartFrom: { name: 'Run sync now' } });
+	const executionId = String(r.data?.executionId ?? '');
+	if (!executionId) throw new Error(`POST /rest/workflows/${ids.sync}/run gave no execution id: ${r.text.slice(0, 300)}`);
+	return executionId;
+}
+
+async function waitForExecutionEnd(id: string, timeoutMs = 180_000): Promise<ExecutionLike> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const e = (await api.getExecution(id, true).catch(() => undefined)) as ExecutionLike | undefined;
+		if (e && e.status && !['new', 'running', 'waiting'].includes(e.status)) return e;
+		if (Date.now() > deadline) throw new Error(`execution ${id} still ${e?.status ?? 'unknown'} after ${timeoutMs} ms`);
+		await sleep(500);
+	}
+}
+
+function fileMakerQuantity(sku: string): number[] {
+	return fm!
+		.records('Stock')
+		.filter((r) => r.fieldData.SKU === sku)
+		.map((r) => Number(r.fieldData.Quantity));
+}
+
+function movementRows(sku: string) {
+	return fm!.records('StockMovements').filter((r) => r.fieldData.SKU === sku);
+}
+
+function fileMakerLogins(): number {
+	return fm!.requestLog.filter((r) => r.method === 'POST' && /\/sessions$/.test(r.path) && r.status === 200).length;
+}
+
+function tokenRequests(): number {
+	return shop!.requestLog.filter((r) => r.kind === 'oauth').length;
+}
+
+interface Delivery {
+	order: number;
+	copy: number;
+	firstMs: number;
+	firstStatus: number;
+	statuses: number[];
+	answeredAt: number;
+}
+
+interface BurstResult {
+	deliveries: Delivery[];
+	wallMs: number;
+	executionIdsBefore: Set<string>;
+	loginsAfterExpiry?: number;
+	workersAtExpiry?: number;
+	killedAfterAnswers?: number;
+}
+
+/**
+ * ORDERS_PER_BURST orders of one unit of `sku`, each delivered DELIVERIES_PER_ORDER times at once
+ * (same X-Shopify-Event-Id, own X-Shopify-Webhook-Id kept across redeliveries), all at the same time.
+ * Every non-2xx answer (or none within 5 s) is delivered again after a delay, like Shopify.
+ */
+async function burst(sku: string, o: { expireFileMakerAfter?: number; killWorkerAfter?: number } = {}): Promise<BurstResult> {
+	const sub = shop!.subscriptions().find((s) => /ORDERS_CREATE|orders\/create/i.test(s.topic)) ?? shop!.subscriptions()[0];
+	const executionIdsBefore = new Set((await executionsOf(ids.orders)).map((e) => String(e.id)));
+	const orders = [];
+	for (let i = 0; i < ORDERS_PER_BURST; i++) {
+		orders.push((await shop!.createOrder({ lineItems: [{ sku, quantity: 1 }], deliver: false })).order);
+	}
+	const result: BurstResult = { deliveries: [], wallMs: 0, executionIdsBefore };
+	let answered = 0;
+	let loginsAtExpiry = 0;
+	const t0 = performance.now();
+	const onFirstAnswer = () => {
+		answered++;
+		if (o.expireFileMakerAfter !== undefined && answered === o.expireFileMakerAfter) {
+			loginsAtExpiry = fileMakerLogins();
+			result.workersAtExpiry = workers.length;
+			fm!.expireAllSessions();
+			console.log(`[queue-e2e] FileMaker sessions expired after ${answered} first answers`);
+		}
+		if (o.killWorkerAfter !== undefined && answered === o.killWorkerAfter && workers.length > 1) {
+			const victim = workers.pop()!;
+			victim.kill();
+			killedWorkers.push(victim);
+			result.killedAfterAnswers = answered;
+			console.log(`[queue-e2e] SIGKILL ${victim.name} after ${answered} first answers (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+		}
+	};
+	const deliverOne = async (orderIndex: number, copy: number, eventId: string): Promise<Delivery> => {
+		const webhookId = randomUUID();
+		const d: Delivery = { order: orderIndex, copy, firstMs: 0, firstStatus: 0, statuses: [], answeredAt: 0 };
+		for (let attempt = 0; ; attempt++) {
+			const a0 = performance.now();
+			const r = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: orders[orderIndex], eventId, webhookId, retries: 0 });
+			const status = r.attempts[0]?.status ?? 0;
+			d.statuses.push(status);
+			if (attempt === 0) {
+				d.firstMs = performance.now() - a0;
+				d.firstStatus = status;
+				onFirstAnswer();
+			}
+			if (status >= 200 && status < 300) {
+				d.answeredAt = performance.now() - t0;
+				return d;
+			}
+			if (attempt >= REDELIVERY_DELAYS_MS.length) return d;
+			await sleep(REDELIVERY_DELAYS_MS[attempt]);
+		}
+	};
+	const all: Promise<Delivery>[] = [];
+	for (let i = 0; i < ORDERS_PER_BURST; i++) {
+		const eventId = randomUUID();
+		for (let c = 0; c < DELIVERIES_PER_ORDER; c++) all.push(deliverOne(i, c, eventId));
+	}
+	result.deliveries = await Promise.all(all);
+	result.wallMs = performance.now() - t0;
+	if (o.expireFileMakerAfter !== undefined) result.loginsAfterExpiry = fileMakerLogins() - loginsAtExpiry;
+	return result;
+}
+
+function describeBurst(label: string, r: BurstResult): string {
+	const first = r.deliveries.map((d) => d.firstMs);
+	const firstOk = r.deliveries.filter((d) => d.firstStatus >= 200 && d.firstStatus < 300).length;
+	const within5s = r.deliveries.filter((d) => d.firstStatus >= 200 && d.firstStatus < 300 && d.firstMs < 5_000).length;
+	const lastAnswer = Math.max(...r.deliveries.map((d) => d.answeredAt));
+	const redeliveries = r.deliveries.reduce((n, d) => n + d.statuses.length - 1, 0);
+	const line =
+		`${label}: ${r.deliveries.length} deliveries (${ORDERS_PER_BURST} orders × ${DELIVERIES_PER_ORDER}); first answers p50 ${(percentile(first, 50) / 1000).toFixed(2)} s, ` +
+		`p95 ${(percentile(first, 95) / 1000).toFixed(2)} s, max ${(Math.max(...first) / 1000).toFixed(2)} s; ` +
+		`${firstOk} first answers 2xx (${within5s} within 5 s), ${redeliveries} redeliveries; all 2xx after ${(lastAnswer / 1000).toFixed(1)} s; ` +
+		`${(ORDERS_PER_BURST / (lastAnswer / 1000)).toFixed(1)} orders/s`;
+	figures.push(line);
+	console.log(`[queue-e2e] ${line}`);
+	return line;
+}
+
+/** Waits (bounded) until n8n has no running or waiting execution of the orders workflow. */
+async function waitUntilSettled(timeoutMs = 150_000): Promise<ExecutionLike[]> {
+	const deadline = Date.now() + timeoutMs;
+	let list = await executionsOf(ids.orders);
+	while (list.some((e) => ['new', 'running', 'waiting'].includes(String(e.status))) && Date.now() < deadline) {
+		await sleep(1_000);
+		list = await executionsOf(ids.orders);
+	}
+	return list;
+}
+
+/** Waits (bounded) until FileMaker shows the expected quantity (events applied by later executions). */
+async function waitForQuantity(sku: string, expected: number, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (fileMakerQuantity(sku)[0] !== expected && Date.now() < deadline) await sleep(500);
+}
+
+async function assertBurstExact(sku: string, r: BurstResult): Promise<ExecutionLike[]> {
+	// Every delivery was eventually answered 2xx.
+	const unanswered = r.deliveries.filter((d) => !(d.statuses.at(-1)! >= 200 && d.statuses.at(-1)! < 300));
+	expect(unanswered.map((d) => `order ${d.order} copy ${d.copy}: ${d.statuses.join(',')}`)).toEqual([]);
+
+	const list = await waitUntilSettled();
+	await waitForQuantity(sku, HOT_SKU_STOCK - ORDERS_PER_BURST);
+	// FileMaker exact: one unit per order, whatever the number of deliveries, crashes and expiries.
+	expect(fileMakerQuantity(sku)).toEqual([HOT_SKU_STOCK - ORDERS_PER_BURST]);
+	// Audit rows exact: one stock event per order, each applied once, with its own key.
+	const rows = movementRows(sku);
+	expect(rows.length).toBe(ORDERS_PER_BURST);
+	expect(new Set(rows.map((m) => m.fieldData.EventKey)).size).toBe(ORDERS_PER_BURST);
+	expect(rows.filter((m) => Number(m.fieldData.Change) !== -1)).toEqual([]);
+	expect(rows.filter((m) => String(m.fieldData.AppliedBatch ?? '') === '').map((m) => m.fieldData.EventKey)).toEqual([]);
+
+	// Every execution n8n recorded for this burst finished, on a worker; crashed ones only on a killed worker.
+	const burstExecutions = list.filter((e) => !r.executionIdsBefore.has(String(e.id)));
+	const byWorker = workerOfExecutions();
+	const killed = new Set(killedWorkers.map((w) => w.name));
+	expect(burstExecutions.length).toBeGreaterThanOrEqual(r.deliveries.length);
+	const stuck = burstExecutions.filter((e) => ['new', 'running', 'waiting'].includes(String(e.status)));
+	expect(stuck.map((e) => `${e.id}:${e.status}`)).toEqual([]);
+	const notOnWorker = burstExecutions.filter((e) => !byWorker.has(String(e.id)));
+	expect(notOnWorker.map((e) => `${e.id}:${e.mode}:${e.status}`)).toEqual([]);
+	const bad = burstExecutions.filter((e) => e.status !== 'success' && !(e.status === 'crashed' && killed.has(byWorker.get(String(e.id))!)));
+	expect(bad.map((e) => `${e.id}:${e.status} on ${byWorker.get(String(e.id))}`)).toEqual([]);
+	const perWorker: Record<string, number> = {};
+	for (const e of burstExecutions) perWorker[byWorker.get(String(e.id))!] = (perWorker[byWorker.get(String(e.id))!] ?? 0) + 1;
+	const statuses: Record<string, number> = {};
+	for (const e of burstExecutions) statuses[String(e.status)] = (statuses[String(e.status)] ?? 0) + 1;
+	console.log(`[queue-e2e] executions: ${burstExecutions.length} ${JSON.stringify(statuses)} per worker ${JSON.stringify(perWorker)}`);
+	return burstExecutions;
+}
+
+beforeAll(async () => {
+	try {
+		timer.phase('install n8n (cached) + PostgreSQL/Redis (scripts/services.sh)');
+		const install = await installN8n({ onLog: (l) => console.log(l) });
+		services = await ensureServices();
+		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-e2e-'));
+		database = `n8n_queue_e2e_${process.pid}_${Date.now().toString(36)}`;
+		await psql(services, `CREATE DATABASE ${database}`);
+
+		timer.phase('npm run build + npm pack + install as community package (main)');
+		tarball = await buildAndPack({ outDir: path.join(tmp, 'pack') });
+		const mainFolder = await newUserFolder('main');
+
+		timer.phase('start + seed emulators');
+		scenario = buildScenario(CATALOGUE_SIZE, { anomalies: false });
+		fm = await startFileMakerEmulator(fileMakerOptions());
+		shop = await startShopifyEmulator(
+			shopifyOptions({ apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenTtlSeconds: TOKEN_TTL_SECONDS }] }),
+		);
+		seedScenario(fm, shop, scenario);
+		// Three SKUs with plenty of stock for the bursts.
+		const records = fm.records('Stock');
+		await fileMakerEdit(
+			fm,
+			scenario.inStep.slice(0, 3).map((sku) => ({ recordId: records.find((r) => r.fieldData.SKU === sku)!.recordId, fieldData: { Quantity: HOT_SKU_STOCK } })),
+		);
+
+		timer.phase('import:credentials, import:workflow, publish:workflow (PostgreSQL)');
+		const mainPort = await freePort();
+		const webhookPort = await freePort();
+		main = new N8n({
+			install,
+			userFolder: mainFolder,
+			port: mainPort,
+			owner: { email: 'queue-e2e@example.com', password: 'Queue-E2e-Password-1' },
+			env: queueEnv(services, { database, bullPrefix: `bull-${database}`, webhookUrl: `http://127.0.0.1:${webhookPort}/` }),
+		});
+		const [fileMakerCredential] = scenarioCredentials(fm, shop);
+		await main.importCredentials([
+			{ ...fileMakerCredential, id: FILEMAKER_CREDENTIAL_ID, name: FILEMAKER_CREDENTIAL_NAME },
+			{
+				id: SHOPIFY_CREDENTIAL_ID,
+				name: SHOPIFY_CREDENTIAL_NAME,
+				type: 'shopifyInventoryApi',
+				data: {
+					shop: shop.url,
+					authentication: 'clientCredentials',
+					clientId: CLIENT_ID,
+					clientSecret: CLIENT_SECRET,
+					apiVersion: '2026-10',
+					webhookSigningSecret: SHOPIFY_WEBHOOK_SECRET,
+					sessionToken: '',
+				},
+			},
+		]);
+		const bound = bindTemplates({ files: Object.values(TEMPLATES), outDir: path.join(tmp, 'workflows'), credentialIds: CREDENTIAL_IDS });
+		await main.importWorkflowDir(path.join(tmp, 'workflows'));
+		const listed = await main.listWorkflows();
+		for (const key of Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]) {
+			const b = bound.find((x) => path.basename(x.file) === TEMPLATES[key])!;
+			const id = b.workflow.id ?? listed.find((w) => w.name === b.workflow.name)?.id;
+			if (!id) throw new Error(`imported workflow "${b.workflow.name}" not found in n8n list:workflow`);
+			ids[key] = id;
+		}
+		await main.publishWorkflow(ids.orders);
+
+		timer.phase('n8n start (main), then n8n webhook + 2 × n8n worker');
+		await main.start();
+		const webhookFolder = await newUserFolder('webhook');
+		const [wh] = await Promise.all([
+			startQueueProcess('webhook', 'webhook', { main, userFolder: webhookFolder, port: webhookPort }),
+			startWorker('worker-1'),
+			startWorker('worker-2'),
+		]);
+		webhook = wh;
+
+		timer.phase('login + API key');
+		api = new N8nApi(main.url);
+		await api.login(main.owner.email, main.owner.password);
+		await api.createApiKey('queue-e2e');
+		timer.end();
+	} catch (e) {
+		failed = true;
+		console.log(logTails({ main, webhook, workers }, 60));
+		throw e;
+	}
+});
+
+afterAll(async () => {
+	timer.phase('stop n8n processes + emulators, drop the database');
+	await Promise.allSettled([...allProcesses().map((p) => p.stop()), main?.stop()]);
+	await Promise.allSettled([fm?.close(), shop?.close()]);
+	if (database && services) await psql(services, `DROP DATABASE IF EXISTS ${database}`).catch((e) => console.log(`drop database: ${e}`));
+	timer.end();
+	console.log(timer.summary());
+	if (figures.length) console.log(`[queue-e2e] figures:\n  ${figures.join('\n  ')}`);
+	if (tmp && !failed) fs.rmSync(tmp, { recursive: true, force: true });
+	else if (tmp) console.log(`kept ${tmp} for inspection (logs of every process inside)`);
+});
+
+describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)', () => {
+	it('the shipped sync template runs on a worker and leaves Shopify equal to FileMaker', async () => {
+		printLogTailsOnFailure();
+		expect(countByStatus(stockSnapshot(fm!, shop!)).differs).toBeGreaterThan(0);
+		const t0 = Date.now();
+		const id = await runSyncOnWorker();
+		const execution = await waitForExecutionEnd(id);
+		console.log(`[queue-e2e] sync on a worker: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${execution.status}`);
+		expect(execution.status, JSON.stringify(execution.data?.resultData?.error ?? {})).toBe('success');
+		expect(execution.mode).toBe('manual');
+		expect(workerOfExecutions().get(id), `execution ${id} ran on a worker`).toMatch(/^worker-/);
+		const after = stockSnapshot(fm!, shop!);
+		expect(countByStatus(after)).toEqual({ 'in step': CATALOGUE_SIZE });
+		// The main process asked for the client-credentials token at activation (webhook subscriptions).
+		expect(shop!.subscriptions().length).toBeGreaterThan(0);
+		for (const s of shop!.subscriptions()) expect(s.uri.startsWith(`http://127.0.0.1:`) && !s.uri.includes(`:${main!.port}/`), s.uri).toBe(true);
+	});
+
+	it('a client-credentials token that expires while both workers run is requested again at most once per worker', async () => {
+		printLogTailsOnFailure();
+		const before = tokenRequests();
+		shop!.clock.advance((TOKEN_TTL_SECONDS + 60) * 1000);
+		// Four syncs at once: both workers pick some up, each finds the token expired (401) and renews it.
+		const runIds = await Promise.all([0, 1, 2, 3].map(() => runSyncOnWorker()));
+		const runs = await Promise.all(runIds.map((id) => waitForExecutionEnd(id)));
+		expect(runs.map((e) => e.status)).toEqual(['success', 'success', 'success', 'success']);
+		const byWorker = workerOfExecutions();
+		const workersThatRan = new Set(runIds.map((id) => byWorker.get(id)));
+		const requested = tokenRequests() - before;
+		const line = `Shopify client-credentials token expired: ${requested} token request(s) by ${workersThatRan.size} worker(s) running 4 syncs`;
+		figures.push(line);
+		console.log(`[queue-e2e] ${line}`);
+		expect(requested).toBeGreaterThanOrEqual(1);
+		expect(requested).toBeLessThanOrEqual(workersThatRan.size);
+	});
+
+	it('100 orders for one SKU × 3 deliveries, FileMaker session expiring and a worker SIGKILLed mid-burst: exact, nothing stuck', async () => {
+		printLogTailsOnFailure();
+		const sku = scenario.inStep[0];
+		const r = await burst(sku, { expireFileMakerAfter: 30, killWorkerAfter: 100 });
+		describeBurst('2 workers, FileMaker session expired after 30 answers, worker-2 SIGKILLed after 100', r);
+		expect(killedWorkers.length, 'a worker was killed during the burst').toBe(1);
+		await assertBurstExact(sku, r);
+		const line = `FileMaker session expired with ${r.workersAtExpiry} workers running: ${r.loginsAfterExpiry} login(s) afterwards`;
+		figures.push(line);
+		console.log(`[queue-e2e] ${line}`);
+		expect(r.loginsAfterExpiry).toBeGreaterThanOrEqual(1);
+		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(r.workersAtExpiry!);
+	});
+
+	it('the same burst with one worker, then with two again (figures for docs/queue-mode.md), exact both times', async () => {
+		printLogTailsOnFailure();
+		expect(workers.length).toBe(1);
+		const one = await burst(scenario.inStep[1]);
+		describeBurst('1 worker', one);
+		await assertBurstExact(scenario.inStep[1], one);
+
+		await startWorker('worker-3');
+		const two = await burst(scenario.inStep[2]);
+		describeBurst('2 workers', two);
+		await assertBurstExact(scenario.inStep[2], two);
+		// Nothing else in FileMaker moved.
+		for (const sku of scenario.inStep.slice(3)) {
+			expect(movementRows(sku), sku).toEqual([]);
+		}
+	});
+});
