@@ -43,11 +43,8 @@ async function order(lines: { sku: string | null; quantity: number }[], financia
 	return placed;
 }
 
-/**
- * Stored, answered, applied. n8n (v1 order) then runs the error-output branch with no item: the
- * check, and its first output's node; never the failing node.
- */
-const ANSWERED_AND_APPLIED = [STEP.trigger, STEP.store, STEP.answer, STEP.withEvent, STEP.apply, STEP.neverTake, STEP.reported];
+/** Stored, answered, applied (the error output's branch does not run: no item went there). */
+const ANSWERED_AND_APPLIED = [STEP.trigger, STEP.store, STEP.answer, STEP.withEvent, STEP.apply];
 
 describe('shopify-orders-to-filemaker.json', () => {
 	it('publishing registers one subscription per topic at Shopify, unpublishing removes them', async () => {
@@ -83,8 +80,9 @@ describe('shopify-orders-to-filemaker.json', () => {
 		const execution = runner.executions[0];
 		expect(execution.result.error).toBeUndefined();
 		expect(execution.result.executionOrder).toEqual(ANSWERED_AND_APPLIED);
-		expect(execution.result.outputOf(STEP.store).map((i) => i.json.status).filter((st) => st !== 'skipped')).toEqual(['stored', 'stored']);
-		expect(execution.result.outputOf(STEP.reported)).toEqual([]);
+		// the line without a SKU is passed over: no event, nothing reported
+		expect(execution.result.outputOf(STEP.store).map((i) => i.json.status)).toEqual(['stored', 'stored', 'skipped']);
+		expect(execution.result.outputOf(STEP.withEvent).map((i) => i.json.sku)).toEqual([sku(5), sku(6)]);
 		expect(answersBeforeApply).toEqual([200]);
 		const after = env.fileMakerStock();
 		expect(after.get(sku(5))).toBe(before.get(sku(5))! - 2);

@@ -151,6 +151,15 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 
 	const valid: Array<{ itemIndex: number; event: StockEvent }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// Lines the trigger or catch-up marked skipped (no SKU, untracked, gift card) and items with
+		// neither SKU nor key (the empty item of "Always Output Data") are not events: passed on as such.
+		const passOver =
+			items[itemIndex].json.skipped === true ||
+			(safeText.call(this, 'sku', itemIndex) === undefined && safeText.call(this, 'idempotencyKey', itemIndex) === undefined);
+		if (passOver) {
+			output.push({ json: { ...items[itemIndex].json, status: 'skipped' }, pairedItem: { item: itemIndex } });
+			continue;
+		}
 		try {
 			valid.push({ itemIndex, event: readEvent.call(this, itemIndex) });
 		} catch (error) {
