@@ -270,7 +270,7 @@ describe('real n8n 2.x with the packed community package', () => {
 			['cli', 'success'],
 		]);
 		const summary2 = summaryOf(run2.run);
-		expect(summary2).toMatchObject({ duplicateSkus: 0, failed: 0, ordersNotStored: 0, failExecution: false });
+		expect(summary2).toMatchObject({ duplicateSkus: 0, failed: 0, ordersNotStored: 0, orderLinesReported: 0, applyFailures: 0, failExecution: false });
 		console.log(`[e2e] sync summary: ${String(summary2?.summary)}`);
 	});
 
