@@ -15,7 +15,7 @@ import { seedCatalogue as seedFileMaker, startFileMakerEmulator } from '../test/
 import type { FileMakerEmulator } from '../test/emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../test/emulators/shopify';
 import { seedCatalogue as seedShopify } from '../test/emulators/shopify/catalogue';
-import { parseArgs, speedUpFor, type BenchOptions } from './lib/args';
+import { parseArgs, PLAN_BUCKETS, speedUpFor, type BenchOptions } from './lib/args';
 import { bundleSides, REPO_ROOT, runSide } from './lib/child';
 import { computeFloor, FLOOR_FORMULA, type FloorPlan } from './lib/floor';
 import { describeMachine } from './lib/machine';
@@ -28,11 +28,16 @@ import {
 } from './lib/metrics';
 import { probeFileMaker, probeShopify, type FileMakerRtt, type ShopifyRtt } from './lib/probe';
 import type { SideConfig, SideResult } from './lib/protocol';
-import { makeScenario, type Scenario } from './lib/scenario';
+import { numberedCatalogue } from '../test/emulators/filemaker/catalogue';
+import { makeIncrementalScenario, makeScenario, type Scenario } from './lib/scenario';
 import { startTlsFront, type TlsFront } from './lib/tls-front';
 
 const SHIPPED_TEMPLATE = path.join(REPO_ROOT, 'workflows', 'filemaker-to-shopify-sync.json');
 let TEMPLATE = SHIPPED_TEMPLATE;
+/** The incremental chain of this template runs for the incremental scenarios (its Manual Trigger). */
+const INCREMENTAL_TEMPLATE = path.join(REPO_ROOT, 'workflows', 'filemaker-to-shopify-incremental.json');
+/** FileMaker pages the template's Get Many reads at a time (its Parallel Page Reads default). */
+const FILEMAKER_PAGES_IN_FLIGHT = 4;
 const FM_ACCOUNT = { username: 'admin', password: 'secret' };
 const SHOPIFY_TOKEN = 'shpat_test_token';
 const SHOPIFY_API_VERSION = '2026-10';
@@ -65,6 +70,9 @@ interface SideReport {
 }
 
 interface SizeReport {
+	/** full: the sync template; incremental: the incremental chain after `changed` FileMaker changes. */
+	kind: 'full' | 'incremental';
+	plan: string;
 	size: number;
 	changed: number;
 	speedUp: number;
@@ -75,7 +83,7 @@ interface SizeReport {
 	ours?: SideReport;
 	baseline?: SideReport;
 	floor?: FloorPlan & { inputs: Record<string, unknown> };
-	ratios: { oursOverBaseline?: number; baselineOverOurs?: number; oursOverFloor?: number };
+	ratios: { oursOverBaseline?: number; baselineOverOurs?: number; oursOverFloor?: number; oursOverOverlapFloor?: number };
 	targets: Record<string, { target: string; value: string; met: boolean | null }>;
 }
 
@@ -88,7 +96,7 @@ function log(line = '') {
 
 async function startEmulators(options: BenchOptions, speedUp: number) {
 	const fm = await startFileMakerEmulator({ latencyMs: options.fmLatencyMs, accounts: [FM_ACCOUNT] });
-	const shop = await startShopifyEmulator({ clock: { speedUp }, bulkDurationMs: BULK_DURATION_MS });
+	const shop = await startShopifyEmulator({ clock: { speedUp }, bulkDurationMs: BULK_DURATION_MS, bucket: PLAN_BUCKETS[options.plan] });
 	return { fm, shop };
 }
 
@@ -98,7 +106,22 @@ async function closeEmulators(e: { fm: FileMakerEmulator; shop: ShopifyEmulator 
 }
 
 function seed(e: { fm: FileMakerEmulator; shop: ShopifyEmulator }, scenario: Scenario) {
-	seedFileMaker(e.fm, scenario.size);
+	if (scenario.recentlyModified) {
+		// Incremental: every record last modified an hour ago, the changed ones a second ago.
+		const now = e.fm.now();
+		const longAgo = e.fm.timestampOf(now - 60 * 60_000);
+		const justNow = e.fm.timestampOf(now - 1000);
+		const recent = scenario.recentlyModified;
+		e.fm.seed(
+			LAYOUT,
+			numberedCatalogue(scenario.size).map((item, i) => ({
+				SKU: item.sku,
+				Quantity: scenario.fileMaker[i],
+				Name: item.name,
+				ModifiedAt: recent.has(i) ? justNow : longAgo,
+			})),
+		);
+	} else seedFileMaker(e.fm, scenario.size);
 	seedShopify(e.shop, scenario.size, { available: (i) => scenario.shopify[i - 1] });
 	const fmRecords = e.fm.records(LAYOUT);
 	for (let i = 0; i < scenario.size; i++) {
@@ -233,7 +256,7 @@ async function measure(
 			side,
 			speedUp,
 			baselineFmPage: options.baselineFmPage,
-			templatePath: TEMPLATE,
+			templatePath: scenario.recentlyModified ? INCREMENTAL_TEMPLATE : TEMPLATE,
 			...main.target,
 			warmUp: warm?.target,
 		};
@@ -319,10 +342,12 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 			costs: { write: round(write, 2), bulkRun: round(bulkRun, 2), bulkPoll: round(bulkPoll, 2) },
 			rtt: report.rtt!,
 			bulkDurationMs: BULK_DURATION_MS,
+			filemakerConcurrency: FILEMAKER_PAGES_IN_FLIGHT,
 		};
 		const plan = computeFloor(inputs);
 		report.floor = { ...plan, inputs };
 		report.ratios.oursOverFloor = round(ours.wallSeconds / plan.seconds, 2);
+		report.ratios.oursOverOverlapFloor = round(ours.wallSeconds / plan.overlapSeconds, 2);
 	}
 	const t = report.targets;
 	t.speedup = {
@@ -340,11 +365,19 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 		value: report.ratios.oursOverFloor !== undefined ? `${report.ratios.oursOverFloor}×` : 'n/a',
 		met: report.ratios.oursOverFloor !== undefined ? report.ratios.oursOverFloor <= 2 : null,
 	};
+	const rssLimit = report.size > 50_000 ? 600 : 400;
 	t.rss = {
-		target: 'peak RSS < 400 MB',
+		target: `peak RSS < ${rssLimit} MB`,
 		value: ours?.ok ? `${ours.peakRssMB} MB` : 'n/a',
-		met: ours?.ok ? ours.peakRssMB < 400 : null,
+		met: ours?.ok ? ours.peakRssMB < rssLimit : null,
 	};
+	if (report.size > 50_000) {
+		t.overlapFloor = {
+			target: '≤ 1.3× the overlapping floor',
+			value: report.ratios.oursOverOverlapFloor !== undefined ? `${report.ratios.oursOverOverlapFloor}×` : 'n/a',
+			met: report.ratios.oursOverOverlapFloor !== undefined ? report.ratios.oursOverOverlapFloor <= 1.3 : null,
+		};
+	}
 	t.sessions = {
 		target: 'one FileMaker session per sync',
 		value: ours
@@ -360,6 +393,57 @@ function evaluate(report: SizeReport, options: BenchOptions) {
 		met: [ours, baseline].every((s) => !s || (s.ok && s.mismatchesAfter === 0)),
 	};
 	void options;
+}
+
+/**
+ * Requests of one incremental run with k SKUs changed in FileMaker (none of them in a pending event or a
+ * recent order), as the template sends them. Shopify searches cost 5 points per SKU: when they would
+ * cost more than the bucket holds (k > about 400 on Standard), Sync reads the location with one bulk
+ * operation instead (a few points, but proportional to the catalogue's size in JSONL).
+ */
+const SKUS_PER_SEARCH = 50;
+const FILEMAKER_PAGE = 1000;
+const INCREMENTAL_FORMULA =
+	'Shopify = 1 (catch-up orders page) + ⌈k/50⌉ (exact SKU searches, + 1 per extra page of near misses) + 1 (hold-back orders page) + ⌈d/250⌉ (writes, d = SKUs that differ); ' +
+	'FileMaker = 1 (apply pending: find of pending events) + 1 (pending sales: the same find) + ⌈k/1000⌉ (modified-since find pages) (+ 1 login without a valid session); ' +
+	'so 4 + ⌈k/50⌉ + ⌈k/250⌉ requests in all for k changed SKUs, whatever the catalogue size';
+
+function incrementalShopifyCalls(k: number, differing: number): number {
+	return 1 + Math.ceil(k / SKUS_PER_SEARCH) + 1 + Math.ceil(differing / 250);
+}
+
+function evaluateIncremental(report: SizeReport) {
+	const ours = report.ours;
+	const t = report.targets;
+	const k = report.changed;
+	const searches = ours?.shopify.byOperation.InventoryItemsBySkusPage?.calls ?? 0;
+	t.wall = {
+		target: 'incremental run < 2 s (FileMaker latency 20 ms)',
+		value: ours?.ok ? `${ours.wallSeconds} s` : 'n/a',
+		met: ours?.ok ? ours.wallSeconds < 2 : null,
+	};
+	t.requests = {
+		target: `Shopify requests = 2 + ⌈k/50⌉ + ⌈k/250⌉ = ${incrementalShopifyCalls(k, k)} (searches ${Math.ceil(k / SKUS_PER_SEARCH)}), FileMaker requests 2 + ⌈k/1000⌉ = ${2 + Math.ceil(k / FILEMAKER_PAGE)} (+ login)`,
+		value: ours
+			? `Shopify ${ours.shopify.calls} (searches ${searches}, writes ${ours.shopify.writes}, bulk ${ours.shopify.byOperation.BulkRunQuery?.calls ?? 0}), FileMaker ${ours.filemaker.requests} (${ours.filemaker.reads} reads)`
+			: 'n/a',
+		met: ours?.ok ? ours.shopify.calls === incrementalShopifyCalls(k, k) : null,
+	};
+	t.writes = {
+		target: `Shopify write calls = ⌈changed/250⌉ = ${Math.ceil(k / 250)}`,
+		value: ours ? String(ours.shopify.writes) : 'n/a',
+		met: ours?.ok ? ours.shopify.writes === Math.ceil(k / 250) : null,
+	};
+	t.sessions = {
+		target: 'one FileMaker session',
+		value: ours ? `${ours.filemaker.logins} login(s)` : 'n/a',
+		met: ours?.ok ? ours.filemaker.logins === 1 : null,
+	};
+	t.correct = {
+		target: 'Shopify equals FileMaker afterwards',
+		value: ours ? `${ours.mismatchesAfter} wrong` : 'n/a',
+		met: ours ? ours.ok && ours.mismatchesAfter === 0 : null,
+	};
 }
 
 function fmtInt(n: number | undefined): string {
@@ -378,7 +462,7 @@ function printSize(r: SizeReport) {
 	const pct = Math.round((r.changed / r.size) * 1000) / 10;
 	log('');
 	log(
-		`== ${r.size.toLocaleString('en-US')} SKUs, ${r.changed.toLocaleString('en-US')} changed (${pct} %) · FileMaker latency ${r.fmLatencyMs} ms · Shopify clock ×${r.speedUp}${r.speedUp !== 1 ? ' (both sides)' : ''} ==`,
+		`== ${r.kind === 'incremental' ? 'incremental run: ' : ''}${r.size.toLocaleString('en-US')} SKUs, ${r.changed.toLocaleString('en-US')} changed (${pct} %) · Shopify ${r.plan} · FileMaker latency ${r.fmLatencyMs} ms · Shopify clock ×${r.speedUp}${r.speedUp !== 1 ? ' (both sides)' : ''} ==`,
 	);
 	const rows: [string, string, string, string][] = [['', 'ours', 'baseline', 'floor']];
 	const side = (s: SideReport | undefined, fn: (s: SideReport) => string) => (s ? (s.ok ? fn(s) : 'FAILED') : '—');
@@ -434,6 +518,11 @@ function printSize(r: SizeReport) {
 			`                       (${f.read} read; rtt ms: Shopify min ${rtt.shopify.minMs}, bulk run ${rtt.shopify.bulkRunMs} (bulk time ${f.bulkSeconds * 1000} ms ÷ ${r.speedUp}), JSONL ${rtt.shopify.bulkDownloadMs}, write ${rtt.shopify.writeMs}, page ${rtt.shopify.leanPageMs}; FileMaker min ${rtt.filemaker.minMs}, ${rtt.filemaker.pageSize}-record page ${rtt.filemaker.pageMs})`,
 		);
 	}
+	if (r.ratios.oursOverOverlapFloor !== undefined && f) {
+		log(
+			`  ratio ours/overlapping floor  ${r.ratios.oursOverOverlapFloor}   overlapping floor ${fmtSec(f.overlapSeconds)} s = max(FileMaker read ${fmtSec(f.filemakerReadSeconds)} s with ${FILEMAKER_PAGES_IN_FLIGHT} pages in flight, Shopify read ${fmtSec(f.shopifyReadSeconds)} s) + writes + points`,
+		);
+	}
 	for (const [, t] of Object.entries(r.targets)) {
 		log(`  ${t.met === null ? '·' : t.met ? '✓' : '✗'} ${t.target}: ${t.value}`);
 	}
@@ -457,6 +546,8 @@ async function main() {
 		const speedUp = speedUpFor(options, size);
 		const scenario = makeScenario(size, options.changedFraction);
 		const report: SizeReport = {
+			kind: 'full',
+			plan: options.plan,
 			size,
 			changed: scenario.changed,
 			speedUp,
@@ -483,8 +574,31 @@ async function main() {
 		reports.push(report);
 	}
 
+	for (const changed of options.incremental) {
+		const scenario = makeIncrementalScenario(options.incrementalSize, changed);
+		const report: SizeReport = {
+			kind: 'incremental',
+			plan: options.plan,
+			size: scenario.size,
+			changed,
+			speedUp: 1,
+			fmLatencyMs: options.fmLatencyMs,
+			bucket: { maximumAvailable: NaN, initiallyAvailable: NaN, restoreRate: NaN },
+			ratios: {},
+			targets: {},
+		};
+		log(`  … incremental: ${changed.toLocaleString('en-US')} changed in ${scenario.size.toLocaleString('en-US')} SKUs: ours`);
+		const { report: sideReport, bucket } = await measure('ours', scenario, options, 1, bundles);
+		report.ours = sideReport;
+		report.bucket = { maximumAvailable: bucket.maximumAvailable, initiallyAvailable: bucket.currentlyAvailable, restoreRate: bucket.restoreRate };
+		evaluateIncremental(report);
+		printSize(report);
+		reports.push(report);
+	}
+
 	log('');
 	log(`floor formula: ${FLOOR_FORMULA}`);
+	log(`incremental requests: ${INCREMENTAL_FORMULA}`);
 	if (reports.some((r) => r.speedUp !== 1)) {
 		log(
 			'clock speed-up: the Shopify emulator clock (bucket refill, REST leak, bulk completion) runs ×speedUp for BOTH sides of that size; FileMaker latency and CPU are real time. Wall times are measured, not extrapolated; "Shopify-clock s" = measured × speedUp.',
@@ -512,10 +626,12 @@ async function main() {
 				baselineFmPage: options.baselineFmPage,
 				sides: options.sides,
 				warmUp: options.warmUp ? `one untimed run of the same side on a ${WARM_UP_SKUS}-SKU catalogue (own emulators) in the measured process first` : 'none',
-				shopifyPlan: 'Standard: GraphQL bucket 2000 points, restore 100 points/s; REST bucket 40, leak 2/s',
+				shopifyPlan: `${options.plan === 'plus' ? 'Plus' : 'Standard'}: GraphQL bucket ${PLAN_BUCKETS[options.plan].maximumAvailable} points, restore ${PLAN_BUCKETS[options.plan].restoreRate} points/s; REST bucket 40, leak 2/s`,
+				incremental: options.incremental.length ? { changed: options.incremental, catalogue: options.incrementalSize, template: 'workflows/filemaker-to-shopify-incremental.json (its incremental chain)' } : 'none',
 				shopifyApiVersion: SHOPIFY_API_VERSION,
 			},
 			floorFormula: FLOOR_FORMULA,
+			incrementalFormula: INCREMENTAL_FORMULA,
 			sizes: reports,
 		};
 		fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);

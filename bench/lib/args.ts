@@ -25,7 +25,21 @@ export interface BenchOptions {
 	profile: boolean;
 	/** Each measured process first runs its side once, untimed, on a small separate catalogue. */
 	warmUp: boolean;
+	/** Shopify plan of the emulator: Standard (bucket 2,000, restore 100/s) or Plus (20,000, 1,000/s). */
+	plan: ShopifyPlan;
+	/** Incremental runs: SKUs changed in FileMaker since the last run (ours only, unsped clock). */
+	incremental: number[];
+	/** Catalogue size of the incremental runs. */
+	incrementalSize: number;
 }
+
+export type ShopifyPlan = 'standard' | 'plus';
+
+/** The GraphQL bucket of each plan (FACTS: restore 100/s Standard, 1,000/s Plus; bucket seen at 20× the restore rate). */
+export const PLAN_BUCKETS: Record<ShopifyPlan, { maximumAvailable: number; restoreRate: number }> = {
+	standard: { maximumAvailable: 2000, restoreRate: 100 },
+	plus: { maximumAvailable: 20_000, restoreRate: 1000 },
+};
 
 export const DEFAULTS = {
 	sizes: [1000, 10_000, 50_000],
@@ -34,6 +48,7 @@ export const DEFAULTS = {
 	/** size → speed-up; sizes not listed use the entry of the next smaller listed size. */
 	speedUp: '1000:1,10000:2,50000:3',
 	baselineFmPage: 1000,
+	incrementalSize: 250_000,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -50,6 +65,12 @@ export const USAGE = `npm run bench -- [options]
   --template <file>             run this workflow as "ours" (default workflows/filemaker-to-shopify-sync.json)
   --no-warm-up                  time the first run of a fresh process (default: one untimed warm-up run
                                 on a 20-SKU catalogue first, as a long-running n8n instance is warm)
+  --plan standard|plus          Shopify plan of the emulator: Standard (GraphQL bucket 2,000, restore 100/s,
+                                default) or Plus (bucket 20,000, restore 1,000/s)
+  --incremental 100,2500        also run the incremental template (ours only, clock ×1) with this many SKUs
+                                changed in FileMaker since the last run
+  --incremental-size 250000     catalogue size of the incremental runs
+  --sizes none                  no full-sync sizes (e.g. with --incremental only)
   --profile                     write a CPU profile of each measured process to .cache/bench/profiles/
   --verbose                     show the child processes' output`;
 
@@ -94,6 +115,9 @@ export function parseArgs(argv: string[]): BenchOptions {
 		template: '',
 		profile: false,
 		warmUp: true,
+		plan: 'standard',
+		incremental: [],
+		incrementalSize: DEFAULTS.incrementalSize,
 	};
 	const args = argv.filter((a) => a !== '--');
 	for (let i = 0; i < args.length; i++) {
@@ -105,11 +129,28 @@ export function parseArgs(argv: string[]): BenchOptions {
 			return v;
 		};
 		switch (flag) {
-			case '--sizes':
-				options.sizes = value()
+			case '--sizes': {
+				const raw = value();
+				options.sizes = raw === 'none' ? [] : raw
 					.split(',')
 					.map((s) => Number(s.trim().replace(/_/g, '')))
 					.filter((n) => n > 0);
+				break;
+			}
+			case '--plan': {
+				const plan = value();
+				if (plan !== 'standard' && plan !== 'plus') throw new Error('--plan takes standard or plus');
+				options.plan = plan;
+				break;
+			}
+			case '--incremental':
+				options.incremental = value()
+					.split(',')
+					.map((s) => Number(s.trim().replace(/_/g, '')))
+					.filter((n) => n > 0);
+				break;
+			case '--incremental-size':
+				options.incrementalSize = Number(value().replace(/_/g, ''));
 				break;
 			case '--changed':
 				options.changedFraction = Number(value());
@@ -159,6 +200,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 	}
 	if (!(options.changedFraction > 0 && options.changedFraction <= 1)) throw new Error('--changed must be in (0, 1]');
 	if (!(options.fmLatencyMs >= 0)) throw new Error('--fm-latency must be >= 0');
-	if (!options.sizes.length) throw new Error('--sizes is empty');
+	if (!options.sizes.length && !options.incremental.length) throw new Error('--sizes is empty (and no --incremental)');
+	if (options.incremental.some((k) => k > options.incrementalSize)) throw new Error('--incremental: more changed SKUs than --incremental-size');
 	return options;
 }

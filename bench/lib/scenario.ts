@@ -12,6 +12,12 @@ export interface Scenario {
 	/** Shopify available per SKU index (0-based) before the sync. */
 	shopify: number[];
 	changed: number;
+	/**
+	 * Incremental scenario: indexes of the records modified in FileMaker since the last run (a
+	 * delivery: FileMaker's quantity moved, Shopify still has the old one). Every other record was last
+	 * modified an hour ago and is equal on both sides.
+	 */
+	recentlyModified?: Set<number>;
 }
 
 export function makeScenario(size: number, changedFraction: number): Scenario {
@@ -26,4 +32,17 @@ export function makeScenario(size: number, changedFraction: number): Scenario {
 		shopify[index] = k % 2 === 0 || q - step < 0 ? q + step : q - step;
 	}
 	return { size, fileMaker, shopify, changed };
+}
+
+/** `changed` SKUs, evenly spread over a catalogue of `size`, received a delivery since the last run. */
+export function makeIncrementalScenario(size: number, changed: number): Scenario {
+	const shopify = numberedCatalogue(size).map((item) => item.quantity);
+	const fileMaker = [...shopify];
+	const recentlyModified = new Set<number>();
+	for (let k = 0; k < changed; k++) {
+		const index = Math.floor(((k + 0.5) * size) / changed);
+		fileMaker[index] += (k % 7) + 1;
+		recentlyModified.add(index);
+	}
+	return { size, fileMaker, shopify, changed, recentlyModified };
 }

@@ -1,5 +1,6 @@
 /**
- * Ours: the shipped sync template (workflows/filemaker-to-shopify-sync.json) run in-process with
+ * Ours: the shipped sync template (workflows/filemaker-to-shopify-sync.json, or for the incremental
+ * scenarios the incremental chain of workflows/filemaker-to-shopify-incremental.json) run in-process with
  * n8n-core's WorkflowExecute (test/helpers/n8n-harness.ts), its credentials pointed at the emulators.
  * Only what the template leaves to the user is filled in (credentials, the Shopify location); every
  * other parameter is the template's own.
@@ -42,6 +43,8 @@ sideMain(async (config, sw) => {
 	const template = JSON.parse(fs.readFileSync(config.templatePath!, 'utf8')) as WorkflowJson;
 	const workflow: WorkflowJson = {
 		...template,
+		// FileMaker timestamps are the server's wall clock: the workflow's time zone is the emulator's (this machine's).
+		settings: { ...template.settings, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
 		nodes: template.nodes.map((node) => {
 			const copy = structuredClone(node);
 			if (copy.type === SHOPIFY_TYPE) pointAtLocation(copy, config.shopify.locationId, config.shopify.locationName);

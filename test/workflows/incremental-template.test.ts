@@ -137,6 +137,13 @@ describe(FILE, () => {
 		const shop = env.shopifyAvailable();
 		for (const [s, q] of Object.entries(changed)) expect(shop.get(s)).toBe(q);
 		expect(shop.get(sku(10))).toBe(99);
+		// Requests proportional to the changed SKUs: catch-up orders, ⌈3/50⌉ search, hold-back orders, ⌈3/250⌉ write.
+		expect(env.shop.requestLog.map((l) => l.operationName)).toEqual([
+			'ShopifyInventoryOrdersUpdatedSince',
+			'InventoryItemsBySkusPage',
+			'ShopifyInventoryHoldBackOrders',
+			'InventorySetQuantities',
+		]);
 		expect(skuSearches()).toHaveLength(1);
 		expect(fullReads()).toEqual([]);
 
