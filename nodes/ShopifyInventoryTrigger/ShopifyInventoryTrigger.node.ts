@@ -13,6 +13,9 @@ import { decideDelivery, runOrIgnore, signingSecret, type DeliveryDecision, type
 import { checkExists, create, remove } from './subscriptionLifecycle';
 import { DEFAULT_ORDER_TOPICS, stockChangesFromGraphqlOrder } from '../shared/orders';
 import { orderOutputOption } from '../shared/orders/outputOption';
+import { locateChanges, type ChangeLocationSettings, type StockChange } from '../shared/orders';
+import { orderLocationProperties, orderLocationSettings } from '../shared/orders/locationOptions';
+import { searchLocations } from '../ShopifyInventory/methods/listSearch';
 import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 
 /** What to answer: a delivery decision after any order read, or "the order could not be read" (503). */
@@ -26,10 +29,11 @@ type SettledDecision = Exclude<DeliveryDecision, { action: 'readOrder' }> | { ac
 async function readOrderDecision(
 	this: IWebhookFunctions,
 	decision: Extract<DeliveryDecision, { action: 'readOrder' }>,
+	locations: ChangeLocationSettings | null,
 ): Promise<SettledDecision> {
 	let order: Record<string, unknown> | null;
 	try {
-		order = await fetchOrderById.call(this, decision.orderId);
+		order = await fetchOrderById.call(this, decision.orderId, undefined, { lineLocations: locations !== null });
 	} catch (error) {
 		const e = error as Error & { description?: string | null };
 		return {
@@ -43,9 +47,10 @@ async function readOrderDecision(
 			message: `Shopify returned no order ${decision.orderId} for ${decision.topic} (deleted, or the app is not approved for protected customer data)`,
 		};
 	}
-	let changes;
+	let changes: StockChange[];
 	try {
 		changes = stockChangesFromGraphqlOrder(order).changes;
+		if (locations) changes = locateChanges(changes, locations);
 	} catch (error) {
 		return { action: 'unavailable', message: `order ${decision.orderId} could not be read: ${(error as Error).message}` };
 	}
@@ -207,7 +212,12 @@ export class ShopifyInventoryTrigger implements INodeType {
 					'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and idempotency key',
 				raw: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
 			}),
+			...orderLocationProperties().map((p) => ({ ...p, displayOptions: { show: { output: ['stockChanges'] } } })),
 		],
+	};
+
+	methods = {
+		listSearch: { searchLocations },
 	};
 
 	webhookMethods = {
@@ -240,15 +250,32 @@ export class ShopifyInventoryTrigger implements INodeType {
 			secret = undefined;
 		}
 
+		let locations: ChangeLocationSettings | null = null;
+		if (output === 'stockChanges') {
+			try {
+				locations = orderLocationSettings(this.getNodeParameter('locations', {}), this.getNodeParameter('defaultLocation', ''));
+			} catch (error) {
+				// A configuration error: answer 500 so that Shopify delivers again once the mapping is fixed.
+				this.logger.error(`Shopify Inventory Trigger: ${(error as Error).message}. Fix Locations / Default Location; answered 500, Shopify delivers again.`);
+				this.getResponseObject().status(500).json({ message: 'The trigger is not configured correctly' });
+				return { noWebhookResponse: true };
+			}
+		}
+
 		const decided = decideDelivery({
 			rawBody: rawBodyOf.call(this),
 			headers: this.getHeaderData() as Record<string, unknown>,
 			secret,
 			topics: Array.isArray(topics) ? topics : [topics],
 			output,
+			readOrderTopics: locations !== null,
 		});
 
-		const decision: SettledDecision = decided.action === 'readOrder' ? await readOrderDecision.call(this, decided) : decided;
+		let decision: SettledDecision = decided.action === 'readOrder' ? await readOrderDecision.call(this, decided, locations) : decided;
+		if (decision.action === 'run' && locations && decided.action === 'run') {
+			// refunds/create: the refund lines name their restock location.
+			decision = { ...decision, items: locateChanges(decision.items as unknown as StockChange[], locations) as unknown as Array<Record<string, unknown>> };
+		}
 
 		const res = this.getResponseObject();
 		if (decision.action === 'unavailable') {

@@ -195,3 +195,41 @@ export const REFUND_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryRefundLineIte
     }
   }
 }`;
+
+/**
+ * The fulfillment orders of one order (read when the reader is set up for several locations): the
+ * location Shopify assigned to fulfil each line. `displayable: true` leaves out fulfillment orders
+ * closed after being moved or merged.
+ */
+export const ORDER_FULFILLMENT_ORDERS_QUERY = `query ShopifyInventoryOrderFulfillmentOrders($id: ID!, $first: Int!, $linesFirst: Int!) {
+  order(id: $id) {
+    id
+    fulfillmentOrders(first: $first, displayable: true) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        status
+        assignedLocation {
+          location {
+            id
+          }
+        }
+        lineItems(first: $linesFirst) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            totalQuantity
+            lineItem {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+}`;

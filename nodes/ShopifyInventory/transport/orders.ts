@@ -12,6 +12,7 @@ import { shopifyGraphql, type CostBudget, type ShopifyContext } from '../../shar
 import { appendToConnection, pageInfoOf, updatedSinceQuery } from '../logic/catchUp';
 import {
 	ORDER_BY_ID_QUERY,
+	ORDER_FULFILLMENT_ORDERS_QUERY,
 	ORDER_FULFILLMENTS_QUERY,
 	ORDER_LINE_ITEMS_PAGE_QUERY,
 	ORDER_REFUND_IDS_QUERY,
@@ -290,18 +291,54 @@ async function completeReturns(
 	order.returns = { nodes: returns };
 }
 
+/** Fulfillment orders and lines per fulfillment order (several locations only). */
+export const FULFILLMENT_ORDERS_PAGE = { first: 10, linesFirst: 40 } as const;
+
+export function fulfillmentOrdersCost(): number {
+	return requestedQueryCost(ORDER_FULFILLMENT_ORDERS_QUERY, { ...FULFILLMENT_ORDERS_PAGE });
+}
+
+/** Several locations: the order's fulfillment orders (the location assigned to fulfil each line). */
+async function completeFulfillmentOrders(
+	this: ShopifyContext,
+	order: Json,
+	budget: CostBudget | undefined,
+	itemIndex: number | undefined,
+): Promise<void> {
+	const { data } = await shopifyGraphql.call(
+		this,
+		ORDER_FULFILLMENT_ORDERS_QUERY,
+		{ id: order.id as string, ...FULFILLMENT_ORDERS_PAGE },
+		{ budget, itemIndex },
+	);
+	const listed = (data.order as Json | null)?.fulfillmentOrders;
+	if (!listed || pageInfoOf(listed).hasNextPage) throw incomplete.call(this, order, 'its fulfillment orders', itemIndex);
+	for (const fo of connectionNodes(listed)) {
+		if (pageInfoOf(fo.lineItems).hasNextPage) throw incomplete.call(this, order, 'the lines of its fulfillment orders', itemIndex);
+	}
+	order.fulfillmentOrders = listed;
+}
+
+/** What an order read completes beyond the stock fields. */
+export interface OrderReadOptions {
+	/** Read the fulfillment orders too (several locations: where each line is fulfilled from). */
+	lineLocations?: boolean;
+}
+
 /** Completes one order of a first read: every line item, refund, fulfilment (cancelled) and return. */
 async function completeOrder(
 	this: ShopifyContext,
 	node: Json,
 	budget: CostBudget | undefined,
 	itemIndex: number | undefined,
+	readOptions: OrderReadOptions = {},
 ): Promise<Json> {
 	const order: Json = { ...node };
 	await completeLineItems.call(this, order, budget, itemIndex);
 	await completeRefunds.call(this, order, budget, itemIndex);
 	await completeFulfillments.call(this, order, budget, itemIndex);
 	await completeReturns.call(this, order, budget, itemIndex);
+	if (readOptions.lineLocations === true) await completeFulfillmentOrders.call(this, order, budget, itemIndex);
 	return order;
 }
 
@@ -311,6 +348,7 @@ export async function fetchOrdersUpdatedSince(
 	since: Date,
 	itemIndex: number,
 	budget: CostBudget,
+	readOptions: OrderReadOptions = {},
 ): Promise<Json[]> {
 	return await readingOrders(this, itemIndex, async () => {
 		const orders: Json[] = [];
@@ -324,7 +362,7 @@ export async function fetchOrdersUpdatedSince(
 				{ budget, itemIndex },
 			);
 			const conn = (answer.data as OrdersPage).orders;
-			for (const node of connectionNodes(conn)) orders.push(await completeOrder.call(this, node, budget, itemIndex));
+			for (const node of connectionNodes(conn)) orders.push(await completeOrder.call(this, node, budget, itemIndex, readOptions));
 			const info = pageInfoOf(conn);
 			if (!info.hasNextPage || !info.endCursor || seenCursors.has(info.endCursor)) break;
 			seenCursors.add(info.endCursor);
@@ -335,12 +373,17 @@ export async function fetchOrdersUpdatedSince(
 }
 
 /** One order by id (decimal or gid), completely read; null when Shopify returns no such order. */
-export async function fetchOrderById(this: ShopifyContext, orderId: string, budget?: CostBudget): Promise<Json | null> {
+export async function fetchOrderById(
+	this: ShopifyContext,
+	orderId: string,
+	budget?: CostBudget,
+	readOptions: OrderReadOptions = {},
+): Promise<Json | null> {
 	const id = /^\d+$/.test(orderId) ? `gid://shopify/Order/${orderId}` : orderId;
 	return await readingOrders(this, undefined, async () => {
 		const { data } = await shopifyGraphql.call(this, ORDER_BY_ID_QUERY, { id, ...nestedPageSizes() }, { budget });
 		const node = data.order as Json | null | undefined;
 		if (!node) return null;
-		return await completeOrder.call(this, node, budget, undefined);
+		return await completeOrder.call(this, node, budget, undefined, readOptions);
 	});
 }

@@ -35,6 +35,11 @@ export interface DeliveryInput {
 	/** Topics selected in the node (REST names, e.g. orders/paid). */
 	topics: string[];
 	output: OutputMode;
+	/**
+	 * Several locations: order topics are read through the API (with their fulfillment orders) instead
+	 * of projected from the payload, which does not say where each line is fulfilled from.
+	 */
+	readOrderTopics?: boolean;
 }
 
 export interface StockChangeItem extends StockChange {
@@ -126,7 +131,7 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 
 	let changes: StockChange[];
 	try {
-		if (ORDER_READ_TOPICS.has(topic)) {
+		if (ORDER_READ_TOPICS.has(topic) || (input.readOrderTopics === true && topic.startsWith('orders/'))) {
 			return { action: 'readOrder', orderId: orderIdOfReadTopicPayload(topic, payload), topic, eventId };
 		}
 		changes = stockChangesFromWebhook(topic, payload).changes;

@@ -12,6 +12,7 @@ export * from './hmac';
 export * from './ids';
 export * from './json';
 export * from './keys';
+export * from './locations';
 export * from './model';
 export * from './normalizeGraphql';
 export * from './normalizeRest';
@@ -58,7 +59,9 @@ export function orderIdOfReadTopicPayload(topic: string, payload: unknown): stri
 	const id =
 		(edit ? toLegacyId(edit.order_id) : null) ??
 		toLegacyId(raw.order_id) ??
-		(order ? restObjectId(order) : null);
+		(order ? restObjectId(order) : null) ??
+		// An order payload (orders/create … read for several locations): the order itself.
+		(topic.startsWith('orders/') && topic !== 'orders/edited' ? restObjectId(raw) : null);
 	if (id === null) throw new PayloadError(`The ${topic} payload names no order`);
 	return id;
 }

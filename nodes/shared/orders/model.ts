@@ -90,6 +90,11 @@ export interface Order {
 	updatedAt: string | null;
 	/** Location the order was placed at (POS / retail location) when Shopify reports one. */
 	locationId: string | null;
+	/**
+	 * Per line item, the location Shopify assigned to fulfil it (fulfillment orders, read through the
+	 * GraphQL Admin API when the reader is set up for several locations); null when not read.
+	 */
+	lineLocations?: Map<string, string> | null;
 	lines: OrderLine[];
 	refunds: Refund[];
 	/**

@@ -13,6 +13,7 @@
  * Connections may be given as `nodes` or as `edges[].node`; already-merged extra pages are simply longer lists.
  */
 import { toLegacyId } from './ids';
+import { lineLocationsFromFulfillmentOrders } from './locations';
 import { VOID_FULFILLMENT_STATUSES } from './normalizeRest';
 import {
 	asObject,
@@ -160,6 +161,7 @@ export function normalizeGraphqlOrder(raw: unknown): Order {
 		cancelledAt: toText(order.cancelledAt),
 		updatedAt: toText(order.updatedAt),
 		locationId: idOf(order.retailLocation),
+		lineLocations: lineLocationsFromFulfillmentOrders(order.fulfillmentOrders),
 		lines: connectionNodes(order.lineItems)
 			.map(graphqlLine)
 			.filter((l): l is OrderLine => l !== null),

@@ -124,7 +124,8 @@ function lineBase(order: Order, line: OrderLine, kind: StockChangeKind, key: str
 		lineItemId: line.id,
 		variantId: line.variantId,
 		refundId: null,
-		locationId: order.locationId,
+		// The location assigned to fulfil the line (fulfillment orders), else the order's (POS) location.
+		locationId: order.lineLocations?.get(line.id) ?? order.locationId,
 	};
 }
 

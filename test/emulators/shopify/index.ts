@@ -193,7 +193,7 @@ export interface ShopifyEmulator {
 
 	// ---- stock events (orders, fulfilments, refunds, edits, returns); `deliver` defaults to true ----
 	/** Places an order: committed +q / available −q at the location (paid or pending); orders/create (+ orders/paid). */
-	placeOrder(o: { lineItems: OrderLineInput[]; financialStatus?: 'pending' | 'paid'; locationId?: string; deliver?: boolean }): Promise<OrderActionResult & { lineItemIds: number[] }>;
+	placeOrder(o: { lineItems: OrderLineInput[]; financialStatus?: 'pending' | 'paid'; locationId?: string; deliver?: boolean; online?: boolean }): Promise<OrderActionResult & { lineItemIds: number[] }>;
 	/** Marks a pending order paid (no stock change): orders/paid, orders/updated. */
 	payOrder(orderId: number, o?: { deliver?: boolean }): Promise<OrderActionResult>;
 	/** Fulfils lines (default all unfulfilled units): committed −q, on_hand −q; orders/fulfilled or orders/partially_fulfilled, orders/updated. */
@@ -1003,6 +1003,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 			lineItems: this.lineInputs(o.lineItems),
 			locationId: this.locationIdOf(o.locationId),
 			financialStatus: o.financialStatus ?? 'paid',
+			online: o.online,
 		});
 		const payload = this.orderPayload(order._id);
 		const events: [string, Record<string, unknown>][] = [['orders/create', payload]];

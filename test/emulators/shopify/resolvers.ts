@@ -932,7 +932,27 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 		refundable: (o: OrderRec) => o._lineItems.some((l) => l.currentQuantity > 0),
 		restockable: (o: OrderRec) => o._lineItems.some((l) => l.currentQuantity > 0),
 		sourceName: () => 'web',
-		retailLocation: (o: OrderRec, _a, ctx) => (o._locationId !== null ? ctx.core.store.locations.get(o._locationId) : null),
+		retailLocation: (o: OrderRec, _a, ctx) => (o._locationId !== null && !o._online ? ctx.core.store.locations.get(o._locationId) : null),
+		// One fulfillment order per order, assigned to the order's location (online orders: where it ships from).
+		fulfillmentOrders: (o: OrderRec, a: ConnArgs, ctx) =>
+			connection(
+				o._locationId === null
+					? []
+					: [
+							{
+								__typename: 'FulfillmentOrder',
+								_id: o._id,
+								id: `gid://shopify/FulfillmentOrder/${o._id}`,
+								orderId: o.id,
+								status: o.cancelledAt ? 'CANCELLED' : o._lineItems.every((l) => ctx.core.store.unfulfilled(l) === 0) ? 'CLOSED' : 'OPEN',
+								assignedLocation: { __typename: 'FulfillmentOrderAssignedLocation', location: ctx.core.store.locations.get(o._locationId) ?? null },
+								_order: o,
+							},
+						],
+				idKey,
+				a,
+				ctx.bulk,
+			),
 		statusPageUrl: (o: OrderRec, _a, ctx) => `https://${ctx.core.shopDomain}/orders/${o._token}/authenticate`,
 	};
 
@@ -973,6 +993,24 @@ export function buildResolvers(): Record<string, Record<string, Resolver>> {
 						_ret: r,
 					},
 				],
+				idKey,
+				a,
+				ctx.bulk,
+			),
+	};
+
+	R.FulfillmentOrder = {
+		lineItems: (fo: { _order: OrderRec }, a: ConnArgs, ctx) =>
+			connection(
+				fo._order._lineItems.map((l) => ({
+					__typename: 'FulfillmentOrderLineItem',
+					_id: l._id,
+					id: `gid://shopify/FulfillmentOrderLineItem/${l._id}`,
+					totalQuantity: l.currentQuantity,
+					remainingQuantity: ctx.core.store.unfulfilled(l),
+					sku: l.sku,
+					lineItem: l,
+				})),
 				idKey,
 				a,
 				ctx.bulk,

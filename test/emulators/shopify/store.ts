@@ -232,6 +232,8 @@ export interface OrderRec {
 	_updatedMs: number;
 	_token: string;
 	_locationId: number | null;
+	/** An online order: fulfilled from `_locationId` (its fulfillment order), but no retail location. */
+	_online?: boolean;
 	_lineItems: LineItemRec[];
 	_refunds: RefundRec[];
 	_financial: FinancialStatus;
@@ -664,9 +666,9 @@ export class Store {
 	}
 
 	/** Moves a line's stock at the order's location (no-op for custom, untracked, gift-card or unstocked lines). */
-	private moveStock(order: OrderRec, line: LineItemRec, d: { committed?: number; on_hand?: number }): void {
+	private moveStock(order: OrderRec, line: LineItemRec, d: { committed?: number; on_hand?: number }, atLocationId?: number | null): void {
 		if (!line._tracked) return;
-		const level = this.levelOf(line._itemId, order._locationId);
+		const level = this.levelOf(line._itemId, atLocationId ?? order._locationId);
 		if (!level) return;
 		level._q.committed += d.committed ?? 0;
 		level._q.on_hand += d.on_hand ?? 0;
@@ -728,6 +730,8 @@ export class Store {
 		lineItems: { sku?: string | null; inventoryItemId?: number; quantity: number; giftCard?: boolean; title?: string; price?: string }[];
 		locationId?: number;
 		financialStatus?: 'pending' | 'paid';
+		/** Online order: `locationId` is where it is fulfilled from (fulfillment order), not a retail location. */
+		online?: boolean;
 	}): OrderRec {
 		const loc = o.locationId !== undefined ? this.locations.get(o.locationId) : this.primaryLocation();
 		if (o.locationId !== undefined && !loc) throw new Error(`createOrder(): unknown location ${o.locationId}`);
@@ -758,6 +762,7 @@ export class Store {
 			_updatedMs: nowMs,
 			_token: `tok${_id.toString(16)}`,
 			_locationId: loc ? loc._id : null,
+			...(o.online ? { _online: true } : {}),
 			_lineItems: [],
 			_refunds: [],
 			_financial: financial,
@@ -834,7 +839,7 @@ export class Store {
 	 * - no_restock: returned-flow units first (already disposed), then unfulfilled units (rule
 	 *   `unfulfilledNoRestock`), then fulfilled units (no stock change).
 	 */
-	private restock(order: OrderRec, line: LineItemRec, qty: number, type: RestockType): boolean {
+	private restock(order: OrderRec, line: LineItemRec, qty: number, type: RestockType, restockLocationId?: number | null): boolean {
 		if (qty <= 0) return false;
 		if (type === 'cancel') {
 			const u = Math.min(qty, this.unfulfilled(line));
@@ -847,7 +852,10 @@ export class Store {
 			const u = Math.min(qty - f, this.unfulfilled(line));
 			const r = qty - f - u;
 			line._returned -= Math.min(r, line._returned);
-			this.moveStock(order, line, { committed: -u, on_hand: f + r });
+			// Unfulfilled units leave `committed` where they were committed; returned units go back on hand
+			// at the refund line's restock location (default: the order's).
+			this.moveStock(order, line, { committed: -u });
+			this.moveStock(order, line, { on_hand: f + r }, restockLocationId);
 			return line._tracked;
 		}
 		const a = Math.min(qty, line._returned);
@@ -893,7 +901,7 @@ export class Store {
 		};
 		for (const l of lines) {
 			const line = order._lineItems.find((x) => x._id === l.lineItemId)!;
-			const restocked = this.restock(order, line, l.quantity, l.restockType);
+			const restocked = this.restock(order, line, l.quantity, l.restockType, l.locationId);
 			line.currentQuantity -= l.quantity;
 			const rid = this.next('refundLine');
 			refund._lines.push({

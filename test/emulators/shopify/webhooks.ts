@@ -256,7 +256,7 @@ export function buildOrderPayload(store: Store, order: OrderRec, shopDomain: str
 		fulfillment_status: fulfillment,
 		landing_site: null,
 		landing_site_ref: null,
-		location_id: order._locationId,
+		location_id: order._online ? null : order._locationId,
 		merchant_of_record_app_id: null,
 		name: order.name,
 		note: null,

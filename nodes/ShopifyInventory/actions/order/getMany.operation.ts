@@ -12,6 +12,8 @@ import { deepCopy, NodeOperationError, type IDataObject, type IExecuteFunctions,
 
 import { filterByLocation, stockChangesFromGraphqlOrder, toLegacyId, type StockChange } from '../../../shared/orders';
 import { orderOutputOption } from '../../../shared/orders/outputOption';
+import { locateChanges } from '../../../shared/orders/locations';
+import { orderLocationProperties, orderLocationSettings } from '../../../shared/orders/locationOptions';
 import { resolveUpdatedSince, updatedSinceQuery } from '../../logic/catchUp';
 import { fetchOrdersUpdatedSince } from '../../transport/orders';
 import { locationPicker, optionsCollection } from '../common.descriptions';
@@ -42,6 +44,7 @@ export const description: INodeProperties[] = [
 			'Only stock changes at this location. Changes whose location Shopify does not report (most online orders) are kept. Stock Changes output only.',
 			'',
 		),
+		...orderLocationProperties(),
 	]),
 ];
 
@@ -69,10 +72,21 @@ export async function execute(this: IExecuteFunctions, run: ShopifyExecution, it
 		});
 	}
 
+	let locationSettings;
+	try {
+		locationSettings = orderLocationSettings(options.locations, options.defaultLocation);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			itemIndex,
+			description: 'Fix Options → Locations / Default Location: one FileMaker value and one Shopify location per line.',
+		});
+	}
+	const lineLocations = locationSettings !== null;
+
 	// Items asking for the same window (e.g. the default "last 24 hours" on every input item) share one read.
-	const windowKey = updatedSinceQuery(since);
+	const windowKey = `${updatedSinceQuery(since)}${lineLocations ? '|lineLocations' : ''}`;
 	const alreadyRead = run.ordersByWindow.get(windowKey);
-	const orders = alreadyRead ?? (await fetchOrdersUpdatedSince.call(this, since, itemIndex, run.budget));
+	const orders = alreadyRead ?? (await fetchOrdersUpdatedSince.call(this, since, itemIndex, run.budget, { lineLocations }));
 	run.ordersByWindow.set(windowKey, orders);
 	if (output === 'raw') {
 		// A second item gets its own copy, so a later node changing one item cannot change the other.
@@ -90,6 +104,7 @@ export async function execute(this: IExecuteFunctions, run: ShopifyExecution, it
 				{ itemIndex },
 			);
 		}
+		if (locationSettings) changes = locateChanges(changes, locationSettings);
 		for (const change of filterByLocation(changes, locationId)) {
 			results.push({ ...change, topic: null, eventId: null } as unknown as IDataObject);
 		}

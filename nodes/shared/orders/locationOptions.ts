@@ -1,0 +1,88 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { toLegacyId } from './ids';
+import { parseOrderLocationMapping, type ChangeLocationSettings } from './locations';
+
+/**
+ * The location parameters of the two order readers (the Shopify Inventory Trigger and Order → Get
+ * Many): the same mapping as Inventory → Sync's Locations, and the location used where Shopify names
+ * none. With a mapping, every order is read with its fulfillment orders, and each line's units are
+ * taken from the location Shopify assigned to fulfil it (RULES.md, "Several locations").
+ */
+export function orderLocationProperties(): INodeProperties[] {
+	const locator = (displayName: string, name: string, description: string): INodeProperties => ({
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchLocations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'gid://shopify/Location/123456789 or 123456789',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
+							errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
+						},
+					},
+				],
+			},
+		],
+	});
+	return [
+		{
+			displayName: 'Locations',
+			name: 'locations',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Location',
+			default: {},
+			description:
+				'For several locations: which FileMaker location value is which Shopify location (the same list as in Inventory → Sync). Each order is then read with its fulfillment orders (scope read_merchant_managed_fulfillment_orders), and every item carries the location its units are taken from or return to (locationId, and location = the FileMaker value). Empty: one location, items as before.',
+			options: [
+				{
+					displayName: 'Mapping',
+					name: 'mapping',
+					values: [
+						{
+							displayName: 'FileMaker Location',
+							name: 'fileMakerValue',
+							type: 'string',
+							default: '',
+							placeholder: 'Warehouse',
+							description: 'The value of the location field in FileMaker',
+						},
+						locator('Shopify Location', 'shopifyLocation', 'The Shopify location with this FileMaker value'),
+					],
+				},
+			],
+		},
+		locator(
+			'Default Location',
+			'defaultLocation',
+			'With Locations: the location of a change whose location Shopify does not name (e.g. an order not yet routed to a location). Empty: such items carry no location (location null).',
+		),
+	];
+}
+
+/** The settings of the location parameters, or null when no mapping is set (single location). */
+export function orderLocationSettings(locationsRaw: unknown, defaultLocationRaw: unknown): ChangeLocationSettings | null {
+	const mapping = parseOrderLocationMapping(locationsRaw);
+	if (mapping.length === 0) return null;
+	const locator = defaultLocationRaw && typeof defaultLocationRaw === 'object' ? (defaultLocationRaw as { value?: unknown }).value : defaultLocationRaw;
+	const text = typeof locator === 'string' ? locator.trim() : typeof locator === 'number' ? String(locator) : '';
+	const defaultLocationId = text === '' ? null : toLegacyId(text);
+	if (text !== '' && defaultLocationId === null) throw new RangeError(`Default Location "${text}" is not a Shopify location id`);
+	return { mapping, defaultLocationId };
+}
