@@ -27,7 +27,7 @@ for (let i = 0; i < SCOPE_PROBES.length; i++) {
 			properties: {
 				key: `errors[${i}].path[0]`,
 				value: probe.field,
-				message: `The Shopify app is missing the ${probe.scope} access scope. Add ${probe.scope} (the package needs read_inventory, write_inventory, read_products, read_locations and read_orders) to the app's configuration and install the new version on the store.`,
+				message: `The Shopify app is missing the ${probe.scope} access scope. Add ${probe.scope} (the package needs read_inventory, write_inventory, read_products, write_products, read_locations and read_orders) to the app's configuration and install the new version on the store.`,
 			},
 		});
 	}
@@ -47,7 +47,7 @@ const responseCodeRules: IAuthenticateRuleResponseCode[] = [
 		properties: {
 			value: 403,
 			message:
-				'Shopify denied access. The app lacks a required access scope (read_inventory, write_inventory, read_products, read_locations, read_orders) or the store has blocked it.',
+				'Shopify denied access. The app lacks a required access scope (read_inventory, write_inventory, read_products, write_products, read_locations, read_orders) or the store has blocked it.',
 		},
 	},
 	{
@@ -222,7 +222,7 @@ export class ShopifyInventoryApi implements ICredentialType {
 					key: 'errors[0].extensions.code',
 					value: 'ACCESS_DENIED',
 					message:
-						'Shopify denied access to part of the API: the app is missing an access scope (read_inventory, write_inventory, read_products, read_locations, read_orders).',
+						'Shopify denied access to part of the API: the app is missing an access scope (read_inventory, write_inventory, read_products, write_products, read_locations, read_orders).',
 				},
 			},
 			{

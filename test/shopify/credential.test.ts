@@ -22,7 +22,7 @@ beforeAll(async () => {
 			{ token: 'shpat_no_locations', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_locations') },
 			{ token: 'shpat_no_write', scopes: ['read_inventory', 'read_products', 'read_locations', 'read_orders'] },
 			{ token: 'shpat_no_orders', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_orders') },
-			{ token: 'shpat_no_products', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_products') },
+			{ token: 'shpat_no_products', scopes: PACKAGE_SCOPES.filter((s) => s !== 'read_products' && s !== 'write_products') },
 			{ token: 'shpat_no_inventory', scopes: ['read_products', 'read_locations', 'read_orders'] },
 		],
 		apps: [{ clientId: 'client-1', clientSecret: SECRET, scopes: PACKAGE_SCOPES }],

@@ -97,17 +97,20 @@ function isEntry(x: unknown): x is LedgerEntry {
 	);
 }
 
-/** Parses a stored log; undefined value → empty. Malformed → an error (never silently forget changes). */
-export function parseLedger(value: string | null | undefined): Ledger {
+/**
+ * Parses a stored log; no value → empty. A malformed log is reported (`problem`), never silently
+ * treated as empty (that would forget applied changes).
+ */
+export function parseLedger(value: string | null | undefined): Ledger & { problem?: string } {
 	if (value === null || value === undefined || value === '') return { v: LEDGER_VERSION, entries: [] };
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(value);
 	} catch {
-		throw new Error('the change log metafield is not valid JSON');
+		return { v: LEDGER_VERSION, entries: [], problem: 'the change log metafield is not valid JSON' };
 	}
-	const entries = (parsed as { entries?: unknown })?.entries;
-	if (!Array.isArray(entries)) throw new Error('the change log metafield has no entries list');
+	const entries = (parsed as { entries?: unknown } | null)?.entries;
+	if (!Array.isArray(entries)) return { v: LEDGER_VERSION, entries: [], problem: 'the change log metafield has no entries list' };
 	return { v: LEDGER_VERSION, entries: entries.filter(isEntry) };
 }
 

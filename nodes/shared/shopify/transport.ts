@@ -207,7 +207,7 @@ function httpFailureError(
 			return apiError.call(
 				this,
 				`Shopify denied access for ${host} (HTTP 403)`,
-				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, read_locations and read_orders to the app and reinstall it.' +
+				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, write_products, read_locations and read_orders to the app and reinstall it.' +
 					(detail ? ` Shopify said: ${detail}` : ''),
 				opts,
 			);
@@ -423,7 +423,7 @@ export async function shopifyGraphql(
 						scopes
 							? `The Shopify app is missing the access scope ${scopes}`
 							: 'Shopify denied access: the app is missing an access scope',
-						`Add ${scopes ?? 'the scopes read_inventory, write_inventory, read_products, read_locations, read_orders'} to the app in Shopify and install the new version. Shopify said: ${redactSecrets(info.message, secrets)}`,
+						`Add ${scopes ?? 'the scopes read_inventory, write_inventory, read_products, write_products, read_locations, read_orders'} to the app in Shopify and install the new version. Shopify said: ${redactSecrets(info.message, secrets)}`,
 						{ itemIndex: options.itemIndex },
 					);
 				}

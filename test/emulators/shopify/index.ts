@@ -235,7 +235,7 @@ export interface ShopifyEmulator {
 }
 
 export const DEFAULT_ACCESS_TOKEN = 'shpat_test_token';
-export const PACKAGE_SCOPES = ['read_inventory', 'write_inventory', 'read_products', 'read_locations', 'read_orders'];
+export const PACKAGE_SCOPES = ['read_inventory', 'write_inventory', 'read_products', 'write_products', 'read_locations', 'read_orders'];
 
 // ---------------------------------------------------------------- internals
 

@@ -29,6 +29,8 @@ import type { ShopifyExecution } from '../execution';
 import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
 import { executionScope, referenceUri } from './reference';
 import { applyWithStaleRetry } from './staleRetry';
+import { adjustWithChangeLog, type ChangeResult } from './ledgerAdjust';
+import { changeKeyOf } from '../../logic/changeLedger';
 
 type Mode = 'set' | 'adjust';
 
@@ -66,6 +68,20 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 					description: 'How much to add (positive) or remove (negative)',
 					displayOptions,
 				},
+		...(mode === 'adjust'
+			? [
+					{
+						displayName: 'Change Key',
+						name: 'changeKey',
+						type: 'string',
+						default: '={{ $json.idempotencyKey }}',
+						placeholder: 'order-1001-line-3',
+						description:
+							'Identifies this change (for example the order line it comes from). Shopify applies a change key at most once, also when the workflow is run again after a partial failure or retried: rows whose key was already applied are skipped (status alreadyApplied). Empty: derived from SKU, delta and the Reference Document URI option, or, without that option, from this execution only.',
+						displayOptions,
+					} satisfies INodeProperties,
+				]
+			: []),
 		optionsCollection(displayOptions, [
 			bulkThresholdOption,
 			maxStaleRetriesOption,
@@ -241,6 +257,33 @@ export async function executeWrite(
 			});
 		}
 		if (toWrite.length === 0) continue;
+		if (mode === 'adjust') {
+			const configuredReference =
+				typeof options.referenceDocumentUri === 'string' && options.referenceDocumentUri.trim() ? options.referenceDocumentUri.trim() : undefined;
+			const changes = toWrite.map((w) => ({
+				itemIndex: w.ref.itemIndex,
+				sku: w.sku,
+				inventoryItemId: w.inventoryItemId,
+				delta: w.value,
+				changeKey: changeKeyOf({
+					callerKey: this.getNodeParameter('changeKey', w.ref.itemIndex, '') as unknown,
+					sku: w.sku,
+					delta: w.value,
+					locationId,
+					configuredReference,
+					executionScope: scope,
+				}).changeKey,
+			}));
+			const outcome = await adjustWithChangeLog.call(
+				this,
+				budget,
+				{ locationId, name: quantityName, reason, referenceDocumentUri, ledgerDocumentUri },
+				changes,
+				{ maxStaleRetries },
+			);
+			for (const r of outcome) setChangeResult(results, r, locationId, quantityName);
+			continue;
+		}
 		const result = await (applyWithStaleRetry<Row>).call(
 			this,
 			budget,
@@ -300,6 +343,14 @@ export async function executeWrite(
 	}
 
 	const failures = [...results.entries()].filter(([, r]) => r.error !== undefined).sort((a, b) => a[0] - b[0]);
+	if (failures.length > 0 && !this.continueOnFail() && mode === 'adjust') {
+		const summary = adjustSummary([...results.values()].map((r) => r.json));
+		throw new NodeOperationError(
+			this.getNode(),
+			failures.length === 1 ? (failures[0][1].error as string) : `${failures.length} rows were not applied; first: ${failures[0][1].error}`,
+			{ itemIndex: failures[0][0], description: summary },
+		);
+	}
 	if (failures.length > 0 && !this.continueOnFail()) {
 		const written = [...results.values()].filter((r) => r.json.status === 'updated').length;
 		throw new NodeOperationError(
@@ -319,4 +370,57 @@ export async function executeWrite(
 		out.push({ json: r.json, pairedItem: { item: i } });
 	}
 	return out;
+}
+
+/** Puts one change-log result of Adjust into the per-item results. */
+function setChangeResult(
+	results: Map<number, ItemResult>,
+	r: ChangeResult,
+	locationId: string,
+	quantityName: string,
+): void {
+	const json: IDataObject = {
+		sku: r.row.sku,
+		locationId,
+		quantityName,
+		inventoryItemId: r.row.inventoryItemId,
+		changeKey: r.row.changeKey,
+	};
+	if (r.status === 'updated' || r.status === 'alreadyApplied') {
+		Object.assign(json, { from: r.from, to: r.to, delta: r.row.delta, status: r.status });
+		if (r.confirmedLater) json.confirmedFromEarlierRun = true;
+		if (r.logNotUpdated) json.changeLogNotUpdated = true;
+		results.set(r.row.itemIndex, { json });
+		return;
+	}
+	const message = r.message ?? `SKU "${r.row.sku}": not applied`;
+	Object.assign(json, {
+		delta: r.row.delta,
+		status: r.status,
+		...(r.from !== undefined ? { from: r.from } : {}),
+		...(r.code ? { code: r.code } : {}),
+		retryable: r.retryable === true,
+		error: message,
+	});
+	results.set(r.row.itemIndex, { json, error: message });
+}
+
+/** What a partly failed Adjust did, for the error description (never claims more than the rows say). */
+export function adjustSummary(rows: IDataObject[]): string {
+	const count = (status: string) => rows.filter((r) => r.status === status).length;
+	const applied = count('updated');
+	const already = count('alreadyApplied');
+	const check = count('needsCheck');
+	const failed = count('failed');
+	const unconfirmed = rows.filter((r) => r.status === 'failed' && r.code === 'CHANGE_UNCONFIRMED').length;
+	const parts = [
+		`${applied} row(s) applied in this run`,
+		`${already} already applied by an earlier run (skipped)`,
+		`${failed} not applied${unconfirmed > 0 ? ` (${unconfirmed} of them sent without a confirmation: the next run checks them)` : ''}`,
+	];
+	if (check > 0) parts.push(`${check} need a check in Shopify (unknown whether an earlier send was applied; never sent again automatically)`);
+	return (
+		`${parts.join(', ')}. Each change key is applied at most once, so running the workflow again with the same input applies only what is missing` +
+		`${check > 0 ? ', except the rows that need a check' : ''}. Enable "Continue On Fail" to get one item per row with its status.`
+	);
 }
