@@ -275,7 +275,6 @@ export async function execute(
 	const inputRows = onlySku === undefined ? validated.rows : validated.rows.filter((r) => r.sku === onlySku);
 	const problems =
 		onlySku === undefined ? validated.problems : validated.problems.filter((p) => p.sku === onlySku);
-	const fileMakerQuantity = new Map(inputRows.map((r) => [r.sku, r.quantity]));
 
 	// 2. Shopify's levels. Items Shopify does not track and bundle parents are never written.
 	const { levels: readLevelsList, mode: modeUsed }: ReadResult =
@@ -287,6 +286,7 @@ export async function execute(
 	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
 	const details: Detail[] = [];
 	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
+	const fileMakerQuantityOf = (sku: string) => inputBySku.get(sku)?.quantity;
 	const notWritable = new Map<string, { level: ShopifyLevel; status: 'untracked' | 'bundleParent' }>();
 	const levels: ShopifyLevel[] = [];
 	for (const level of readLevelsList) {
@@ -327,10 +327,11 @@ export async function execute(
 	};
 	await readHoldBack();
 	const targetOf = (sku: string, quantity: number) => quantityAfterHoldBack(quantity, heldBySku.get(sku) ?? 0);
-	const rows = rowsToCompare.map((r) => ({ ...r, quantity: targetOf(r.sku, r.quantity) }));
+	// Rows are copied only when units are held back (at 250,000 SKUs every copy of the catalogue counts).
+	const rows = heldBySku.size === 0 ? rowsToCompare : rowsToCompare.map((r) => ({ ...r, quantity: targetOf(r.sku, r.quantity) }));
 	const holdBackFields = (sku: string): Partial<Detail> => {
 		const units = heldBySku.get(sku) ?? 0;
-		return units > 0 ? { fileMakerQuantity: fileMakerQuantity.get(sku), heldBackUnits: units } : {};
+		return units > 0 ? { fileMakerQuantity: fileMakerQuantityOf(sku), heldBackUnits: units } : {};
 	};
 
 	// 4. Diff; SKUs not to write are compared and reported.
@@ -405,7 +406,7 @@ export async function execute(
 				// A sale between our reads and the write: read the recent orders again too.
 				refresh: readHoldBack,
 				recompute: (row, level) => {
-					const target = targetOf(row.sku, fileMakerQuantity.get(row.sku) ?? row.ref.to);
+					const target = targetOf(row.sku, fileMakerQuantityOf(row.sku) ?? row.ref.to);
 					return level.available === target ? 'unchanged' : { ...row, value: target, changeFromQuantity: level.available };
 				},
 			},
