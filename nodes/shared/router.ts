@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { wasCancelled } from './wait';
+
 /**
  * The one router contract of the action nodes (FileMaker Inventory, Shopify Inventory).
  *
@@ -62,7 +64,8 @@ export async function route<C>(this: IExecuteFunctions, options: RouterOptions<C
 			const context = await options.context.call(this);
 			return [await operation.execute.call(this, context, items)];
 		} catch (error) {
-			if (this.continueOnFail()) {
+			// Stopped by the user: the execution ends as cancelled, not as failed items.
+			if (this.continueOnFail() && !wasCancelled(this)) {
 				return [[errorItem.call(this, error, items.map((_, item) => item))]];
 			}
 			throw toNodeError.call(this, error);
@@ -76,7 +79,7 @@ export async function route<C>(this: IExecuteFunctions, options: RouterOptions<C
 			const results = await operation.execute.call(this, context, itemIndex);
 			for (const json of results) returnData.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			if (this.continueOnFail()) {
+			if (this.continueOnFail() && !wasCancelled(this)) {
 				const extra = options.describeFailure?.call(this, error, itemIndex) ?? {};
 				returnData.push(errorItem.call(this, error, [itemIndex], extra));
 				continue;

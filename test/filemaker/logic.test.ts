@@ -14,12 +14,12 @@ import {
 } from '../../nodes/FileMakerInventory/logic/events';
 import {
 	CONFLICT_BACKOFF,
-	DEFAULT_MAX_ATTEMPTS,
+	STOCK_CHANGE_MAX_ATTEMPTS,
 	conflictBackoff,
 	LOCKED_BACKOFF,
 	backoffCeilings,
 	backoffDelayMs,
-} from '../../nodes/FileMakerInventory/logic/backoff';
+} from '../../nodes/shared/backoff';
 import { databaseBaseUrl, normalizeHost } from '../../nodes/shared/filemaker/url';
 import { DateInputError, toFileMakerDate, toFileMakerTimestamp } from '../../nodes/FileMakerInventory/logic/dates';
 import {
@@ -246,8 +246,8 @@ describe('retry schedule', () => {
 		expect(backoffDelayMs(3, CONFLICT_BACKOFF, () => 0.5)).toBe(100);
 		expect(backoffDelayMs(20, CONFLICT_BACKOFF, () => 0.5)).toBe(5000);
 		expect(backoffDelayMs(2, LOCKED_BACKOFF, () => 0)).toBe(0);
-		expect(backoffCeilings(DEFAULT_MAX_ATTEMPTS, CONFLICT_BACKOFF)).toEqual([50, 100, 200, 400, 800, 1600, 3200, 6400, 10000]);
-		expect(backoffCeilings(DEFAULT_MAX_ATTEMPTS, LOCKED_BACKOFF)).toEqual([250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
+		expect(backoffCeilings(STOCK_CHANGE_MAX_ATTEMPTS, CONFLICT_BACKOFF)).toEqual([50, 100, 200, 400, 800, 1600, 3200, 6400, 10000]);
+		expect(backoffCeilings(STOCK_CHANGE_MAX_ATTEMPTS, LOCKED_BACKOFF)).toEqual([250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
 		// scale follows the read-and-write cycle: 8 cycles base, 100 cycles cap (at least 50 ms / 10 s)
 		expect(conflictBackoff(3)).toEqual({ baseMs: 50, maxMs: 10_000 });
 		expect(conflictBackoff(30)).toEqual({ baseMs: 240, maxMs: 10_000 });
@@ -435,6 +435,6 @@ describe('parameter defaults', () => {
 		expect(byName('lastBatchField').default).toBe(DEFAULTS.stock.lastBatchField);
 		expect(pageSizeOption.default).toBe(DEFAULT_PAGE_SIZE);
 		const options = Object.fromEntries(changeOptions().map((o) => [o.name, o.default]));
-		expect(options).toEqual({ maxAttempts: DEFAULT_MAX_ATTEMPTS });
+		expect(options).toEqual({ maxAttempts: STOCK_CHANGE_MAX_ATTEMPTS });
 	});
 });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-	backoffDelayMs,
-	BACKOFF_CAP_MS,
-	parseRetryAfterMs,
-} from '../../nodes/shared/shopify/backoff';
+import { HTTP_BACKOFF, httpRetryDelayMs, parseRetryAfterMs } from '../../nodes/shared/backoff';
 import {
 	createCostBudget,
 	estimateAvailable,
@@ -101,15 +97,15 @@ describe('cost tracker', () => {
 describe('back-off schedule', () => {
 	it('grows exponentially with jitter inside [half, full] and is capped', () => {
 		for (let retry = 1; retry <= 12; retry++) {
-			const full = Math.min(BACKOFF_CAP_MS, 250 * 2 ** (retry - 1));
-			expect(backoffDelayMs(retry, undefined, () => 0)).toBe(Math.round(full / 2));
-			expect(backoffDelayMs(retry, undefined, () => 1)).toBe(full);
+			const full = Math.min(HTTP_BACKOFF.maxMs, 250 * 2 ** (retry - 1));
+			expect(httpRetryDelayMs(retry, undefined, () => 0)).toBe(Math.round(full / 2));
+			expect(httpRetryDelayMs(retry, undefined, () => 1)).toBe(full);
 		}
 	});
 
 	it('honours Retry-After (seconds or HTTP date)', () => {
-		expect(backoffDelayMs(1, '2', () => 0)).toBe(2000);
-		expect(backoffDelayMs(5, '0.5', () => 0)).toBe(500);
+		expect(httpRetryDelayMs(1, '2', () => 0)).toBe(2000);
+		expect(httpRetryDelayMs(5, '0.5', () => 0)).toBe(500);
 		expect(parseRetryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
 		expect(parseRetryAfterMs('garbage')).toBeUndefined();
 	});

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 // Literal defaults in the descriptions below (the linter needs literals); they equal DEFAULTS,
-// DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging) and DEFAULT_MAX_ATTEMPTS (logic/backoff).
+// DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging) and STOCK_CHANGE_MAX_ATTEMPTS (nodes/shared/backoff).
 // A unit test checks they agree.
 
 /** Default layout and field names (a solution built from the README's instructions uses these). */
@@ -323,3 +323,24 @@ export const changeTargetProperties: INodeProperties[] = [
 		options: changeOptions(),
 	},
 ];
+
+/** Option of the stock and event operations (several locations): the location field of the layouts. */
+export const locationFieldOption: INodeProperties = {
+	displayName: 'Location Field',
+	name: 'locationField',
+	type: 'string',
+	default: '',
+	placeholder: 'Location',
+	description:
+		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: one location (records per SKU).',
+};
+
+/** Option (with Location Field): the item's location value. */
+export const locationValueOption: INodeProperties = {
+	displayName: 'Location',
+	name: 'location',
+	type: 'string',
+	default: '={{ $json.location }}',
+	description:
+		'With Location Field: the location of the item, as in FileMaker (the Shopify nodes output it as "location" when their Locations list is set). Without this option the item’s "location" field is used.',
+};

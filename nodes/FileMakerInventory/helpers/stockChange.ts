@@ -12,7 +12,7 @@ import type { FileMakerRecord } from '../../shared/filemaker/transport';
 import { idempotencyKeyProblem, randomEventKey, wholeOrUndefined } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
 import type { ApplyClock, EventClient, EventStoreConfig, StockEvent } from './eventStore';
-import { MarkingError, REAL_CLOCK, applyPendingForSku, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
+import { MarkingError, applyPendingForSku, executionClock, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
 import type { NodeContext } from './inventoryRecords';
 import { fieldText, requireFields } from './inventoryRecords';
 import type { ChangeOptions } from './parameters';
@@ -37,7 +37,7 @@ export async function applyStockChange(
 	request: ChangeRequest,
 	options: ChangeOptions,
 	itemIndex: number,
-	clock: ApplyClock = REAL_CLOCK,
+	clock: ApplyClock = executionClock(this),
 ): Promise<IDataObject> {
 	const { sku } = request;
 	const keyed = request.idempotencyKey !== '';

@@ -1,7 +1,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	sleep,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -13,7 +12,8 @@ import {
 } from 'n8n-workflow';
 
 import { apiError, errorChain } from '../errors';
-import { backoffDelayMs, DEFAULT_MAX_ATTEMPTS } from './backoff';
+import { httpRetryDelayMs, HTTP_MAX_ATTEMPTS } from '../backoff';
+import { waitUnlessCancelled } from '../wait';
 import {
 	createCostBudget,
 	msUntilAffordable,
@@ -291,7 +291,7 @@ export async function shopifyGraphql(
 	].map((s) => (typeof s === 'string' ? s : undefined));
 
 	const budget = options.budget ?? createCostBudget();
-	const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+	const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_MAX_ATTEMPTS);
 	const vars: IDataObject = { ...(variables ?? {}) };
 	if (options.idempotencyKey !== undefined) vars.idempotencyKey = options.idempotencyKey;
 	const key = operationKey(document, variables);
@@ -317,7 +317,7 @@ export async function shopifyGraphql(
 			if (wait > 0) {
 				budget.preemptiveWaits++;
 				budget.waitedMs += wait;
-				await sleep(wait);
+				await waitUnlessCancelled(this, wait);
 			}
 		}
 
@@ -338,10 +338,10 @@ export async function shopifyGraphql(
 				: classifyHttpFailure(failure.status, failure.networkCode);
 			failures++;
 			if (kind === 'retryable' && failures < maxAttempts) {
-				const wait = backoffDelayMs(failures, failure.retryAfter);
+				const wait = httpRetryDelayMs(failures, failure.retryAfter);
 				budget.retries++;
 				budget.waitedMs += wait;
-				await sleep(wait);
+				await waitUnlessCancelled(this, wait);
 				continue;
 			}
 			throw httpFailureError.call(this, failure, base, version, secrets, options.itemIndex, failures);
@@ -353,10 +353,10 @@ export async function shopifyGraphql(
 			} catch {
 				failures++;
 				if (failures < maxAttempts) {
-					const wait = backoffDelayMs(failures);
+					const wait = httpRetryDelayMs(failures);
 					budget.retries++;
 					budget.waitedMs += wait;
-					await sleep(wait);
+					await waitUnlessCancelled(this, wait);
 					continue;
 				}
 				throw apiError.call(this, `Shopify at ${shopLabel(base)} answered with something that is not JSON`, undefined, {
@@ -396,9 +396,9 @@ export async function shopifyGraphql(
 					}
 					const wait = status
 						? throttledWaitMs(requested, status.currentlyAvailable, status.restoreRate)
-						: backoffDelayMs(throttles);
+						: httpRetryDelayMs(throttles);
 					budget.waitedMs += wait;
-					await sleep(Math.max(wait, 1));
+					await waitUnlessCancelled(this, Math.max(wait, 1));
 					continue;
 				}
 				case 'maxCost':
@@ -430,10 +430,10 @@ export async function shopifyGraphql(
 				case 'internal': {
 					failures++;
 					if (failures < maxAttempts) {
-						const wait = backoffDelayMs(failures);
+						const wait = httpRetryDelayMs(failures);
 						budget.retries++;
 						budget.waitedMs += wait;
-						await sleep(wait);
+						await waitUnlessCancelled(this, wait);
 						continue;
 					}
 					throw apiError.call(

@@ -6,9 +6,11 @@ import { errorItem } from '../../../shared/router';
 import type { EventClient, EventStoreConfig } from '../../helpers/eventStore';
 import { applyPendingForSku } from '../../helpers/eventStore';
 import { fieldText } from '../../helpers/inventoryRecords';
-import { getEventStoreConfig, positiveInt, readSku } from '../../helpers/parameters';
+import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
+import { stockKey, stockKeyParts } from '../../logic/stockKey';
+import { locationFieldOption, locationValueOption } from '../common.descriptions';
 import { isItemProblem } from '../../helpers/problems';
-import { DEFAULT_MAX_ATTEMPTS } from '../../logic/backoff';
+import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
 
 const properties: INodeProperties[] = [
@@ -51,6 +53,8 @@ const properties: INodeProperties[] = [
 				default: 10,
 				description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
 			},
+			locationFieldOption,
+			locationValueOption,
 		],
 	},
 ];
@@ -67,13 +71,14 @@ export async function pendingSkus(client: EventClient, config: EventStoreConfig)
 		layout: events.layout,
 		query: [{ [events.appliedBatchField]: '=' }],
 		pageSize: 1000,
-		fields: [events.skuField, events.appliedBatchField],
+		fields: events.locationField ? [events.skuField, events.locationField, events.appliedBatchField] : [events.skuField, events.appliedBatchField],
 		action: `reading the pending stock events of layout '${events.layout}'`,
 		itemIndex: 0,
 		onPage: (records) => {
 			for (const record of records) {
 				const sku = fieldText(record, events.skuField);
-				if (sku !== '') skus.add(sku);
+				// Several locations: one stock record per SKU and location.
+				if (sku !== '') skus.add(events.locationField ? stockKey(sku, fieldText(record, events.locationField)) : sku);
 			}
 		},
 	});
@@ -83,7 +88,7 @@ export async function pendingSkus(client: EventClient, config: EventStoreConfig)
 export async function execute(this: IExecuteFunctions, client: FileMakerClient, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const config = getEventStoreConfig.call(this, 0, 'eventLayout');
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const maxAttempts = positiveInt(options.maxAttempts, DEFAULT_MAX_ATTEMPTS);
+	const maxAttempts = positiveInt(options.maxAttempts, STOCK_CHANGE_MAX_ATTEMPTS);
 	const output: INodeExecutionData[] = [];
 	const targets = new Map<string, number[]>();
 	if (options.scope === 'all') {
@@ -92,8 +97,8 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	} else {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				const sku = readSku.call(this, itemIndex);
-				targets.set(sku, [...(targets.get(sku) ?? []), itemIndex]);
+				const key = stockKey(readSku.call(this, itemIndex), readLocation.call(this, itemIndex, config.stock.locationField ?? ''));
+				targets.set(key, [...(targets.get(key) ?? []), itemIndex]);
 			} catch (error) {
 				output.push(errorItem.call(this, error, [itemIndex], { retryable: false }));
 			}
@@ -108,13 +113,15 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		}
 	});
 	results.forEach((result, i) => {
-		const [sku, indexes] = entries[i];
+		const [key, indexes] = entries[i];
+		const { sku, location } = stockKeyParts(key);
+		const where: IDataObject = location !== undefined ? { sku, location } : { sku };
 		if (result instanceof Error) {
-			output.push(errorItem.call(this, result, indexes, { sku, retryable: !isItemProblem(result) }));
+			output.push(errorItem.call(this, result, indexes, { ...where, retryable: !isItemProblem(result) }));
 			return;
 		}
 		const json: IDataObject = {
-			sku,
+			...where,
 			applied: result.applied,
 			change: result.change,
 			quantityBefore: result.quantityBefore,
