@@ -78,6 +78,9 @@ export function queueEnv(s: Services, o: { database: string; bullPrefix: string;
 		QUEUE_BULL_REDIS_HOST: s.redisHost,
 		QUEUE_BULL_REDIS_PORT: String(s.redisPort),
 		QUEUE_BULL_PREFIX: o.bullPrefix,
+		// n8n's default pool is 2 PostgreSQL connections per process: every webhook call writes an
+		// execution, so a burst of deliveries waits for a connection and times out after 20 s.
+		DB_POSTGRESDB_POOL_SIZE: '20',
 		// Production webhooks go to the webhook process: Shopify subscriptions are registered with this URL.
 		N8N_WEBHOOK_URL: o.webhookUrl,
 		// "Execute workflow" from the editor (and POST /rest/workflows/:id/run) runs on a worker too.
