@@ -33,6 +33,10 @@ const EVENTS = 'StockMovements';
 const START_QUANTITY = 100_000;
 const WARM_SKU = 'WARM-000001';
 const WARM_UP_ORDERS = 3;
+/** Orders of the concurrent warm-up burst (on the warm-up SKU). */
+const WARM_UP_BURST = 20;
+/** FileMaker counts as quiet (every execution of the previous burst done) after this long without a request. */
+const QUIET_MS = 1_500;
 const SHOPIFY_WAITS_MS = 5_000;
 const TARGET_MAX_ANSWER_MS = 1_000;
 const TARGET_REQUESTS_PER_ORDER = 2;
@@ -81,6 +85,8 @@ interface BurstReport {
 	};
 	/** From the first delivery until FileMaker holds every final quantity with no event pending. */
 	finalQuantitiesMs: number;
+	/** From the first delivery until the last FileMaker request of the burst's executions (applies and retries). */
+	lastFileMakerRequestMs: number;
 	exact: boolean;
 	problems: string[];
 	targets: Record<string, { target: string; value: string; met: boolean }>;
@@ -139,6 +145,14 @@ function holdsFinal(fm: FileMakerEmulator, expected: Map<string, number>): boole
 	const stock = stockOf(fm);
 	for (const [sku, q] of expected) if (stock.get(sku) !== q) return false;
 	return eventRows(fm).every((e) => e.AppliedBatch !== '' && e.AppliedBatch !== undefined);
+}
+
+/** Waits until FileMaker has had no request for QUIET_MS; returns when the last one arrived (Date.now() time). */
+async function waitForQuiet(fm: FileMakerEmulator, maxMs: number): Promise<number> {
+	const deadline = Date.now() + maxMs;
+	const last = () => fm.requestLog.at(-1)?.at ?? 0;
+	while (Date.now() - last() < QUIET_MS && Date.now() < deadline) await sleep(100);
+	return last();
 }
 
 async function waitForFinal(fm: FileMakerEmulator, expected: Map<string, number>, timeoutMs: number, everyMs = 10): Promise<boolean> {
@@ -247,6 +261,10 @@ async function startRealN8n(fm: FileMakerEmulator, shop: ShopifyEmulator, option
 	log('  … real n8n: start');
 	await n8n.start();
 	const urls = {} as Record<OrdersMode, string>;
+	// n8n activates published workflows after its editor is up: wait for their subscriptions.
+	const deadline = Date.now() + 90_000;
+	const registered = () => (Object.keys(workflows) as OrdersMode[]).every((mode) => shop.subscriptions().some((s) => s.topic === 'ORDERS_CREATE' && s.uri.includes(WEBHOOK_IDS[mode])));
+	while (!registered() && Date.now() < deadline) await sleep(250);
 	for (const mode of Object.keys(workflows) as OrdersMode[]) {
 		const sub = shop.subscriptions().find((s) => s.topic === 'ORDERS_CREATE' && s.uri.includes(WEBHOOK_IDS[mode]));
 		if (!sub) throw new Error(`n8n registered no orders/create subscription for the ${mode} workflow: ${JSON.stringify(shop.subscriptions())}`);
@@ -276,7 +294,9 @@ async function runBurst(
 	const orders = burst === 'one-sku' ? options.oneSkuOrders : options.manyOrders;
 	const skuCount = burst === 'one-sku' ? 1 : options.manySkus;
 	const skus = Array.from({ length: skuCount }, (_, i) => skuName(i + 1));
-	// FileMaker and Shopify start fresh (the deliveries go to the workflows' URLs, found at activation).
+	// FileMaker and Shopify start fresh (the deliveries go to the workflows' URLs, found at activation),
+	// once no execution of the previous burst is still at work.
+	await waitForQuiet(fm, options.settleTimeoutMs);
 	fm.reset();
 	fm.seed(STOCK, [...skus, WARM_SKU].map((sku) => ({ SKU: sku, Quantity: START_QUANTITY })));
 	shop.reset();
@@ -287,21 +307,30 @@ async function runBurst(
 		payloads.push(placed.order);
 	}
 	const warmPayloads: unknown[] = [];
-	for (let i = 0; i <= WARM_UP_ORDERS; i++) {
+	for (let i = 0; i <= WARM_UP_ORDERS + WARM_UP_BURST; i++) {
 		warmPayloads.push((await shop.placeOrder({ lineItems: [{ sku: WARM_SKU, quantity: 1 }], financialStatus: 'paid', deliver: false })).order);
 	}
 	const url = target.urls[mode];
 	const problems: string[] = [];
+	if (options.verbose) log(`  … ${target.name} ${latencyMs} ms ${mode} ${burst}: warm-up at ${url}`);
 	const expected = new Map<string, number>([[WARM_SKU, START_QUANTITY]]);
 	for (const sku of skus) expected.set(sku, START_QUANTITY);
 
 	// Warm-up (a running n8n has loaded and compiled its code, and holds a FileMaker session).
 	for (const payload of warmPayloads.slice(0, WARM_UP_ORDERS)) {
 		const d = await deliver(url, payload, options.deliveryTimeoutMs);
-		if (d.status < 200 || d.status >= 300) problems.push(`warm-up delivery answered ${d.status}`);
+		if (d.status < 200 || d.status >= 300) {
+			problems.push(`warm-up delivery answered ${d.status}`);
+			log(`  ! ${target.name} ${mode}: a warm-up delivery was answered ${d.status} (${url})`);
+		}
 		expected.set(WARM_SKU, expected.get(WARM_SKU)! - 1);
 	}
 	if (!(await waitForFinal(fm, expected, 30_000))) problems.push('warm-up orders were not applied');
+	const warmBurst = warmPayloads.slice(WARM_UP_ORDERS + 1);
+	await Promise.all(warmBurst.map((p) => deliver(url, p, options.deliveryTimeoutMs)));
+	expected.set(WARM_SKU, expected.get(WARM_SKU)! - warmBurst.length);
+	if (!(await waitForFinal(fm, expected, options.settleTimeoutMs))) problems.push('warm-up burst was not applied');
+	await waitForQuiet(fm, options.settleTimeoutMs);
 
 	// One order alone: the FileMaker requests between its delivery and its answer.
 	const isolatedMark = fm.requestLog.length;
@@ -335,14 +364,14 @@ async function runBurst(
 	while (Number.isNaN(finalAt) && Date.now() < settleDeadline) await sleep(20);
 	polling = false;
 	await poller;
-	// Exactness: final quantities reached, and they stay (nothing applied twice later on).
-	await sleep(500);
+	// Exactness: final quantities reached, and they stay once every execution is done (nothing applied twice).
+	const quietAt = await waitForQuiet(fm, options.settleTimeoutMs);
 	const stock = stockOf(fm);
 	const wrong = [...expected].filter(([sku, q]) => stock.get(sku) !== q);
 	if (Number.isNaN(finalAt)) problems.push(`FileMaker did not hold the final quantities within ${options.settleTimeoutMs / 1000} s`);
 	for (const [sku, q] of wrong.slice(0, 5)) problems.push(`${sku}: FileMaker holds ${stock.get(sku)}, expected ${q}`);
 	const rows = eventRows(fm);
-	const expectedRows = orders + WARM_UP_ORDERS + 1;
+	const expectedRows = orders + WARM_UP_ORDERS + WARM_UP_BURST + 1;
 	if (rows.length !== expectedRows) problems.push(`${rows.length} event rows, expected one per order (${expectedRows})`);
 	const pending = rows.filter((e) => !e.AppliedBatch).length;
 	if (pending) problems.push(`${pending} events still pending`);
@@ -382,6 +411,7 @@ async function runBurst(
 			byKind,
 		},
 		finalQuantitiesMs: round(finalAt - t0, 0),
+		lastFileMakerRequestMs: quietAt - burstStart,
 		exact: problems.length === 0,
 		problems,
 		targets: {},
@@ -406,7 +436,7 @@ function printReport(r: BurstReport) {
 		`  ${r.target.padEnd(10)} ${String(r.fmLatencyMs).padStart(3)} ms  ${r.mode.padEnd(7)}  ${`${r.orders} orders / ${r.skus} SKU${r.skus > 1 ? 's' : ''}`.padEnd(22)}` +
 			` answer p50 ${r.answers.p50Ms} ms, p95 ${r.answers.p95Ms} ms, max ${r.answers.maxMs} ms (${r.answers.failed} not 2xx, ${r.answers.over5s} > 5 s)` +
 			` · FM req/order before answer ${r.filemaker.isolatedRequestsBeforeAnswer} alone, ${r.filemaker.burstRequestsBeforeAnswerPerOrder} burst (all until last answer ${r.filemaker.burstRequestsUntilLastAnswerPerOrder}, total ${r.filemaker.burstRequestsTotalPerOrder})` +
-			` · final in FileMaker ${round(r.finalQuantitiesMs / 1000, 2)} s · ${r.exact ? 'exact' : `NOT EXACT: ${r.problems.join('; ')}`}`,
+			` · final in FileMaker ${round(r.finalQuantitiesMs / 1000, 2)} s (last request ${round(r.lastFileMakerRequestMs / 1000, 1)} s) · ${r.exact ? 'exact' : `NOT EXACT: ${r.problems.join('; ')}`}`,
 	);
 	log(`      ${Object.values(r.targets).map((t) => `${mark(t.met)} ${t.target}: ${t.value}`).join(' · ')}`);
 }
