@@ -36,8 +36,7 @@ describe('floor', () => {
 	});
 
 	it('points beyond the bucket add restore time to both floors (Standard vs Plus)', () => {
-		const paged = { shopify: { minMs: 2, writeMs: 40, leanPageMs: 30, bulkRunMs: 300, bulkDownloadMs: 1500 } } as const;
-		const standard = computeFloor(input({ changed: 250_000, rtt: { ...input().rtt, ...paged } }));
+		const standard = computeFloor(input({ changed: 250_000 }));
 		const plus = computeFloor(input({ changed: 250_000, bucket: { initiallyAvailable: 20_000, restoreRate: 1000 } }));
 		// 1,000 writes × 10 points + 11 read points: 8,011 beyond a 2,000 credit at 100/s; nothing beyond 20,000.
 		expect(standard.pointsSeconds).toBeCloseTo(80.11, 6);

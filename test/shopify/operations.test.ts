@@ -39,7 +39,7 @@ describe('node description', () => {
 		expect((resource.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['inventory', 'location', 'order']);
 		const ops = d.properties.filter((p) => p.name === 'operation');
 		expect(ops.map((o) => [o.displayOptions?.show?.resource, (o.options as Array<{ value: string }>).map((x) => x.value)])).toEqual([
-			[['inventory'], ['adjust', 'get', 'getMany', 'set', 'sync']],
+			[['inventory'], ['adjust', 'get', 'getMany', 'set', 'startRead', 'sync']],
 			[['location'], ['getMany']],
 			[['order'], ['getMany']],
 		]);

@@ -204,6 +204,7 @@ export const BULK_RUN_MUTATION = `mutation BulkRunQuery($query: String!) {
   }
 }`;
 
+/** Status of a bulk operation; `query` tells a read started earlier (Inventory → Start Read) apart from others. */
 export const BULK_STATUS_QUERY = `query BulkOperationStatus($id: ID!) {
   node(id: $id) {
     ... on BulkOperation {
@@ -213,6 +214,7 @@ export const BULK_STATUS_QUERY = `query BulkOperationStatus($id: ID!) {
       objectCount
       url
       partialDataUrl
+      query
     }
   }
 }`;

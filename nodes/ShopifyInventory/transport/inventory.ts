@@ -2,7 +2,7 @@
  * Inventory reads and writes on top of the shared GraphQL transport.
  * Everything that keeps state during one execution lives in the caller's CostBudget / local variables.
  */
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	asNodeError,
@@ -23,6 +23,7 @@ import {
 	type ShopifyLevel,
 } from '../logic/levels';
 import { largestPageSize, PAGE_COST_LIMIT, requestedQueryCost } from '../../shared/shopify/queryCost';
+import { waitUnlessCancelled } from '../../shared/wait';
 import {
 	classifyUserErrors,
 	IDEMPOTENCY_RETRY_NEW_KEY,
@@ -153,20 +154,26 @@ export async function countVariants(
 	return { count: n, precision: typeof result.precision === 'string' ? result.precision : 'EXACT' };
 }
 
+const squash = (query: string) => query.replace(/\s+/g, ' ').trim();
+
+/** The bulk query of the levels at a location (`withVariants`: Get Many's, else Sync's lean one). */
+function bulkLevelsQuery(locationId: string, withVariants: boolean): string {
+	const document = withVariants ? BULK_INVENTORY_QUERY : BULK_INVENTORY_SYNC_QUERY;
+	return document.split(BULK_LOCATION_PLACEHOLDER).join(JSON.stringify(locationId));
+}
+
 /**
- * Bulk operation read: start bulkOperationRunQuery, poll the operation with sleep, download the JSONL
- * from the pre-signed URL (no authentication), stitch child lines (`__parentId`).
- * Returns undefined when Shopify refuses to start one (e.g. too many running): the caller pages instead.
+ * Starts the bulk read of the levels at a location (bulkOperationRunQuery) and returns the operation's
+ * id, or undefined when Shopify refuses to start one (e.g. another bulk query is running): the caller
+ * reads page by page instead.
  */
-export async function readLevelsBulk(
+export async function startBulkLevelsRead(
 	this: IExecuteFunctions,
 	budget: CostBudget,
 	locationId: string,
-	{ withVariants = true }: { withVariants?: boolean } = {},
-): Promise<ShopifyLevel[] | undefined> {
-	const document = withVariants ? BULK_INVENTORY_QUERY : BULK_INVENTORY_SYNC_QUERY;
-	const query = document.split(BULK_LOCATION_PLACEHOLDER).join(JSON.stringify(locationId));
-	const started = await shopifyGraphql.call(this, BULK_RUN_MUTATION, { query }, { budget });
+	{ withVariants = false }: { withVariants?: boolean } = {},
+): Promise<string | undefined> {
+	const started = await shopifyGraphql.call(this, BULK_RUN_MUTATION, { query: bulkLevelsQuery(locationId, withVariants) }, { budget });
 	const payload = (started.data.bulkOperationRunQuery ?? {}) as IDataObject;
 	const userErrors = parseUserErrors(payload.userErrors);
 	const operation = payload.bulkOperation as IDataObject | null | undefined;
@@ -176,14 +183,32 @@ export async function readLevelsBulk(
 		);
 		return undefined;
 	}
-	const id = operation.id;
+	return operation.id;
+}
+
+/**
+ * Waits for a bulk read of the levels (polling with sleep), downloads the JSONL from the pre-signed URL
+ * (no authentication) and stitches child lines (`__parentId`). `firstPollMs` is the wait before the first
+ * poll (0 for a read started earlier). Undefined when the operation is not this location's levels read
+ * (`query` differs: another app's, another location's): the caller reads again.
+ */
+export async function collectBulkLevelsRead(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	id: string,
+	locationId: string,
+	{ withVariants = false, firstPollMs = BULK_POLL_MS[0] }: { withVariants?: boolean; firstPollMs?: number } = {},
+): Promise<ShopifyLevel[] | undefined> {
+	const expectedQuery = bulkLevelsQuery(locationId, withVariants);
 	const startedAt = Date.now();
 	let poll = 0;
 	for (;;) {
-		await sleep(BULK_POLL_MS[Math.min(poll, BULK_POLL_MS.length - 1)]);
+		await waitUnlessCancelled(this, poll === 0 ? firstPollMs : BULK_POLL_MS[Math.min(poll, BULK_POLL_MS.length - 1)]);
 		poll++;
 		const { data } = await shopifyGraphql.call(this, BULK_STATUS_QUERY, { id }, { budget });
 		const op = (data.node ?? {}) as IDataObject;
+		if (typeof op.query === 'string' && squash(op.query) !== squash(expectedQuery)) return undefined;
+		if (op.id === undefined) return undefined;
 		const status = String(op.status ?? '');
 		if (status === 'COMPLETED') {
 			const url = typeof op.url === 'string' ? op.url : undefined;
@@ -219,6 +244,21 @@ export async function readLevelsBulk(
 			);
 		}
 	}
+}
+
+/**
+ * Bulk operation read: start bulkOperationRunQuery, then collect it (see collectBulkLevelsRead).
+ * Returns undefined when Shopify refuses to start one (e.g. too many running): the caller pages instead.
+ */
+export async function readLevelsBulk(
+	this: IExecuteFunctions,
+	budget: CostBudget,
+	locationId: string,
+	{ withVariants = true }: { withVariants?: boolean } = {},
+): Promise<ShopifyLevel[] | undefined> {
+	const id = await startBulkLevelsRead.call(this, budget, locationId, { withVariants });
+	if (id === undefined) return undefined;
+	return await collectBulkLevelsRead.call(this, budget, id, locationId, { withVariants });
 }
 
 /**
@@ -544,7 +584,7 @@ export async function writeBatch<T>(
 				const wait = RETRYABLE_USER_ERROR_WAITS_MS[retryableWaits++];
 				budget.retries++;
 				budget.waitedMs += wait;
-				await sleep(wait, this.getExecutionCancelSignal?.());
+				await waitUnlessCancelled(this, wait);
 				round--;
 				continue;
 			}
@@ -562,7 +602,7 @@ export async function writeBatch<T>(
 		const generalCodes = classified.general.map((e) => e.code ?? '');
 		if (generalCodes.some((c) => IDEMPOTENCY_RETRY_SAME_KEY.has(c)) && classified.staleRows.size === 0 && classified.failedRows.size === 0) {
 			concurrentWaits++;
-			await sleep(CONCURRENT_WAIT_MS * Math.min(concurrentWaits, 5));
+			await waitUnlessCancelled(this, CONCURRENT_WAIT_MS * Math.min(concurrentWaits, 5));
 			continue;
 		}
 		if (generalCodes.some((c) => IDEMPOTENCY_RETRY_NEW_KEY.has(c)) && classified.staleRows.size === 0 && classified.failedRows.size === 0) {

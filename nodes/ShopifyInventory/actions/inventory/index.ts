@@ -6,9 +6,10 @@ import * as adjust from './adjust.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as set from './set.operation';
+import * as startRead from './startRead.operation';
 import * as sync from './sync.operation';
 
-export { adjust, get, getMany, set, sync };
+export { adjust, get, getMany, set, startRead, sync };
 
 export const description: INodeProperties[] = [
 	{
@@ -43,6 +44,12 @@ export const description: INodeProperties[] = [
 				action: 'Set inventory',
 			},
 			{
+				name: 'Start Read for Sync',
+				value: 'startRead',
+				description: 'Start Shopify’s bulk read of a location’s stock now, for a Sync later in the workflow to collect',
+				action: 'Start a read for sync',
+			},
+			{
 				name: 'Sync',
 				value: 'sync',
 				description:
@@ -57,6 +64,7 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...set.description,
 	...adjust.description,
+	...startRead.description,
 ];
 
 /** Sync, Set and Adjust write in batches of 250 over all items; Get and Get Many run per item. */
@@ -66,4 +74,5 @@ export const operations: Record<string, Operation<ShopifyExecution>> = {
 	get: { mode: 'perItem', execute: get.execute },
 	set: { mode: 'batch', execute: set.execute },
 	adjust: { mode: 'batch', execute: adjust.execute },
+	startRead: { mode: 'batch', execute: startRead.execute },
 };

@@ -43,6 +43,7 @@ import { needsAttention, PROBLEM_STATUSES, WRITE_FAILURE_HINT, writeFailureStatu
 import { fetchOrdersCreatedSince } from '../../transport/holdBack';
 import { normalizeSku, validateInputItems, type InputProblem } from '../../logic/validate';
 import {
+	collectBulkLevelsRead,
 	currentApiVersion,
 	findBySku,
 	readLevels,
@@ -159,6 +160,15 @@ export const description: INodeProperties[] = [
 			default: false,
 			description:
 				'Whether to read from Shopify only the SKUs of the input items (batched exact SKU searches, 50 SKUs a request) instead of the whole location: for an incremental sync fed with the FileMaker records modified since the last run. When the searches would cost more points than Shopify’s bucket holds, or Read Mode is Bulk, the location is read with a bulk operation and only the input SKUs are kept. SKUs missing in FileMaker are not reported in this mode.',
+		},
+		{
+			displayName: 'Read Started Earlier',
+			name: 'bulkOperationId',
+			type: 'string',
+			default: '',
+			placeholder: "{{ $('Start Shopify read').first().json.bulkOperationId }}",
+			description:
+				'ID of the bulk read that Inventory → Start Read for Sync started before the FileMaker read: Sync collects it instead of reading the location (Shopify read while FileMaker was read). Empty, or a read of another location: Sync reads the levels itself.',
 		},
 		{
 			displayName: 'Report Missing in FileMaker',
@@ -282,7 +292,7 @@ export async function execute(
 			? { levels: (await findBySku.call(this, budget, locationId, onlySku)).levels, mode: 'bySku' }
 			: onlyInputSkus
 				? await readInputSkus.call(this, run, locationId, inputRows.map((r) => r.sku), readOpts)
-				: await readLevels.call(this, budget, locationId, readOpts);
+				: await readAllLevels.call(this, run, locationId, options.bulkOperationId, readOpts);
 	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
 	const details: Detail[] = [];
 	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
@@ -604,4 +614,24 @@ async function readInputSkus(
 		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
 	}
 	return { levels: (await readLevelsBySkuSearch.call(this, budget, locationId, wanted)).levels, mode: 'bySku' };
+}
+
+/**
+ * Every level at the location: the bulk read Start Read for Sync began (when its id is given and it is
+ * this location's levels read), else a read now.
+ */
+async function readAllLevels(
+	this: IExecuteFunctions,
+	run: ShopifyExecution,
+	locationId: string,
+	bulkOperationId: unknown,
+	readOpts: ReturnType<typeof writeOptionsOf>['read'],
+): Promise<ReadResult> {
+	const id = typeof bulkOperationId === 'string' ? bulkOperationId.trim() : '';
+	if (id !== '') {
+		const levels = await collectBulkLevelsRead.call(this, run.budget, id, locationId, { firstPollMs: 0 });
+		if (levels !== undefined) return { levels, mode: 'bulk' };
+		this.logger.warn(`Shopify Inventory Sync: the read started earlier (${id}) is not this location's stock read; reading the levels now`);
+	}
+	return await readLevels.call(this, run.budget, locationId, readOpts);
 }
