@@ -31,6 +31,7 @@ import {
 	wholeOrUndefined,
 } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
+import { stockKeyLabel, stockKeyParts } from '../logic/stockKey';
 import { invalidQuantityMessage, parseWholeNumber } from '../logic/quantity';
 import type { NodeContext } from './inventoryRecords';
 import { fieldText } from './inventoryRecords';
@@ -78,10 +79,10 @@ export async function checkSkus(client: EventClient, stock: StockConfig, skus: s
 		const records: FileMakerRecord[] = [];
 		await client.readAllPages({
 			layout: stock.layout,
-			query: chunk.map((sku) => ({ [stock.skuField]: exactMatch(sku) })),
+			query: chunk.map((key) => keyQuery(stock, key)),
 			pageSize: 1000,
-			fields: [stock.skuField],
-			action: `looking up ${chunk.length === 1 ? `SKU '${chunk[0]}'` : `${chunk.length} SKUs`} in layout '${stock.layout}'`,
+			fields: stock.locationField ? [stock.skuField, stock.locationField] : [stock.skuField],
+			action: `looking up ${chunk.length === 1 ? `SKU '${stockKeyLabel(chunk[0])}'` : `${chunk.length} SKUs`} in layout '${stock.layout}'`,
 			itemIndex,
 			onPage: (page) => {
 				records.push(...page);
@@ -92,8 +93,27 @@ export async function checkSkus(client: EventClient, stock: StockConfig, skus: s
 	return result;
 }
 
-function classify(records: FileMakerRecord[], sku: string, stock: StockConfig): SkuCheck {
-	const { exact, near } = matchSku(records, sku, (r) => fieldText(r, stock.skuField));
+/**
+ * The find request of one stock key: the SKU, and with a location field the location too (both exact).
+ * Without a location field, the request of today (SKU only).
+ */
+export function keyQuery(config: { skuField: string; locationField?: string }, key: string): Record<string, string> {
+	const { sku, location } = stockKeyParts(key);
+	const query: Record<string, string> = { [config.skuField]: exactMatch(sku) };
+	if (config.locationField && location !== undefined) query[config.locationField] = location === '' ? '=' : exactMatch(location);
+	return query;
+}
+
+/** Whether a record is at the key's location (always true without a location field). */
+function atLocation(record: FileMakerRecord, config: { locationField?: string }, key: string): boolean {
+	const { location } = stockKeyParts(key);
+	return !config.locationField || location === undefined || fieldText(record, config.locationField) === location;
+}
+
+function classify(records: FileMakerRecord[], key: string, stock: StockConfig): SkuCheck {
+	const { sku } = stockKeyParts(key);
+	const here = records.filter((r) => atLocation(r, stock, key));
+	const { exact, near } = matchSku(here, sku, (r) => fieldText(r, stock.skuField));
 	if (exact.length === 1) return { status: 'found', record: exact[0] };
 	if (exact.length > 1) return { status: 'duplicate', records: exact };
 	if (near.length > 0) return { status: 'near', near };
@@ -102,9 +122,10 @@ function classify(records: FileMakerRecord[], sku: string, stock: StockConfig): 
 
 /** The error for a SKU that is not exactly on one record (unknown, near match, duplicate). */
 export function skuProblem(this: NodeContext, stock: StockConfig, sku: string, check: SkuCheck, itemIndex: number): NodeOperationError {
-	if (check.status === 'near') return itemProblem(this.getNode(), nearMatchMessage(sku, check.near, stock.layout), itemIndex);
-	if (check.status === 'duplicate') return itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, check.records), itemIndex);
-	return itemProblem(this.getNode(), unknownSkuMessage(stock, sku), itemIndex);
+	const label = stockKeyLabel(sku);
+	if (check.status === 'near') return itemProblem(this.getNode(), nearMatchMessage(label, check.near, stock.layout), itemIndex);
+	if (check.status === 'duplicate') return itemProblem(this.getNode(), duplicateSkuMessage(stock, label, check.records), itemIndex);
+	return itemProblem(this.getNode(), unknownSkuMessage(stock, label), itemIndex);
 }
 
 /** The stock record of exactly `sku`, or the item problem. */
@@ -125,6 +146,8 @@ export async function requireExactStock(
 
 export interface StockEvent {
 	sku: string;
+	/** The location value (with a location field), written to the event row's location field. */
+	location?: string;
 	key: string;
 	/** Delta (change events); 0 for set events. */
 	change: number;
@@ -142,6 +165,7 @@ export type StoreOutcome =
 
 export function eventFieldData(events: MovementConfig, event: StockEvent): IDataObject {
 	const fieldData: IDataObject = { [events.skuField]: event.sku, [events.eventKeyField]: event.key };
+	if (events.locationField && event.location !== undefined) fieldData[events.locationField] = event.location;
 	if (event.setTo !== undefined) fieldData[events.setToField] = event.setTo;
 	else fieldData[events.changeField] = event.change;
 	if (events.reasonField !== '') fieldData[events.reasonField] = event.reason;
@@ -166,7 +190,7 @@ export async function storeEvents(client: EventClient, events: MovementConfig, l
 				fields,
 				missingFields,
 				sku: event.sku,
-				action: `storing the stock event '${event.key}' for SKU '${event.sku}'`,
+				action: `storing the stock event '${event.key}' for SKU '${event.sku}'${event.location !== undefined ? ` at location '${event.location}'` : ''}`,
 			},
 			index,
 		);
@@ -234,7 +258,7 @@ async function findPending(
 	const found = await client.find(
 		events.layout,
 		{
-			query: [{ [events.skuField]: exactMatch(sku), [events.appliedBatchField]: '=' }],
+			query: [{ ...keyQuery(events, sku), [events.appliedBatchField]: '=' }],
 			sort: [{ fieldName: events.serialField, sortOrder: 'ascend' }],
 			limit,
 		},
@@ -242,20 +266,20 @@ async function findPending(
 			context: {
 				layout: events.layout,
 				fields: [events.skuField, events.appliedBatchField, events.serialField],
-				sku,
-				action: `reading the pending stock events of SKU '${sku}'`,
+				sku: stockKeyLabel(sku),
+				action: `reading the pending stock events of SKU '${stockKeyLabel(sku)}'`,
 			},
 			itemIndex,
 		},
 	);
 	const pending: PendingEvent[] = [];
 	for (const record of found.records) {
-		if (fieldText(record, events.skuField) !== sku) continue;
+		if (fieldText(record, events.skuField) !== stockKeyParts(sku).sku || !atLocation(record, events, sku)) continue;
 		const event = readPending(events, record);
 		if (!event) {
 			throw itemProblem(
 				this.getNode(),
-				`The stock event row ${record.recordId} of SKU '${sku}' in layout '${events.layout}' has neither a whole-number '${events.changeField}' nor '${events.setToField}'. Correct or delete the row in FileMaker; the SKU's events are applied after it.`,
+				`The stock event row ${record.recordId} of SKU '${stockKeyLabel(sku)}' in layout '${events.layout}' has neither a whole-number '${events.changeField}' nor '${events.setToField}'. Correct or delete the row in FileMaker; the SKU's events are applied after it.`,
 				itemIndex,
 			);
 		}
@@ -327,7 +351,7 @@ export function quantityOf(this: NodeContext, record: FileMakerRecord, stock: St
 	if (!parsed.ok) {
 		throw itemProblem(
 			this.getNode(),
-			invalidQuantityMessage({ recordId: record.recordId, sku, raw, field: stock.quantityField, reason: parsed.reason }),
+			invalidQuantityMessage({ recordId: record.recordId, sku: stockKeyLabel(sku), raw, field: stock.quantityField, reason: parsed.reason }),
 			itemIndex,
 		);
 	}
@@ -406,7 +430,7 @@ export async function applyPendingForSku(
 		const batchId = newBatchId(clock.now(), clock.random);
 		const { final } = applyInOrder(current, batch);
 		if (!Number.isSafeInteger(final)) {
-			throw itemProblem(this.getNode(), `The new quantity for SKU '${sku}' would be too large (${final}).`, itemIndex);
+			throw itemProblem(this.getNode(), `The new quantity for SKU '${stockKeyLabel(sku)}' would be too large (${final}).`, itemIndex);
 		}
 		const lastBatch = formatLastBatch({ batchId, quantityBefore: current, recordIds: batch.map((e) => e.recordId) });
 		const entry = { events: batch, before: current, final, counted: false };
@@ -442,7 +466,7 @@ export async function applyPendingForSku(
 		if (unknownOutcomes >= 2) {
 			const error = client.error(
 				update.info,
-				{ layout: stock.layout, recordId: record.recordId, sku, action: `applying the pending stock events of SKU '${sku}'` },
+				{ layout: stock.layout, recordId: record.recordId, sku: stockKeyLabel(sku), action: `applying the pending stock events of SKU '${stockKeyLabel(sku)}'` },
 				itemIndex,
 			);
 			error.description = `${error.description ?? ''} Nothing is lost or applied twice: the events stay stored and the next Apply Pending (or the scheduled sweep) applies them once. Running Apply Pending again is safe.`.trim();
@@ -456,7 +480,7 @@ export async function applyPendingForSku(
 			: `record ${result.recordId} kept being changed by others between reading and writing (FileMaker 306)`;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Could not apply the pending stock events of SKU '${sku}' after ${options.maxAttempts} attempts: the ${why}. The events stay stored; the next Apply Pending applies them once. Try again later or raise 'Max Attempts'.`,
+		`Could not apply the pending stock events of SKU '${stockKeyLabel(sku)}' after ${options.maxAttempts} attempts: the ${why}. The events stay stored; the next Apply Pending applies them once. Try again later or raise 'Max Attempts'.`,
 		{ itemIndex },
 	);
 }
@@ -477,12 +501,13 @@ function markingError(
 	total: number,
 	itemIndex: number,
 ): NodeApiError {
-	const base = client.error(failures[0], { layout: events.layout, sku, action: `marking the applied stock events of SKU '${sku}'` }, itemIndex);
+	const label = stockKeyLabel(sku);
+	const base = client.error(failures[0], { layout: events.layout, sku: label, action: `marking the applied stock events of SKU '${label}'` }, itemIndex);
 	return new MarkingError(
 		this.getNode(),
 		{ message: base.message },
 		{
-			message: `The stock of SKU '${sku}' was changed (committed in '${stock.lastBatchField}'), but ${failures.length} of ${total} event rows could not be marked as applied: ${base.message}`,
+			message: `The stock of SKU '${label}' was changed (committed in '${stock.lastBatchField}'), but ${failures.length} of ${total} event rows could not be marked as applied: ${base.message}`,
 			description:
 				'Nothing is applied twice: the next Apply Pending (or the scheduled sweep) marks those rows without changing the stock again. Running Apply Pending again is safe.',
 			itemIndex,

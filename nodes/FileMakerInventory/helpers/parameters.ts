@@ -12,6 +12,7 @@ import { DateInputError, toFileMakerTimestamp } from '../logic/dates';
 import type { FindCriterion, FindRequest } from '../logic/findQuery';
 import { FindQueryError, buildFindQuery } from '../logic/findQuery';
 import { invalidInputNumberMessage, parseWholeNumber } from '../logic/quantity';
+import { locationValue } from '../logic/stockKey';
 import { itemProblem } from './problems';
 
 export interface ChangeOptions {
@@ -24,6 +25,8 @@ export interface StockConfig {
 	quantityField: string;
 	/** Commit point of the last event batch (see logic/events.ts). */
 	lastBatchField: string;
+	/** Location field (several locations: one record per SKU and location); '' or undefined = none. */
+	locationField?: string;
 }
 
 export interface MovementConfig {
@@ -41,6 +44,8 @@ export interface MovementConfig {
 	setToField: string;
 	appliedBatchField: string;
 	createdAtField: string;
+	/** Location field of the event rows (several locations); '' or undefined = none. */
+	locationField?: string;
 }
 
 function text(value: unknown, fallback: string): string {
@@ -209,5 +214,34 @@ export function getEventStoreConfig(
 	itemIndex: number,
 	layoutParameter: 'movementLayout' | 'eventLayout' = 'movementLayout',
 ): { stock: StockConfig; events: MovementConfig } {
-	return { stock: getStockConfig.call(this, itemIndex), events: getMovementConfig.call(this, itemIndex, layoutParameter) };
+	const locationField = getLocationField.call(this, itemIndex);
+	return {
+		stock: { ...getStockConfig.call(this, itemIndex), locationField },
+		events: { ...getMovementConfig.call(this, itemIndex, layoutParameter), locationField },
+	};
+}
+
+/** Option "Location Field" (several locations): the field on the stock and event layouts; '' = none. */
+export function getLocationField(this: IExecuteFunctions, itemIndex: number): string {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return text(options.locationField, '');
+}
+
+/**
+ * The location of an item when a location field is set: option "Location" (default: the item's
+ * `location` field), trimmed. undefined without a location field (one location: keys are SKUs).
+ */
+export function readLocation(this: IExecuteFunctions, itemIndex: number, locationField: string): string | undefined {
+	if (locationField === '') return undefined;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = options.location !== undefined ? options.location : this.getInputData()[itemIndex]?.json?.location;
+	const value = locationValue(raw);
+	if (value === '') {
+		throw itemProblem(
+			this.getNode(),
+			`The location of item ${itemIndex + 1} is empty. With a Location Field, every item needs a location (option Location, or a "location" field on the item).`,
+			itemIndex,
+		);
+	}
+	return value;
 }

@@ -19,6 +19,6 @@ export type {
 	FileMakerScriptContext,
 	FileMakerStats,
 } from './types';
-export { startFileMakerEmulator, DEFAULT_LAYOUTS } from './server';
+export { startFileMakerEmulator, DEFAULT_LAYOUTS, MULTI_LOCATION_LAYOUTS } from './server';
 export { seedCatalogue, catalogueSku, apparelCatalogue } from './catalogue';
 export type { CatalogueItem, SeedCatalogueOptions } from './catalogue';

@@ -64,6 +64,22 @@ export const DEFAULT_LAYOUTS: Record<string, FileMakerLayoutDef> = {
 	},
 };
 
+/**
+ * Several locations: Stock and StockMovements with a `Location` text field; a SKU is unique per
+ * location only (FileMaker cannot validate a pair as unique, so SKU is not unique here).
+ */
+export const MULTI_LOCATION_LAYOUTS: Record<string, FileMakerLayoutDef> = {
+	...DEFAULT_LAYOUTS,
+	Stock: {
+		...DEFAULT_LAYOUTS.Stock,
+		fields: [...DEFAULT_LAYOUTS.Stock.fields.map((f) => (f.name === 'SKU' ? { ...f, unique: false } : f)), { name: 'Location', type: 'text' }],
+	},
+	StockMovements: {
+		...DEFAULT_LAYOUTS.StockMovements,
+		fields: [...DEFAULT_LAYOUTS.StockMovements.fields, { name: 'Location', type: 'text' }],
+	},
+};
+
 const DEFAULT_LAYOUT_FOLDERS: Record<string, string[]> = { Sync: ['StockMovements'] };
 const VERSIONS = new Set(['v1', 'v2', 'vLatest']);
 const OK = [{ code: '0', message: 'OK' }];

@@ -5,11 +5,12 @@ import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { errorItem } from '../../../shared/router';
 import type { StockEvent } from '../../helpers/eventStore';
 import { checkSkus, skuProblem, storeEvents, storeFailureAdvice } from '../../helpers/eventStore';
-import { getEventStoreConfig, getText, readSku } from '../../helpers/parameters';
+import { getEventStoreConfig, getText, readLocation, readSku } from '../../helpers/parameters';
+import { stockKey } from '../../logic/stockKey';
 import { itemProblem } from '../../helpers/problems';
 import { idempotencyKeyProblem } from '../../logic/events';
 import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
-import { DEFAULTS } from '../common.descriptions';
+import { DEFAULTS, locationFieldOption, locationValueOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -78,6 +79,8 @@ const properties: INodeProperties[] = [
 				default: 'fail',
 				description: 'What to do when FileMaker or the network fails (a retry can help). Unknown SKUs and invalid items are always reported as error items with retryable: false.',
 			},
+			locationFieldOption,
+			locationValueOption,
 		],
 	},
 ];
@@ -86,8 +89,9 @@ const displayOptions = { show: { resource: ['event'], operation: ['store'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function readEvent(this: IExecuteFunctions, itemIndex: number): StockEvent {
+function readEvent(this: IExecuteFunctions, itemIndex: number, locationField: string): StockEvent {
 	const sku = readSku.call(this, itemIndex);
+	const location = readLocation.call(this, itemIndex, locationField);
 	const key = getText.call(this, 'idempotencyKey', itemIndex);
 	if (key === '') {
 		throw itemProblem(this.getNode(), `The idempotency key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
@@ -117,6 +121,7 @@ function readEvent(this: IExecuteFunctions, itemIndex: number): StockEvent {
 	}
 	return {
 		sku,
+		...(location !== undefined ? { location } : {}),
 		key,
 		change,
 		setTo,
@@ -161,7 +166,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 			continue;
 		}
 		try {
-			valid.push({ itemIndex, event: readEvent.call(this, itemIndex) });
+			valid.push({ itemIndex, event: readEvent.call(this, itemIndex, config.stock.locationField ?? '') });
 		} catch (error) {
 			problem(error, itemIndex, false);
 		}
@@ -170,16 +175,17 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 
 	let checks;
 	try {
-		checks = await checkSkus(client, config.stock, valid.map((v) => v.event.sku));
+		checks = await checkSkus(client, config.stock, valid.map((v) => stockKey(v.event.sku, v.event.location)));
 	} catch (error) {
 		if (!report) throw asNodeError.call(this, error);
 		for (const v of valid) problem(error, v.itemIndex, true);
 		return output;
 	}
 	const known = valid.filter((v) => {
-		const check = checks.get(v.event.sku);
+		const key = stockKey(v.event.sku, v.event.location);
+		const check = checks.get(key);
 		if (check && check.status === 'found') return true;
-		problem(skuProblem.call(this, config.stock, v.event.sku, check ?? { status: 'notFound' }, v.itemIndex), v.itemIndex, false);
+		problem(skuProblem.call(this, config.stock, key, check ?? { status: 'notFound' }, v.itemIndex), v.itemIndex, false);
 		return false;
 	});
 
@@ -199,6 +205,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 			return;
 		}
 		const json: IDataObject = { sku: event.sku, idempotencyKey: event.key, change: event.setTo === undefined ? event.change : null, status: outcome.status };
+		if (event.location !== undefined) json.location = event.location;
 		if (event.setTo !== undefined) json.setTo = event.setTo;
 		if (outcome.status === 'stored') json.recordId = outcome.recordId;
 		output.push({ json, pairedItem: { item: itemIndex } });

@@ -11,7 +11,9 @@ import type { FindCriterion, FindOperator } from '../../logic/findQuery';
 import { FIND_OPERATORS } from '../../logic/findQuery';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
-import { DEFAULTS, extraFieldsOption, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
+import { DEFAULTS, extraFieldsOption, locationFieldOption, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
+import { stockKey } from '../../logic/stockKey';
+import { locateRows, locationFieldOf, pendingKeyOfRow, withLocationField } from '../../logic/stockLocations';
 
 /** Pages read at the same time by default: most of the latency gain, little load on the server. */
 export const DEFAULT_PAGE_CONCURRENCY = 4;
@@ -160,6 +162,11 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
 			},
+			{
+				...locationFieldOption,
+				description:
+					'For several locations: the field that holds the location on the stock layout (and on the event layout, for Subtract Pending Sales). Each row then carries "location", pending sales are subtracted per SKU and location, and a SKU is a duplicate only twice at the same location. Empty: one location.',
+			},
 			pageSizeOption,
 		],
 	},
@@ -191,7 +198,8 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const pageSize = positiveInt(options.pageSize, DEFAULT_PAGE_SIZE);
 	const concurrency = Math.min(positiveInt(options.pageConcurrency, DEFAULT_PAGE_CONCURRENCY), MAX_PAGE_READ_CONCURRENCY);
-	const extraFields = extraFieldList(options.extraFields);
+	const locationField = locationFieldOf(options);
+	const extraFields = withLocationField(extraFieldList(options.extraFields), locationField);
 	const invalidQuantities = (['fail', 'skip', 'flag'].includes(String(options.invalidQuantities))
 		? options.invalidQuantities
 		: 'fail') as InvalidQuantityMode;
@@ -257,7 +265,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	});
 	if (failure !== undefined) throw new NodeOperationError(this.getNode(), failure, { itemIndex });
 
-	const duplicates = markDuplicateSkus(rows);
+	const duplicates = locationField !== '' ? locateRows(rows, locationField) : markDuplicateSkus(rows);
 	if (duplicates.length > 0 && options.duplicateSkus === 'fail') {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -290,7 +298,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	if (pendingSales) {
 		for (const row of rows) {
 			if (typeof row.quantity !== 'number') continue;
-			const sales = pendingSales.get(row.sku) ?? 0;
+			const sales = pendingSales.get(pendingKeyOfRow(row, locationField)) ?? 0;
 			row.recordedQuantity = row.quantity;
 			row.pendingSales = sales;
 			row.quantity = row.quantity + sales;
@@ -310,18 +318,20 @@ async function readPendingSales(
 	const layout = typeof options.eventLayout === 'string' && options.eventLayout.trim() !== '' ? options.eventLayout.trim() : DEFAULTS.eventLayout;
 	const events = { ...getMovementConfig.call(this, itemIndex, 'movementLayout', layout) };
 	const pending: Array<{ sku: string; change: number | undefined; setTo: number | undefined }> = [];
+	const locationField = locationFieldOf(options);
 	await client.readAllPages({
 		layout,
 		query: [{ [events.appliedBatchField]: '=' }],
 		pageSize: 1000,
 		concurrency,
-		fields: [events.skuField, events.changeField, events.setToField, events.appliedBatchField],
+		fields: [events.skuField, events.changeField, events.setToField, events.appliedBatchField, ...(locationField !== '' ? [locationField] : [])],
 		action: `reading the pending stock events of layout '${layout}'`,
 		itemIndex,
 		onPage: (records: FileMakerRecord[]) => {
 			for (const r of records) {
 				pending.push({
-					sku: fieldText(r, events.skuField),
+					// Several locations: pending sales per SKU and location.
+					sku: locationField !== '' ? stockKey(fieldText(r, events.skuField), fieldText(r, locationField)) : fieldText(r, events.skuField),
 					change: wholeOrUndefined(r.fieldData[events.changeField]),
 					setTo: wholeOrUndefined(r.fieldData[events.setToField]),
 				});
