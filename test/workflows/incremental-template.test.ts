@@ -28,8 +28,9 @@ const NIGHTLY = [
 	'Nightly: 1. Orders the webhooks may have missed',
 	'Nightly: 2. Store missed orders in FileMaker',
 	'Nightly: 3. Apply pending stock events',
-	'Nightly: 4. Read all FileMaker stock',
-	'Nightly: 5. Sync everything to Shopify',
+	'Nightly: 4. Start reading Shopify',
+	'Nightly: 5. Read all FileMaker stock',
+	'Nightly: 6. Sync everything to Shopify',
 	'Nightly: summary',
 	'Nightly: problems to fix?',
 	'Nightly: sync finished',
@@ -51,7 +52,7 @@ afterEach(() => vi.useRealTimers());
 async function template(): Promise<WorkflowJson> {
 	const workflow = await loadTemplate(FILE);
 	for (const node of workflow.nodes) {
-		if (node.type.endsWith('.shopifyInventory') && node.parameters.operation === 'sync') {
+		if (node.type.endsWith('.shopifyInventory') && ['sync', 'startRead'].includes(String(node.parameters.operation))) {
 			node.parameters.location = { __rl: true, mode: 'id', value: env.shop.location().id };
 		}
 	}
@@ -161,8 +162,11 @@ describe(FILE, () => {
 		expect(ran(quiet)).toEqual(INCREMENTAL.slice(0, 6));
 		expect(writes()).toBe(writesBefore);
 
-		// The nightly full run repairs what no incremental run could see.
+		// The nightly full run repairs what no incremental run could see; Shopify's read is started before
+		// FileMaker is read and collected by the sync (one bulk operation).
+		const bulkRunsBefore = fullReads().length;
 		const full = await nightly();
+		expect(fullReads().length - bulkRunsBefore).toBe(1);
 		expect(full.error).toBeUndefined();
 		expect(ran(full)).toEqual(NIGHTLY);
 		expect(summaryOf(full, 'Nightly: summary')).toMatchObject({ compared: 300, updated: 1 });
