@@ -3,9 +3,10 @@
  * their variant's log metafield, write logs with compare-and-set, and send one adjust mutation with a
  * given idempotency key (the key recorded in the log before sending).
  */
-import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { shopifyGraphql, type CostBudget } from '../../shared/shopify/transport';
+import { waitUnlessCancelled } from '../../shared/wait';
 import { chunk } from '../logic/batching';
 import { LEDGER_KEY, LEDGER_NAMESPACE, LEDGER_TYPE } from '../logic/changeLedger';
 import { parseUserErrors, RETRYABLE_USER_ERROR_CODES, IDEMPOTENCY_RETRY_SAME_KEY, type UserError } from '../logic/userErrors';
@@ -156,8 +157,12 @@ export interface AdjustSettings {
 
 export type AdjustAnswer =
 	| { kind: 'applied' }
-	/** Shopify refused the mutation (nothing of it applied). */
-	| { kind: 'refused'; errors: UserError[] }
+	/**
+	 * Shopify refused the mutation (nothing of this answer's attempt applied). `resent`: the same mutation
+	 * was delivered more than once (a lost answer, a concurrent-request answer), so an earlier delivery
+	 * may have been applied: a stale quantity then means "unknown", not "nothing applied".
+	 */
+	| { kind: 'refused'; errors: UserError[]; resent: boolean }
 	/** Shopify asked to try again, again and again: nothing applied. */
 	| { kind: 'retryLater'; error: UserError };
 
@@ -190,8 +195,11 @@ export async function sendAdjust(
 	const input = adjustInput(settings, changes);
 	let retryableWaits = 0;
 	let concurrentWaits = 0;
+	let resent = false;
 	for (;;) {
+		const retriesBefore = budget.retries;
 		const { data } = await shopifyGraphql.call(this, INVENTORY_ADJUST_MUTATION, { input }, { budget, idempotencyKey });
+		if (budget.retries > retriesBefore) resent = true;
 		const errors = parseUserErrors(((data.inventoryAdjustQuantities ?? {}) as IDataObject).userErrors);
 		if (errors.length === 0) return { kind: 'applied' };
 		const retryable = errors.find((e) => e.code && RETRYABLE_USER_ERROR_CODES.has(e.code));
@@ -200,14 +208,15 @@ export async function sendAdjust(
 			const wait = RETRYABLE_USER_ERROR_WAITS_MS[retryableWaits++];
 			budget.retries++;
 			budget.waitedMs += wait;
-			await sleep(wait, this.getExecutionCancelSignal?.());
+			await waitUnlessCancelled(this, wait);
 			continue;
 		}
 		if (errors.every((e) => e.code && IDEMPOTENCY_RETRY_SAME_KEY.has(e.code)) && concurrentWaits < MAX_CONCURRENT_WAITS) {
 			concurrentWaits++;
-			await sleep(CONCURRENT_WAIT_MS * concurrentWaits, this.getExecutionCancelSignal?.());
+			resent = true;
+			await waitUnlessCancelled(this, CONCURRENT_WAIT_MS * concurrentWaits);
 			continue;
 		}
-		return { kind: 'refused', errors };
+		return { kind: 'refused', errors, resent };
 	}
 }

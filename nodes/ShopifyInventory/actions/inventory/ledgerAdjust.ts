@@ -301,6 +301,13 @@ export async function adjustWithChangeLog(
 			}
 			const classified = classifyUserErrors(answer.errors, 'changes', sendable.length);
 			const general = classified.general.map((e) => e.code ?? '');
+			if (answer.resent && classified.staleRows.size > 0) {
+				// Delivered more than once and now stale: an earlier delivery may have been applied (all or nothing).
+				for (const p of sendable) {
+					results.set(p.w.row.itemIndex, { row: p.w.row, status: 'needsCheck', from: p.entry.f, message: needsCheckMessage(p.w.row, p.entry, locationName), code: 'CHANGE_UNCONFIRMED' });
+				}
+				continue;
+			}
 			if (classified.staleRows.size === 0 && classified.failedRows.size === 0) {
 				if (general.includes(IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED) && round < maxStaleRetries + 2) {
 					for (const p of sendable) next.push({ row: p.w.row, keyHash: p.w.keyHash, forcedFrom: p.w.forcedFrom });
