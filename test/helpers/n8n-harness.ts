@@ -246,6 +246,9 @@ export class CredentialStore {
 
 	readonly preAuthCalls: Record<string, number> = {};
 
+	/** Authenticated requests the nodes started, per credential type (counted before sending, so also those an abort cancels). */
+	readonly authenticatedRequests: Record<string, number> = {};
+
 	set(type: string, data: ICredentialDataDecryptedObject, name?: string): StoredCredential {
 		const stored: StoredCredential = {
 			id: `cred-${type}`,
@@ -321,6 +324,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		workflow: Workflow,
 		node: INode,
 	): Promise<IHttpRequestOptions> {
+		this.store.authenticatedRequests[typeName] = (this.store.authenticatedRequests[typeName] ?? 0) + 1;
 		const credentialType = this.type(typeName);
 		const { authenticate } = credentialType;
 		if (authenticate === undefined) return requestOptions;
@@ -638,6 +642,14 @@ interface InternalRunOptions {
 	webhookBaseUrl?: string;
 	/** Called when a node answers the webhook (Respond to Webhook, responseMode "responseNode"). */
 	onSendResponse?: (response: IExecuteResponsePromiseData) => void;
+	/** Called once the execution runs: `cancel()` is what Stop in the editor does. */
+	onExecutionStarted?: (execution: RunningExecution) => void;
+}
+
+/** A running execution, as the editor's Stop button sees it. */
+export interface RunningExecution {
+	/** Stops the execution (n8n aborts its cancel signal and ends it as cancelled). */
+	cancel(): void;
 }
 
 function bindCredentials(workflow: WorkflowJson, store: CredentialStore): INode[] {
@@ -714,7 +726,11 @@ async function runWorkflowInternal(opts: InternalRunOptions): Promise<{ workflow
 		},
 	});
 	const workflowExecute = new WorkflowExecute(additionalData, opts.mode ?? 'trigger', runExecutionData);
-	await workflowExecute.processRunExecutionData(workflow);
+	const execution = workflowExecute.processRunExecutionData(workflow);
+	opts.onExecutionStarted?.({ cancel: () => execution.cancel() });
+	// Resolves only when the nodes' code has returned (also after a cancel), so a test sees any request
+	// a node would still send after Stop.
+	await execution;
 	const run = await done.promise;
 	return { workflow, result: toResult(run, executionOrder) };
 }
@@ -754,6 +770,8 @@ export interface RunWorkflowOptions {
 	triggerItems?: INodeExecutionData[];
 	mode?: WorkflowExecuteMode;
 	staticData?: IDataObject;
+	/** Called once the execution runs: `cancel()` is what Stop in the editor does. */
+	onExecutionStarted?: (execution: RunningExecution) => void;
 }
 
 /** Executes a workflow (e.g. a shipped template) in-process and waits for it to finish. */
@@ -767,6 +785,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
 		triggerItems: opts.triggerItems,
 		mode: opts.mode,
 		staticData: opts.staticData,
+		onExecutionStarted: opts.onExecutionStarted,
 	});
 	return result!;
 }
@@ -778,8 +797,12 @@ export interface RunNodeOptions {
 	input?: INodeExecutionData[] | IDataObject[];
 	credentials: CredentialStore;
 	continueOnFail?: boolean;
+	/** The node's On Error setting ("continueOnFail: true" is 'continueRegularOutput'). */
+	onError?: 'continueRegularOutput' | 'continueErrorOutput';
 	typeVersion?: number;
 	name?: string;
+	/** Called once the execution runs: `cancel()` is what Stop in the editor does. */
+	onExecutionStarted?: (execution: RunningExecution) => void;
 }
 
 export interface RunNodeResult {
@@ -836,7 +859,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 				position: [400, 0],
 				parameters: opts.parameters,
 				credentials,
-				...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+				...(opts.onError ? { onError: opts.onError } : opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			} as INode,
 		],
 		connections: {
@@ -844,7 +867,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 			Input: { main: [[{ node: name, type: 'main', index: 0 }]] },
 		},
 	};
-	const run = await runWorkflow({ workflow, credentials: opts.credentials });
+	const run = await runWorkflow({ workflow, credentials: opts.credentials, onExecutionStarted: opts.onExecutionStarted });
 	const task = run.run.data.resultData.runData[name]?.[0];
 	const outputs = (task?.data?.main ?? []) as INodeExecutionData[][];
 	return {
