@@ -36,6 +36,8 @@ const SHIPPED_TEMPLATE = path.join(REPO_ROOT, 'workflows', 'filemaker-to-shopify
 let TEMPLATE = SHIPPED_TEMPLATE;
 /** The incremental chain of this template runs for the incremental scenarios (its Manual Trigger). */
 const INCREMENTAL_TEMPLATE = path.join(REPO_ROOT, 'workflows', 'filemaker-to-shopify-incremental.json');
+/** The trigger of the incremental template's nightly chain (`--nightly`). */
+const NIGHTLY_TRIGGER = 'Every night at 2:00';
 /** FileMaker pages the template's Get Many reads at a time (its Parallel Page Reads default). */
 const FILEMAKER_PAGES_IN_FLIGHT = 4;
 const FM_ACCOUNT = { username: 'admin', password: 'secret' };
@@ -256,7 +258,8 @@ async function measure(
 			side,
 			speedUp,
 			baselineFmPage: options.baselineFmPage,
-			templatePath: scenario.recentlyModified ? INCREMENTAL_TEMPLATE : TEMPLATE,
+			templatePath: scenario.recentlyModified || options.nightly ? INCREMENTAL_TEMPLATE : TEMPLATE,
+			...(options.nightly && !scenario.recentlyModified ? { startNode: NIGHTLY_TRIGGER } : {}),
 			...main.target,
 			warmUp: warm?.target,
 		};
@@ -531,6 +534,7 @@ function printSize(r: SizeReport) {
 async function main() {
 	const options = parseArgs(process.argv.slice(2));
 	if (options.template) TEMPLATE = path.resolve(options.template);
+	if (options.nightly && options.sides.includes('ours')) log(`ours: the nightly chain of ${path.relative(REPO_ROOT, INCREMENTAL_TEMPLATE)} (from "${NIGHTLY_TRIGGER}")`);
 	const machine = describeMachine();
 	const startedAt = new Date();
 	log(`n8n-nodes-filemaker-shopify benchmark · ${startedAt.toISOString()}`);

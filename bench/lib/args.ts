@@ -31,6 +31,11 @@ export interface BenchOptions {
 	incremental: number[];
 	/** Catalogue size of the incremental runs. */
 	incrementalSize: number;
+	/**
+	 * Full sizes run the nightly chain of workflows/filemaker-to-shopify-incremental.json (Shopify's read
+	 * started before the FileMaker read) instead of the sync template.
+	 */
+	nightly: boolean;
 }
 
 export type ShopifyPlan = 'standard' | 'plus';
@@ -70,6 +75,8 @@ export const USAGE = `npm run bench -- [options]
   --incremental 100,2500        also run the incremental template (ours only, clock ×1) with this many SKUs
                                 changed in FileMaker since the last run
   --incremental-size 250000     catalogue size of the incremental runs
+  --nightly                     full sizes run the nightly chain of the incremental template (Shopify's
+                                bulk read started before the FileMaker read) instead of the sync template
   --sizes none                  no full-sync sizes (e.g. with --incremental only)
   --profile                     write a CPU profile of each measured process to .cache/bench/profiles/
   --verbose                     show the child processes' output`;
@@ -118,6 +125,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 		plan: 'standard',
 		incremental: [],
 		incrementalSize: DEFAULTS.incrementalSize,
+		nightly: false,
 	};
 	const args = argv.filter((a) => a !== '--');
 	for (let i = 0; i < args.length; i++) {
@@ -148,6 +156,9 @@ export function parseArgs(argv: string[]): BenchOptions {
 					.split(',')
 					.map((s) => Number(s.trim().replace(/_/g, '')))
 					.filter((n) => n > 0);
+				break;
+			case '--nightly':
+				options.nightly = true;
 				break;
 			case '--incremental-size':
 				options.incrementalSize = Number(value().replace(/_/g, ''));

@@ -30,6 +30,8 @@ export interface SideConfig {
 	speedUp: number;
 	/** The shipped template (workflow JSON), ours only. */
 	templatePath?: string;
+	/** Trigger node the template is run from (default: its Manual Trigger), ours only. */
+	startNode?: string;
 	/** Baseline only. */
 	baseline?: {
 		/** sku → numeric inventory_item_id: the map the old service kept (see bench/sides/baseline.ts). */

@@ -70,11 +70,15 @@ sideMain(async (config, sw) => {
 	});
 
 	sw.start();
-	const run = await runWorkflow({ workflow, credentials });
+	const run = await runWorkflow({
+		workflow,
+		credentials,
+		...(config.startNode ? { startNode: config.startNode, triggerItems: [{ json: { timestamp: new Date().toISOString() } }] } : {}),
+	});
 	sw.phase('workflow');
 	if (run.error) throw run.error;
 	const shopifyNode = workflow.nodes.find(
-		(n) => n.type === SHOPIFY_TYPE && !n.disabled && (n.parameters as IDataObject).operation === 'sync',
+		(n) => n.type === SHOPIFY_TYPE && !n.disabled && (n.parameters as IDataObject).operation === 'sync' && run.ran(n.name),
 	);
 	const summary = shopifyNode ? run.outputOf(shopifyNode.name)[0]?.json : undefined;
 	const perNode: Record<string, number> = {};
