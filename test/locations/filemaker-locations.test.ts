@@ -84,6 +84,22 @@ describe('Stock events per SKU and location', () => {
 		expect([quantityAt('A', 'WH'), quantityAt('A', 'SHOP')]).toEqual([8, 6]);
 	});
 
+	it('Adjust and Set change the record of the item\'s location only', async () => {
+		const adjusted = env.json(
+			await env.run(
+				{ resource: 'stock', operation: 'adjust', sku: '={{ $json.sku }}', delta: '={{ $json.delta }}', idempotencyKey: '={{ $json.key }}', options },
+				[{ sku: 'A', location: 'SHOP', delta: -2, key: 'count:1' }],
+			),
+		);
+		expect(adjusted[0]).toMatchObject({ sku: 'A', quantityBefore: 5, quantityAfter: 3 });
+		await env.run({ resource: 'stock', operation: 'set', sku: 'A', quantity: 20, options: { ...options, location: 'WH' } });
+		expect([quantityAt('A', 'WH'), quantityAt('A', 'SHOP')]).toEqual([20, 3]);
+		expect(env.fm.records('StockMovements').map((r) => [r.fieldData.Location, r.fieldData.Change])).toEqual([
+			['SHOP', -2],
+			['WH', 10],
+		]);
+	});
+
 	it('without Location Field a SKU on two records is a duplicate, as before', async () => {
 		const rows = env.json(await env.run({ resource: 'stock', operation: 'getMany', options: { duplicateSkus: 'report' } }));
 		expect(rows.filter((r) => r.sku === 'A').every((r) => r.duplicateSku === true)).toBe(true);

@@ -287,6 +287,27 @@ export function extraFieldsOption(
 	};
 }
 
+/** Option of the stock and event operations (several locations): the location field of the layouts. */
+export const locationFieldOption: INodeProperties = {
+	displayName: 'Location Field',
+	name: 'locationField',
+	type: 'string',
+	default: '',
+	placeholder: 'Location',
+	description:
+		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: one location (records per SKU).',
+};
+
+/** Option (with Location Field): the item's location value. */
+export const locationValueOption: INodeProperties = {
+	displayName: 'Location',
+	name: 'location',
+	type: 'string',
+	default: '={{ $json.location }}',
+	description:
+		'With Location Field: the location of the item, as in FileMaker (the Shopify nodes output it as "location" when their Locations list is set). Without this option the item’s "location" field is used.',
+};
+
 export function changeOptions(): INodeProperties[] {
 	return [
 		{
@@ -298,6 +319,8 @@ export function changeOptions(): INodeProperties[] {
 			description:
 				'How often to read and write the stock record when it was changed by someone else in between (FileMaker 306) or is open in FileMaker (301), waiting a little longer (with random jitter) each time',
 		},
+		locationFieldOption,
+		locationValueOption,
 	];
 }
 
@@ -324,23 +347,3 @@ export const changeTargetProperties: INodeProperties[] = [
 	},
 ];
 
-/** Option of the stock and event operations (several locations): the location field of the layouts. */
-export const locationFieldOption: INodeProperties = {
-	displayName: 'Location Field',
-	name: 'locationField',
-	type: 'string',
-	default: '',
-	placeholder: 'Location',
-	description:
-		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: one location (records per SKU).',
-};
-
-/** Option (with Location Field): the item's location value. */
-export const locationValueOption: INodeProperties = {
-	displayName: 'Location',
-	name: 'location',
-	type: 'string',
-	default: '={{ $json.location }}',
-	description:
-		'With Location Field: the location of the item, as in FileMaker (the Shopify nodes output it as "location" when their Locations list is set). Without this option the item’s "location" field is used.',
-};

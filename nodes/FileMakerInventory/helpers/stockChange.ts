@@ -17,9 +17,12 @@ import type { NodeContext } from './inventoryRecords';
 import { fieldText, requireFields } from './inventoryRecords';
 import type { ChangeOptions } from './parameters';
 import { itemProblem } from './problems';
+import { stockKey } from '../logic/stockKey';
 
 export interface ChangeRequest {
 	sku: string;
+	/** With a location field: the location of the stock record (one record per SKU and location). */
+	location?: string;
 	/** delta: add `amount`; absolute: set the quantity to `amount`. */
 	mode: 'delta' | 'absolute';
 	amount: number;
@@ -46,8 +49,10 @@ export async function applyStockChange(
 		if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
 	}
 	const key = keyed ? request.idempotencyKey : randomEventKey(clock.random);
+	// The stock record: the SKU's, or with a location field the SKU's at that location.
+	const recordKey = stockKey(sku, request.location);
 	// Check the stock record before storing: an event that can never be applied is not stored.
-	const record = await requireExactStock.call(this, client, config.stock, sku, itemIndex);
+	const record = await requireExactStock.call(this, client, config.stock, recordKey, itemIndex);
 	requireFields.call(
 		this,
 		record,
@@ -58,10 +63,11 @@ export async function applyStockChange(
 		],
 		itemIndex,
 	);
-	quantityOf.call(this, record, config.stock, sku, itemIndex);
+	quantityOf.call(this, record, config.stock, recordKey, itemIndex);
 
 	const event: StockEvent = {
 		sku,
+		...(request.location !== undefined ? { location: request.location } : {}),
 		key,
 		change: request.mode === 'delta' ? request.amount : 0,
 		setTo: request.mode === 'absolute' ? request.amount : undefined,
@@ -86,7 +92,7 @@ export async function applyStockChange(
 			this,
 			client,
 			config,
-			sku,
+			recordKey,
 			{ maxAttempts: options.maxAttempts, untilRecordId: eventRecordId },
 			itemIndex,
 			clock,

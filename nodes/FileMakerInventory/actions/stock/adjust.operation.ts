@@ -9,6 +9,8 @@ import {
 	readChangeOptions,
 	readSku,
 	readWholeParameter,
+	getLocationField,
+	readLocation,
 } from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
 import { idempotencyKeyProblem } from '../../logic/events';
@@ -91,7 +93,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		this,
 		client,
 		getEventStoreConfig.call(this, itemIndex),
-		{ sku, mode: 'delta', amount: delta, idempotencyKey, reason, reference, source },
+		{ sku, location: readLocation.call(this, itemIndex, getLocationField.call(this, itemIndex)), mode: 'delta', amount: delta, idempotencyKey, reason, reference, source },
 		readChangeOptions.call(this, itemIndex),
 		itemIndex,
 	);

@@ -8,6 +8,8 @@ import {
 	readChangeOptions,
 	readSku,
 	readWholeParameter,
+	getLocationField,
+	readLocation,
 } from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
 import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
@@ -42,6 +44,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		getEventStoreConfig.call(this, itemIndex),
 		{
 			sku,
+			location: readLocation.call(this, itemIndex, getLocationField.call(this, itemIndex)),
 			mode: 'absolute',
 			amount: quantity,
 			idempotencyKey: getText.call(this, 'idempotencyKey', itemIndex),
