@@ -12,6 +12,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { errorItem } from '../../../shared/router';
 import { asNodeError } from '../../../shared/shopify/transport';
 import { indexLevels } from '../../logic/diff';
 import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
@@ -365,8 +366,16 @@ export async function executeWrite(
 		);
 	}
 	const out: INodeExecutionData[] = [];
+	// On Error "Continue (using error output)": rows not written leave through the error output.
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	for (let i = 0; i < items.length; i++) {
-		const r = results.get(i) ?? { json: { status: 'failed', error: 'Not processed' } };
+		const r = results.get(i) ?? { json: { status: 'failed', error: 'Not processed' }, error: 'Not processed' };
+		if (toErrorOutput && r.error !== undefined) {
+			const fields = { ...r.json };
+			delete fields.error;
+			out.push(errorItem.call(this, new Error(r.error), [i], fields));
+			continue;
+		}
 		out.push({ json: r.json, pairedItem: { item: i } });
 	}
 	return out;
