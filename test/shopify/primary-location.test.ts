@@ -44,7 +44,7 @@ describe('the Location parameter', () => {
 			expect(p.description).toMatch(/Empty: the shop’s primary location/);
 		}
 		const ops = locations.flatMap((p) => p.displayOptions?.show?.operation ?? []);
-		expect([...ops].sort()).toEqual(['adjust', 'get', 'getMany', 'set', 'sync']);
+		expect([...ops].sort()).toEqual(['adjust', 'get', 'getMany', 'set', 'startRead', 'sync']);
 	});
 });
 
