@@ -14,7 +14,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { FailureInfo } from '../../shared/filemaker/errors';
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
-import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../logic/backoff';
+import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../../shared/backoff';
+import { waitUnlessCancelled } from '../../shared/wait';
 import type { LastBatch, PendingEvent } from '../logic/events';
 import {
 	DEFAULT_BATCH_SIZE,
@@ -52,6 +53,11 @@ export interface ApplyClock {
 }
 
 export const REAL_CLOCK: ApplyClock = { now: () => Date.now(), sleep, random: Math.random };
+
+/** The real clock of an execution: its waits end as soon as the execution is stopped. */
+export function executionClock(context: unknown): ApplyClock {
+	return { now: () => Date.now(), sleep: async (ms) => await waitUnlessCancelled(context, ms), random: Math.random };
+}
 
 export interface EventStoreConfig {
 	stock: StockConfig;
@@ -370,7 +376,7 @@ export async function applyPendingForSku(
 	sku: string,
 	options: ApplyOptions,
 	itemIndex: number,
-	clock: ApplyClock = REAL_CLOCK,
+	clock: ApplyClock = executionClock(this),
 ): Promise<ApplyResult> {
 	const { stock, events } = config;
 	const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;

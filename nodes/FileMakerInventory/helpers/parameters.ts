@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from '../actions/common.descriptions';
-import { DEFAULT_MAX_ATTEMPTS } from '../logic/backoff';
+import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../shared/backoff';
 import { DateInputError, toFileMakerTimestamp } from '../logic/dates';
 import type { FindCriterion, FindRequest } from '../logic/findQuery';
 import { FindQueryError, buildFindQuery } from '../logic/findQuery';
@@ -158,7 +158,7 @@ export function readSku(this: IExecuteFunctions, itemIndex: number): string {
 export function readChangeOptions(this: IExecuteFunctions, itemIndex: number): ChangeOptions {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
-		maxAttempts: positiveInt(options.maxAttempts, DEFAULT_MAX_ATTEMPTS),
+		maxAttempts: positiveInt(options.maxAttempts, STOCK_CHANGE_MAX_ATTEMPTS),
 	};
 }
 
