@@ -10,7 +10,7 @@
  *    (AppliedBatch, QuantityAfter). A 306 means another applier committed first: read again.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FailureInfo } from '../../shared/filemaker/errors';
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
@@ -51,8 +51,6 @@ export interface ApplyClock {
 	sleep(ms: number): Promise<void>;
 	random(): number;
 }
-
-export const REAL_CLOCK: ApplyClock = { now: () => Date.now(), sleep, random: Math.random };
 
 /** The real clock of an execution: its waits end as soon as the execution is stopped. */
 export function executionClock(context: unknown): ApplyClock {
