@@ -189,15 +189,24 @@ export async function startBulkLevelsRead(
 /**
  * Waits for a bulk read of the levels (polling with sleep), downloads the JSONL from the pre-signed URL
  * (no authentication) and stitches child lines (`__parentId`). `firstPollMs` is the wait before the first
- * poll (0 for a read started earlier). Undefined when the operation is not this location's levels read
- * (`query` differs: another app's, another location's): the caller reads again.
+ * poll (0 for a read started earlier). For a read started by another node, undefined when the
+ * operation is unknown or not this location's levels read (its `query` differs): the caller reads again.
  */
 export async function collectBulkLevelsRead(
 	this: IExecuteFunctions,
 	budget: CostBudget,
 	id: string,
 	locationId: string,
-	{ withVariants = false, firstPollMs = BULK_POLL_MS[0] }: { withVariants?: boolean; firstPollMs?: number } = {},
+	{
+		withVariants = false,
+		firstPollMs = BULK_POLL_MS[0],
+		startedElsewhere = false,
+	}: {
+		withVariants?: boolean;
+		firstPollMs?: number;
+		/** Started by another node (an id from its output): check that it is this location's levels read. */
+		startedElsewhere?: boolean;
+	} = {},
 ): Promise<ShopifyLevel[] | undefined> {
 	const expectedQuery = bulkLevelsQuery(locationId, withVariants);
 	const startedAt = Date.now();
@@ -207,8 +216,9 @@ export async function collectBulkLevelsRead(
 		poll++;
 		const { data } = await shopifyGraphql.call(this, BULK_STATUS_QUERY, { id }, { budget });
 		const op = (data.node ?? {}) as IDataObject;
-		if (typeof op.query === 'string' && squash(op.query) !== squash(expectedQuery)) return undefined;
-		if (op.id === undefined) return undefined;
+		if (startedElsewhere && (op.id === undefined || (typeof op.query === 'string' && squash(op.query) !== squash(expectedQuery)))) {
+			return undefined;
+		}
 		const status = String(op.status ?? '');
 		if (status === 'COMPLETED') {
 			const url = typeof op.url === 'string' ? op.url : undefined;

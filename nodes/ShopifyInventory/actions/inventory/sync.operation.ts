@@ -629,7 +629,7 @@ async function readAllLevels(
 ): Promise<ReadResult> {
 	const id = typeof bulkOperationId === 'string' ? bulkOperationId.trim() : '';
 	if (id !== '') {
-		const levels = await collectBulkLevelsRead.call(this, run.budget, id, locationId, { firstPollMs: 0 });
+		const levels = await collectBulkLevelsRead.call(this, run.budget, id, locationId, { firstPollMs: 0, startedElsewhere: true });
 		if (levels !== undefined) return { levels, mode: 'bulk' };
 		this.logger.warn(`Shopify Inventory Sync: the read started earlier (${id}) is not this location's stock read; reading the levels now`);
 	}
