@@ -20,11 +20,15 @@ import {
 	type LedgerEntry,
 } from '../../nodes/ShopifyInventory/logic/changeLedger';
 import { adjustSummary } from '../../nodes/ShopifyInventory/actions/inventory/write';
+import { requestedQueryCost, SINGLE_QUERY_MAX_COST } from '../../nodes/shared/shopify/queryCost';
+import { CHANGE_LEDGER_READ_QUERY } from '../../nodes/ShopifyInventory/transport/changeLedger.documents';
+import { LEDGER_READ_BATCH } from '../../nodes/ShopifyInventory/transport/changeLedger';
 import { locationParam, mutationsOf, skus, tokenCredentials } from './helpers';
 
 let emu: ShopifyEmulator;
 beforeAll(async () => {
-	emu = await startShopifyEmulator();
+	// A Shopify Plus bucket: these tests are about what is applied, not about waiting for points.
+	emu = await startShopifyEmulator({ bucket: { maximumAvailable: 20_000, restoreRate: 1000 } });
 });
 afterAll(async () => emu?.close());
 beforeEach(() => {
@@ -221,6 +225,13 @@ describe('change log (pure)', () => {
 		expect(ledger.entries.some((e) => e.k === 'k0')).toBe(true);
 		expect(ledger.entries.some((e) => e.k === 'k1')).toBe(false);
 		expect(ledger.entries.some((e) => e.k === `k${LEDGER_MAX_ENTRIES + 19}`)).toBe(true);
+	});
+
+	it('one log read of a full batch stays within the single-query cost limit', () => {
+		const ids = Array.from({ length: LEDGER_READ_BATCH }, (_, i) => `gid://shopify/InventoryItem/${i + 1}`);
+		const cost = requestedQueryCost(CHANGE_LEDGER_READ_QUERY, { ids, locationId: 'gid://shopify/Location/1', namespace: 'n', key: 'k' });
+		expect(cost).toBeGreaterThan(LEDGER_READ_BATCH);
+		expect(cost).toBeLessThanOrEqual(SINGLE_QUERY_MAX_COST);
 	});
 
 	it('a malformed log is reported, never read as empty', () => {
