@@ -329,15 +329,28 @@ async function assertBurstExact(sku: string, r: BurstResult): Promise<ExecutionL
 	expect(burstExecutions.length).toBeGreaterThanOrEqual(r.deliveries.length);
 	const stuck = burstExecutions.filter((e) => ['new', 'running', 'waiting'].includes(String(e.status)));
 	expect(stuck.map((e) => `${e.id}:${e.status}`)).toEqual([]);
-	const notOnWorker = burstExecutions.filter((e) => !byWorker.has(String(e.id)));
+	// n8n records a webhook call's execution before it queues it; when the caller has already given up
+	// (5 s), some are never queued and n8n's queue recovery marks them crashed without a start: they never
+	// ran anywhere (the delivery was answered by a redelivery). Every other execution ran on a worker.
+	const neverStarted = burstExecutions.filter((e) => e.status === 'crashed' && !e.startedAt && !byWorker.has(String(e.id)));
+	const notOnWorker = burstExecutions.filter((e) => !byWorker.has(String(e.id)) && !neverStarted.includes(e));
 	expect(notOnWorker.map((e) => `${e.id}:${e.mode}:${e.status}`)).toEqual([]);
-	const bad = burstExecutions.filter((e) => e.status !== 'success' && !(e.status === 'crashed' && killed.has(byWorker.get(String(e.id))!)));
+	// A killed worker's running executions end as n8n decides: its Bull job stalls and fails ("failed to be
+	// processed too many times", status error) or the queue recovery marks them crashed. Only those.
+	const bad = burstExecutions.filter(
+		(e) =>
+			e.status !== 'success' &&
+			!neverStarted.includes(e) &&
+			!(['crashed', 'error'].includes(String(e.status)) && killed.has(byWorker.get(String(e.id))!)),
+	);
 	expect(bad.map((e) => `${e.id}:${e.status} on ${byWorker.get(String(e.id))}`)).toEqual([]);
 	const perWorker: Record<string, number> = {};
 	for (const e of burstExecutions) perWorker[byWorker.get(String(e.id))!] = (perWorker[byWorker.get(String(e.id))!] ?? 0) + 1;
 	const statuses: Record<string, number> = {};
 	for (const e of burstExecutions) statuses[String(e.status)] = (statuses[String(e.status)] ?? 0) + 1;
-	console.log(`[queue-e2e] executions: ${burstExecutions.length} ${JSON.stringify(statuses)} per worker ${JSON.stringify(perWorker)}`);
+	const line = `executions: ${burstExecutions.length} ${JSON.stringify(statuses)}, per worker ${JSON.stringify(perWorker)}, ${neverStarted.length} recorded but never queued`;
+	figures.push(line);
+	console.log(`[queue-e2e] ${line}`);
 	return burstExecutions;
 }
 
@@ -491,7 +504,9 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(r.workersAtExpiry!);
 	});
 
-	it('the same burst with one worker, then with two again (figures for docs/queue-mode.md), exact both times', async () => {
+	// Figures for docs/queue-mode.md: two more bursts (about 4 more minutes on 2 shared cores), only with
+	// QUEUE_E2E_FIGURES=1 so that `npm test` stays within its time.
+	it.runIf(process.env.QUEUE_E2E_FIGURES === '1')('the same burst with one worker, then with two again (figures for docs/queue-mode.md), exact both times', async () => {
 		printLogTailsOnFailure();
 		expect(workers.length).toBe(1);
 		const one = await burst(scenario.inStep[1]);

@@ -85,12 +85,15 @@ export function queueEnv(s: Services, o: { database: string; bullPrefix: string;
 		N8N_WEBHOOK_URL: o.webhookUrl,
 		// "Execute workflow" from the editor (and POST /rest/workflows/:id/run) runs on a worker too.
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-		// A killed worker's jobs are noticed within seconds instead of a minute (Bull lock + stall check),
-		// and the main process marks executions whose job is gone as crashed every 15 s (default 3 h).
+		// A killed worker's jobs are noticed within seconds instead of a minute (Bull lock + stall check):
+		// n8n then fails them ("failed to be processed too many times").
 		QUEUE_WORKER_LOCK_DURATION: '15000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
-		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
+		// Executions the webhook process recorded but never put on the queue (the caller gave up first)
+		// stay "new" until the main process's queue recovery marks them crashed: every 30 s here
+		// instead of every 3 hours.
+		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.5',
 	};
 }
 
