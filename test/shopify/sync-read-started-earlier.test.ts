@@ -40,7 +40,7 @@ describe('Read Started Earlier', () => {
 		expect(id).toMatch(/^gid:\/\/shopify\/BulkOperation\//);
 		const r = await runSync(emu, tokenCredentials(emu), all.map((sku) => ({ sku, quantity: 5 })), { options: { bulkOperationId: id } });
 		expect(r.error).toBeUndefined();
-		expect(r.summary).toMatchObject({ readMode: 'bulk', compared: 300, updated: 30, writeCalls: 1 });
+		expect(r.summary).toMatchObject({ readMode: 'bulk', readStartedEarlier: true, compared: 300, updated: 30, writeCalls: 1 });
 		expect(bulkStarts()).toHaveLength(1);
 		expect(Object.values(availableBySku(emu)).every((q) => q === 5)).toBe(true);
 	});
@@ -67,7 +67,7 @@ describe('Read Started Earlier', () => {
 			options: { bulkOperationId: other, readMode: 'bulk' },
 		});
 		expect(r.error).toBeUndefined();
-		expect(r.summary).toMatchObject({ updated: 10 });
+		expect(r.summary).toMatchObject({ updated: 10, readStartedEarlier: false });
 		expect(bulkStarts()).toHaveLength(2);
 		for (const [, level] of emu.levels(emu.location('Main').id)) expect(level.available).toBe(4);
 	});

@@ -73,7 +73,7 @@ const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } 
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Sets Shopify’s Available quantity at the location to the quantity in the input (FileMaker is the source of truth) minus the units of recent orders FileMaker may not have applied yet (option Hold Back Orders Created Since), and writes only what differs. Sold units are never offered twice: see docs/stock-model.md.',
+			'Sets Shopify’s Available quantity at the location to the quantity in the input (FileMaker is the source of truth) minus the units of recent orders FileMaker may not have applied yet (option Hold Back Orders Created Since), and writes only what differs. Units sold in Shopify are never offered twice: those orders are held back until FileMaker has them (the README’s stock model section explains it).',
 		name: 'syncNotice',
 		type: 'notice',
 		default: '',
@@ -287,12 +287,13 @@ export async function execute(
 		onlySku === undefined ? validated.problems : validated.problems.filter((p) => p.sku === onlySku);
 
 	// 2. Shopify's levels. Items Shopify does not track and bundle parents are never written.
-	const { levels: readLevelsList, mode: modeUsed }: ReadResult =
+	const read: ReadResult & { startedEarlier?: boolean } =
 		onlySku !== undefined
 			? { levels: (await findBySku.call(this, budget, locationId, onlySku)).levels, mode: 'bySku' }
 			: onlyInputSkus
 				? await readInputSkus.call(this, run, locationId, inputRows.map((r) => r.sku), readOpts)
 				: await readAllLevels.call(this, run, locationId, options.bulkOperationId, readOpts);
+	const { levels: readLevelsList, mode: modeUsed } = read;
 	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
 	const details: Detail[] = [];
 	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
@@ -526,6 +527,7 @@ export async function execute(
 		locationName: location.name,
 		apiVersion,
 		readMode: readModeReported,
+		readStartedEarlier: read.startedEarlier === true,
 		onlyInputSkus,
 		onlySku: onlySku ?? null,
 		compared: diff.changes.length + diff.unchanged.length,
@@ -626,11 +628,11 @@ async function readAllLevels(
 	locationId: string,
 	bulkOperationId: unknown,
 	readOpts: ReturnType<typeof writeOptionsOf>['read'],
-): Promise<ReadResult> {
+): Promise<ReadResult & { startedEarlier?: boolean }> {
 	const id = typeof bulkOperationId === 'string' ? bulkOperationId.trim() : '';
 	if (id !== '') {
 		const levels = await collectBulkLevelsRead.call(this, run.budget, id, locationId, { firstPollMs: 0, startedElsewhere: true });
-		if (levels !== undefined) return { levels, mode: 'bulk' };
+		if (levels !== undefined) return { levels, mode: 'bulk', startedEarlier: true };
 		this.logger.warn(`Shopify Inventory Sync: the read started earlier (${id}) is not this location's stock read; reading the levels now`);
 	}
 	return await readLevels.call(this, run.budget, locationId, readOpts);
