@@ -118,6 +118,19 @@ describe('Sync over two locations: hold-back, unmapped rows, no mapping', () => 
 		expect(availableBySku(emu, emu.location('Shop').id)).toEqual({ A: 4, B: 4 });
 	});
 
+	it('Only SKUs in the Input reads only those SKUs at each location (exact SKU searches)', async () => {
+		const input = [
+			{ sku: 'A', location: 'WH', quantity: 1 },
+			{ sku: 'B', location: 'SHOP', quantity: 2 },
+		];
+		const r = await runSync(emu, tokenCredentials(emu), input, { locations: mapping(), options: { onlyInputSkus: true } });
+		expect(r.error).toBeUndefined();
+		expect(r.summary).toMatchObject({ compared: 2, updated: 2, missingInFileMaker: 0, writeCalls: 1, readMode: 'bySku' });
+		expect(availableBySku(emu, emu.location('Warehouse').id)).toEqual({ A: 1, B: 10 });
+		expect(availableBySku(emu, emu.location('Shop').id)).toEqual({ A: 4, B: 2 });
+		expect(emu.requestLog.some((l) => l.operationName?.toLowerCase().includes('bulk'))).toBe(false);
+	});
+
 	it('refuses a Shopify location mapped twice before any call', async () => {
 		const twice = {
 			mapping: [

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MULTI_LOCATION_LAYOUTS } from '../emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
 import { startEnv, type Env } from '../filemaker/_support';
-import { CredentialStore, runNode } from '../helpers/n8n-harness';
+import { runNode } from '../helpers/n8n-harness';
 
 const START = 20;
 const SKUS = ['MUG-RED', 'MUG-BLUE', 'CAP-GREEN'];

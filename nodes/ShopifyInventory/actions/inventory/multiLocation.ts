@@ -38,7 +38,9 @@ import { fetchOrdersCreatedSince } from '../../transport/holdBack';
 import {
 	findBySku,
 	readLevels,
+	readLevelsBySkuSearch,
 	readLevelsForRows,
+	skuSearchCost,
 	writeRows,
 	type FailedRow,
 	type ReadResult,
@@ -46,6 +48,7 @@ import {
 	type WriteRow,
 	type WriteSettings,
 } from '../../transport/inventory';
+import { estimateAvailable } from '../../../shared/shopify/cost';
 import type { ShopifyExecution } from '../execution';
 import { rereadOptions, type ReadOptions } from './options';
 
@@ -258,11 +261,8 @@ export async function executeMultiLocationSync(
 		const locationId = r.mapping.locationId;
 		let read: ReadResult;
 		if (s.onlySku !== undefined) read = { levels: (await findBySku.call(this, budget, locationId, s.onlySku)).levels, mode: 'bySku' };
-		else if (s.onlyInputSkus) {
-			const wanted = new Set(r.rows.map((x) => x.sku));
-			read = wanted.size === 0 ? { levels: [], mode: 'bySku' } : await readLevelsForRows.call(this, budget, locationId, [...wanted], s.readOpts);
-			read = { ...read, levels: read.levels.filter((l) => wanted.has(l.sku)) };
-		} else read = await readLevels.call(this, budget, locationId, s.readOpts);
+		else if (s.onlyInputSkus) read = await readInputSkusAt.call(this, run, locationId, r.rows.map((x) => x.sku), s.readOpts);
+		else read = await readLevels.call(this, budget, locationId, s.readOpts);
 		r.readMode = read.mode;
 		const inputBySku = new Map(r.rows.map((x) => [x.sku, x]));
 		for (const level of read.levels) {
@@ -529,4 +529,25 @@ export async function executeMultiLocationSync(
 		}
 	}
 	return out;
+}
+
+/**
+ * "Only SKUs in the Input" at one location: batched exact SKU searches, or, when they would cost more
+ * points than the bucket holds (or Read Mode is Bulk), one bulk read of which only these SKUs are kept.
+ */
+async function readInputSkusAt(
+	this: IExecuteFunctions,
+	run: ShopifyExecution,
+	locationId: string,
+	skus: string[],
+	readOpts: ReadOptions,
+): Promise<ReadResult> {
+	const wanted = new Set(skus);
+	if (wanted.size === 0) return { levels: [], mode: 'bySku' };
+	const available = estimateAvailable(run.budget, Date.now()) ?? 1000;
+	if (readOpts.mode === 'bulk' || (readOpts.mode === 'automatic' && skuSearchCost(wanted) > available)) {
+		const all = await readLevels.call(this, run.budget, locationId, { ...readOpts, mode: 'bulk' });
+		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
+	}
+	return { levels: (await readLevelsBySkuSearch.call(this, run.budget, locationId, wanted)).levels, mode: 'bySku' };
 }
