@@ -72,13 +72,13 @@ describe('per-item errors name the SKU and the record', () => {
 
 	it('non-integer or missing change, non-integer quantity', async () => {
 		expect((await env.run(stock('adjust', { sku: 'OK-1', delta: 1.5 }))).error?.message).toBe(
-			"The change (delta) for SKU 'OK-1' must be a whole number such as -1 or 5 (got '1.5').",
+			"The change for SKU 'OK-1' must be a whole number such as -1 or 5 (got '1.5').",
 		);
 		expect((await env.run(stock('adjust', { sku: 'OK-1', delta: 'two' }))).error?.message).toBe(
-			"The change (delta) for SKU 'OK-1' must be a whole number such as -1 or 5 (got 'two').",
+			"The change for SKU 'OK-1' must be a whole number such as -1 or 5 (got 'two').",
 		);
 		expect((await env.run(stock('adjust', { sku: 'OK-1', delta: '' }))).error?.message).toBe(
-			"The change (delta) for SKU 'OK-1' is empty. Give a whole number such as -1 or 5.",
+			"The change for SKU 'OK-1' is empty. Give a whole number such as -1 or 5.",
 		);
 		expect((await env.run(stock('set', { sku: 'OK-1', quantity: '7.25' }))).error?.message).toBe(
 			"The new quantity for SKU 'OK-1' must be a whole number such as -1 or 5 (got '7.25').",
@@ -116,7 +116,7 @@ describe('continue on fail', () => {
 		const json = r.items.map((i) => i.json);
 		expect(json[0]).toMatchObject({ sku: 'OK-1', applied: true, quantityAfter: 9 });
 		expect(json[1]).toEqual({ error: "No record with SKU 'NOPE-9' in layout 'Stock' (field 'SKU'). Create the record in FileMaker or correct the SKU.", sku: 'NOPE-9', retryable: false });
-		expect(json[2]).toMatchObject({ sku: 'OK-2', error: "The change (delta) for SKU 'OK-2' must be a whole number such as -1 or 5 (got '0.5')." });
+		expect(json[2]).toMatchObject({ sku: 'OK-2', error: "The change for SKU 'OK-2' must be a whole number such as -1 or 5 (got '0.5')." });
 		expect(json[3].error).toMatch(/^Record 2 \(SKU 'BAD-1'\) has quantity 'n\/a'/);
 		expect(json[4].error).toMatch(/^2 records in layout 'Stock' have SKU 'DUP-1'/);
 		expect(json[5]).toMatchObject({ sku: 'OK-2', applied: true, quantityAfter: 18 });

@@ -88,7 +88,7 @@ describe('quantity parsing', () => {
 			"Record 3 (SKU 'X') has an empty quantity in field 'Qty', which is not a whole number. Fix the record in FileMaker.",
 		);
 		expect(invalidInputNumberMessage({ what: 'change', sku: 'ABC', raw: 1.5, reason: 'notWhole' })).toBe(
-			"The change (delta) for SKU 'ABC' must be a whole number such as -1 or 5 (got '1.5').",
+			"The change for SKU 'ABC' must be a whole number such as -1 or 5 (got '1.5').",
 		);
 	});
 });

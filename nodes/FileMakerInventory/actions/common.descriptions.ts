@@ -252,13 +252,14 @@ export const sourceProperty: INodeProperties = {
 };
 
 export const idempotencyKeyProperty: INodeProperties = {
-	displayName: 'Idempotency Key',
+	displayName: 'Change Key (Optional)',
 	name: 'idempotencyKey',
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. shopify:order:1001:line:1',
 	description:
-		'Optional (at most 100 characters). Stored in the event row, which FileMaker keeps unique: a change whose key is already stored is not applied again and is reported with duplicate: true, for as long as the row is kept (at least 30 days). Use one key per real-world change, e.g. the Shopify order line. Without a key a random one is used.',
+		'A name for this change, such as the order line it comes from, so that the same change is never counted twice: a change whose key FileMaker already has is skipped and reported with duplicate: true (for as long as the event row is kept, at least 30 days). At most 100 characters. Empty: every run counts as a new change.',
+	hint: 'Leave empty unless the same change can reach the node twice (webhooks, retries)',
 };
 
 export const pageSizeOption: INodeProperties = {
@@ -324,12 +325,12 @@ export function changeOptions(): INodeProperties[] {
 	];
 }
 
-/** What Adjust and Set write with a change: idempotency key, then the movement row's texts. */
+/** What Adjust and Set write with a change: the movement row's texts, then the (optional) change key. */
 export const changeInputProperties: INodeProperties[] = [
-	idempotencyKeyProperty,
 	reasonProperty,
 	referenceProperty,
 	sourceProperty,
+	idempotencyKeyProperty,
 ];
 
 /** Where Adjust and Set write (movement layout, field names) and how (options). */

@@ -72,7 +72,7 @@ export function invalidQuantityMessage(args: {
 	return `${who} has quantity ${showValue(raw)} in field '${field}', which is not a whole number. Fix the record in FileMaker.`;
 }
 
-/** The message for a change (delta) or target quantity given to the node that is not a whole number. */
+/** The message for a change or target quantity given to the node that is not a whole number. */
 export function invalidInputNumberMessage(args: {
 	what: 'change' | 'quantity';
 	sku: string;
@@ -80,7 +80,7 @@ export function invalidInputNumberMessage(args: {
 	reason: Exclude<WholeNumberResult, { ok: true }>['reason'];
 }): string {
 	const { what, sku, raw, reason } = args;
-	const label = what === 'change' ? 'The change (delta)' : 'The new quantity';
+	const label = what === 'change' ? 'The change' : 'The new quantity';
 	if (reason === 'empty') return `${label} for SKU '${sku}' is empty. Give a whole number such as -1 or 5.`;
 	if (reason === 'tooLarge') return `${label} for SKU '${sku}' is too large (got ${showValue(raw)}).`;
 	return `${label} for SKU '${sku}' must be a whole number such as -1 or 5 (got ${showValue(raw)}).`;

@@ -15,7 +15,7 @@ import { DEFAULTS, locationFieldOption, locationValueOption } from '../common.de
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Each item becomes one row of the event layout; the stock is not changed here (run Apply Pending after it, and on a schedule as a sweep). A key that is already stored is reported with status "duplicate", for as long as its row is kept. At most 2 FileMaker requests per event: one SKU check shared by the items, one create.',
+			'Each item becomes one row of the event layout; the stock is not changed here (run Apply Pending after it, and on a schedule as a sweep). A Change Key that is already stored is reported with status "duplicate", for as long as its row is kept. At most 2 FileMaker requests per event: one SKU check shared by the items, one create.',
 		name: 'storeNotice',
 		type: 'notice',
 		default: '',
@@ -44,18 +44,20 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 25',
 		description: 'Leave empty for a change. A whole number makes this a Set event: the quantity becomes this number when the event is applied (in order with the other events).',
 	},
+	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', placeholder: 'e.g. order paid', description: 'Written to the event row' },
+	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', placeholder: 'e.g. #1001', description: 'Written to the event row' },
+	{ displayName: 'Source', name: 'source', type: 'string', default: 'n8n', placeholder: 'e.g. shopify', description: 'Written to the event row (where the event came from)' },
 	{
-		displayName: 'Idempotency Key',
+		displayName: 'Change Key',
 		name: 'idempotencyKey',
 		type: 'string',
 		default: '',
 		required: true,
 		placeholder: 'e.g. shopify:order:1001:line:1:sale',
-		description: 'One key per real-world event (at most 100 characters). FileMaker keeps it unique: the same event delivered again is not stored twice.',
+		description:
+			'A name for this event, one per real-world change (for example the order line it comes from), at most 100 characters. FileMaker keeps it unique: the same event delivered again is not stored twice.',
+		hint: 'The Shopify Inventory Trigger outputs one per change as idempotencyKey',
 	},
-	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', placeholder: 'e.g. order paid', description: 'Written to the event row' },
-	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', placeholder: 'e.g. #1001', description: 'Written to the event row' },
-	{ displayName: 'Source', name: 'source', type: 'string', default: 'n8n', placeholder: 'e.g. shopify', description: 'Written to the event row (where the event came from)' },
 	{
 		displayName: 'Options',
 		name: 'options',

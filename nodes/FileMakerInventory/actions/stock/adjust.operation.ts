@@ -20,7 +20,7 @@ import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Direct mode: the change is stored as a stock event (its idempotency key unique in FileMaker, so a repeated delivery is reported as duplicate), then the SKU\'s pending events are applied before the node answers. Fits single changes (deliveries, counts, corrections). For order webhooks and bursts on one SKU use Stock Event → Store (answers fast) and Apply Pending. See CONSISTENCY.md.',
+			'The change is saved as a stock event in FileMaker and applied to the stock before the node answers; a change whose Change Key FileMaker already has is reported as a duplicate and not counted again. Good for single changes (deliveries, counts, corrections). For order webhooks and many changes to one SKU at once, use Stock Event → Store (answers fast) followed by Stock Event → Apply Pending.',
 		name: 'adjustNotice',
 		type: 'notice',
 		default: '',

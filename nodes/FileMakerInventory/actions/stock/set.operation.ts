@@ -19,13 +19,15 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Quantity',
 		name: 'quantity',
-		// Text on purpose: an unset quantity must fail, not silently set the stock to 0.
-		type: 'string',
-		default: '',
+		type: 'number',
+		// No default number on purpose: a quantity left empty fails the item instead of setting the stock to 0.
+		default: null,
 		required: true,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
 		placeholder: 'e.g. 25',
 		description:
-			'New quantity in stock (whole number). Stored as a Set event and applied like Adjust (direct mode); when applied, the row records the difference. A keyed Set that changes nothing still stores its key.',
+			'The new quantity in stock, a whole number. The node records the difference to the old quantity as a stock movement.',
+		hint: 'Usually mapped from the input, e.g. {{ $json.quantity }}',
 	},
 	...changeInputProperties,
 	...changeTargetProperties,

@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Adjust',
 				value: 'adjust',
-				description: 'Add or remove stock (delta) for the SKUs of the input items',
+				description: 'Add or remove stock (a change such as -1 or 5) for the SKUs of the input items',
 				action: 'Adjust inventory',
 			},
 			{

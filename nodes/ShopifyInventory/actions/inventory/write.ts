@@ -61,12 +61,13 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 					displayOptions,
 				}
 			: {
-					displayName: 'Delta',
+					displayName: 'Change',
 					name: 'delta',
 					type: 'number',
 					default: 0,
 					required: true,
-					description: 'How much to add (positive) or remove (negative)',
+					placeholder: 'e.g. -1',
+					description: 'Whole number to add to the quantity: -2 takes two out, 5 puts five in',
 					displayOptions,
 				},
 		...(mode === 'adjust'
@@ -78,7 +79,7 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 						default: '={{ $json.idempotencyKey }}',
 						placeholder: 'order-1001-line-3',
 						description:
-							'Identifies this change (for example the order line it comes from). Shopify applies a change key at most once, also when the workflow is run again after a partial failure or retried: rows whose key was already applied are skipped (status alreadyApplied). Empty: derived from SKU, delta and the Reference Document URI option, or, without that option, from this execution only.',
+							'Identifies this change (for example the order line it comes from). Shopify applies a change key at most once, also when the workflow is run again after a partial failure or retried: rows whose key was already applied are skipped (status alreadyApplied). Empty: derived from SKU, change and the Reference Document URI option, or, without that option, from this execution only.',
 						displayOptions,
 					} satisfies INodeProperties,
 				]
@@ -166,7 +167,7 @@ export async function executeWrite(
 		const check =
 			mode === 'set'
 				? checkQuantity(raw)
-				: checkQuantity(raw, { min: -MAX_QUANTITY, max: MAX_QUANTITY, label: 'delta' });
+				: checkQuantity(raw, { min: -MAX_QUANTITY, max: MAX_QUANTITY, label: 'change' });
 		if (!check.ok) {
 			fail(i, `SKU "${sku}": ${check.reason}`, { sku, locationId });
 			continue;
