@@ -182,6 +182,27 @@ describe('Change Key', () => {
 		expect(emu.levels().get('A')!.available).toBe(3);
 	});
 
+	it('an unconfirmed send that Shopify says failed (IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED) starts over with a new key, applied once', async () => {
+		emu.seed({ items: [{ sku: 'A', available: 5 }, { sku: 'B', available: 5 }] });
+		const input = [{ sku: 'A', delta: 2, idempotencyKey: 'r-1' }, { sku: 'B', delta: 2, idempotencyKey: 'r-2' }];
+		// The adjust never reaches Shopify (refused before it is processed): recorded pending, unconfirmed.
+		emu.injectFault({ when: (r) => r.operationName === 'InventoryAdjustQuantities', times: 1, status: 400 });
+		const first = await runAdjust(input, true);
+		expect(first.items.map((i) => i.json.code)).toEqual(['CHANGE_UNCONFIRMED', 'CHANGE_UNCONFIRMED']);
+		expect(emu.levels().get('A')!.available).toBe(5);
+		emu.setOptions({ idempotencyAnswers: ['IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED'] });
+		const rerun = await runAdjust(input, true);
+		emu.setOptions({ idempotencyAnswers: [] });
+		expect(rerun.items.map((i) => i.json.status)).toEqual(['updated', 'updated']);
+		const keys = mutationsOf(emu, 'InventoryAdjustQuantities').map((m) => m.idempotencyKey);
+		// [the faulted first send (not processed), the identical resend, the new start]
+		expect(keys.length).toBe(3);
+		expect(keys[1]).toEqual(expect.any(String));
+		expect(keys[2]).not.toBe(keys[1]);
+		expect(emu.levels().get('A')!.available).toBe(7);
+		expect(emu.levels().get('B')!.available).toBe(7);
+	});
+
 	it('a key reused for another delta is refused, nothing written', async () => {
 		emu.seed({ items: [{ sku: 'A', available: 5 }] });
 		await runAdjust([{ sku: 'A', delta: -1, idempotencyKey: 'order-1' }]);
