@@ -251,14 +251,12 @@ export class ShopifyInventoryTrigger implements INodeType {
 		}
 
 		let locations: ChangeLocationSettings | null = null;
+		let locationsProblem: string | undefined;
 		if (output === 'stockChanges') {
 			try {
 				locations = orderLocationSettings(this.getNodeParameter('locations', {}), this.getNodeParameter('defaultLocation', ''));
 			} catch (error) {
-				// A configuration error: answer 500 so that Shopify delivers again once the mapping is fixed.
-				this.logger.error(`Shopify Inventory Trigger: ${(error as Error).message}. Fix Locations / Default Location; answered 500, Shopify delivers again.`);
-				this.getResponseObject().status(500).json({ message: 'The trigger is not configured correctly' });
-				return { noWebhookResponse: true };
+				locationsProblem = (error as Error).message;
 			}
 		}
 
@@ -270,6 +268,13 @@ export class ShopifyInventoryTrigger implements INodeType {
 			output,
 			readOrderTopics: locations !== null,
 		});
+		if (locationsProblem !== undefined && decided.action !== 'reject' && decided.action !== 'ignore') {
+			// A configuration error (checked after the signature): answer 500 so that Shopify delivers
+			// again once the mapping is fixed.
+			this.logger.error(`Shopify Inventory Trigger: ${locationsProblem}. Fix Locations / Default Location; answered 500, Shopify delivers again.`);
+			this.getResponseObject().status(500).json({ message: 'The trigger is not configured correctly' });
+			return { noWebhookResponse: true };
+		}
 
 		let decision: SettledDecision = decided.action === 'readOrder' ? await readOrderDecision.call(this, decided, locations) : decided;
 		if (decision.action === 'run' && locations && decided.action === 'run') {

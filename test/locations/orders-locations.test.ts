@@ -191,6 +191,18 @@ describe('two locations: orders fulfilled from each, a POS sale, a restock to th
 	});
 });
 
+describe('a Locations list that cannot be used', () => {
+	it('answers a signed delivery 500 (Shopify delivers again once it is fixed) and stores nothing', async () => {
+		const broken = { mapping: [{ fileMakerValue: '', shopifyLocation: { __rl: true, mode: 'id', value: locationId('Shop') } }] };
+		runner = await startWebhookRunner({ workflow: { nodes: [triggerNode({ locations: broken })], connections: {} }, credentials: creds });
+		const placed = await shop.placeOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 1 }], deliver: false });
+		const sent = await shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order as Record<string, unknown> });
+		await runner.idle();
+		expect(sent.attempts.map((a) => a.status)).toEqual([500]);
+		expect(runner.executions).toHaveLength(0);
+	});
+});
+
 describe('locateChanges (pure)', () => {
 	const change = (locationId: string | null): StockChange => ({
 		idempotencyKey: 'shopify:order:1:line:2:sale',
