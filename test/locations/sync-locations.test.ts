@@ -100,6 +100,23 @@ describe('Sync over two locations: hold-back, unmapped rows, no mapping', () => 
 		expect(shopA).toMatchObject({ status: 'unchanged', fileMakerQuantity: 4, heldBackUnits: 2, locationId: emu.location('Shop').id });
 	});
 
+	it('holds an online order back only at the location Shopify assigned to fulfil it', async () => {
+		const since = new Date(emu.clock.now() - 1000).toISOString();
+		// Shipped from the warehouse, not in FileMaker yet.
+		await emu.placeOrder({ lineItems: [{ sku: 'B', quantity: 3 }], locationId: emu.location('Warehouse').id, online: true, deliver: false });
+		const input = [
+			{ sku: 'A', location: 'WH', quantity: 10 },
+			{ sku: 'B', location: 'WH', quantity: 10 },
+			{ sku: 'A', location: 'SHOP', quantity: 4 },
+			{ sku: 'B', location: 'SHOP', quantity: 4 },
+		];
+		const r = await runSync(emu, tokenCredentials(emu), input, { locations: mapping(), options: { holdBackOrdersSince: since } });
+		expect(r.error).toBeUndefined();
+		expect(r.summary).toMatchObject({ heldBackUnits: 3, heldBackSkus: 1, updated: 0, writeCalls: 0 });
+		expect(availableBySku(emu, emu.location('Warehouse').id)).toEqual({ A: 10, B: 7 });
+		expect(availableBySku(emu, emu.location('Shop').id)).toEqual({ A: 4, B: 4 });
+	});
+
 	it('reports rows of a location not in the mapping and writes the others', async () => {
 		const input = [
 			{ sku: 'A', location: 'WH', quantity: 7 },

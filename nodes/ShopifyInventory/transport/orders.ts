@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { apiError } from '../../shared/errors';
-import { connectionNodes } from '../../shared/orders';
+import { connectionNodes, lineLocationsFromFulfillmentOrders } from '../../shared/orders';
 import { SINGLE_QUERY_MAX_COST, requestedQueryCost } from '../../shared/shopify/queryCost';
 import { shopifyGraphql, type CostBudget, type ShopifyContext } from '../../shared/shopify/transport';
 import { appendToConnection, pageInfoOf, updatedSinceQuery } from '../logic/catchUp';
@@ -317,6 +317,16 @@ async function completeFulfillmentOrders(
 		if (pageInfoOf(fo.lineItems).hasNextPage) throw incomplete.call(this, order, 'the lines of its fulfillment orders', itemIndex);
 	}
 	order.fulfillmentOrders = listed;
+}
+
+/**
+ * Several locations: per line item (decimal id) the location Shopify assigned to fulfil it (decimal
+ * id); empty when the order has no fulfillment order yet (not routed).
+ */
+export async function fetchLineLocations(this: ShopifyContext, orderId: string, budget?: CostBudget): Promise<Map<string, string>> {
+	const order: Json = { id: orderId };
+	await completeFulfillmentOrders.call(this, order, budget, undefined);
+	return lineLocationsFromFulfillmentOrders(order.fulfillmentOrders) ?? new Map();
 }
 
 /** What an order read completes beyond the stock fields. */

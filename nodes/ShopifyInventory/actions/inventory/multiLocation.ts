@@ -24,8 +24,8 @@ import {
 import { apiError } from '../../../shared/errors';
 import { errorItem } from '../../../shared/router';
 import { diffInventory, type DiffResult, type SyncChange } from '../../logic/diff';
-import { holdBackFromOrders, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
-import type { ShopifyLevel } from '../../logic/levels';
+import { holdBackFromOrders, nodesOf, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
+import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
 import {
 	LocationMappingError,
 	parseLocationMapping,
@@ -35,6 +35,8 @@ import {
 import { needsAttention, PROBLEM_STATUSES, WRITE_FAILURE_HINT, writeFailureStatus } from '../../logic/syncReport';
 import { validateInputItems, type InputProblem, type InputRow } from '../../logic/validate';
 import { fetchOrdersCreatedSince } from '../../transport/holdBack';
+import { fetchLineLocations } from '../../transport/orders';
+import { toLegacyId } from '../../../shared/orders';
 import {
 	findBySku,
 	readLevels,
@@ -290,14 +292,28 @@ export async function executeMultiLocationSync(
 		}
 	}
 
-	// 3. Hold-back per location, read once after every level.
+	// 3. Hold-back per location, read once after every level. An order without a retail location
+	// holds each line at the location assigned to fulfil it (fulfillment orders), else everywhere.
 	let holdBackOrders = 0;
+	const lineLocationsByOrder = new Map<string, Map<string, string>>();
 	const readHoldBack = async () => {
 		if (s.holdBackSince === undefined) return;
 		const orders = await fetchOrdersCreatedSince.call(this, budget, s.holdBackSince, s.onlySku !== undefined ? [s.onlySku] : []);
 		holdBackOrders = orders.length;
+		for (const order of orders) {
+			const id = String(order.id ?? '');
+			if (lineLocationsByOrder.has(id) || (order.retailLocation as { id?: unknown } | null | undefined)?.id || order.cancelledAt) continue;
+			try {
+				lineLocationsByOrder.set(id, await fetchLineLocations.call(this, id, budget));
+			} catch (error) {
+				// Without the fulfillment orders (scope, or a failed read) the order counts at every location.
+				this.logger.warn(`Shopify Inventory Sync: could not read where order ${id} is fulfilled from (${(error as Error).message}); its units are held back at every location`);
+				lineLocationsByOrder.set(id, new Map());
+			}
+		}
 		for (const r of runs) {
-			const holdBack: HoldBack = holdBackFromOrders(orders, r.mapping.locationId);
+			const here = orders.map((order) => ordersLinesAt(order, lineLocationsByOrder.get(String(order.id ?? '')), r.mapping.locationId));
+			const holdBack: HoldBack = holdBackFromOrders(here, r.mapping.locationId);
 			r.heldBySku.clear();
 			for (const [itemId, units] of holdBack.unitsByItem) {
 				const sku = r.skuOfItem.get(itemId);
@@ -550,4 +566,22 @@ async function readInputSkusAt(
 		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
 	}
 	return { levels: (await readLevelsBySkuSearch.call(this, run.budget, locationId, wanted)).levels, mode: 'bySku' };
+}
+
+/**
+ * An order as seen by the hold-back of one location: without line locations the order itself;
+ * otherwise only the lines assigned to this location or to no known location.
+ */
+export function ordersLinesAt(
+	order: Record<string, unknown>,
+	lineLocations: Map<string, string> | undefined,
+	locationId: string,
+): Record<string, unknown> {
+	if (!lineLocations || lineLocations.size === 0) return order;
+	const lines = nodesOf(order.lineItems).filter((line) => {
+		const lineId = toLegacyId(line.id);
+		const assigned = lineId === null ? undefined : lineLocations.get(lineId);
+		return assigned === undefined || toLocationGid(assigned) === locationId;
+	});
+	return { ...order, lineItems: { nodes: lines } };
 }
