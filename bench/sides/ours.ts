@@ -48,6 +48,9 @@ sideMain(async (config, sw) => {
 		nodes: template.nodes.map((node) => {
 			const copy = structuredClone(node);
 			if (copy.type === SHOPIFY_TYPE) pointAtLocation(copy, config.shopify.locationId, config.shopify.locationName);
+			// As shipped, a run started by hand is a dry run (dryRun computed from the Manual Trigger): the benchmark measures a run that writes.
+			const assignments = (copy.parameters.assignments as { assignments?: Array<{ name: string; value: unknown }> } | undefined)?.assignments;
+			for (const assignment of assignments ?? []) if (assignment.name === 'dryRun' && typeof assignment.value === 'string') assignment.value = false;
 			return copy;
 		}),
 	};

@@ -297,11 +297,21 @@ function listFiles(dir, base = dir) {
 
 /**
  * Copies workflow templates into outDir, changing only `credentials.<type>.id` of each node
- * (bound to the ids of the credentials we imported). Everything else stays exactly as shipped.
- * @param {{ templatesDir?: string, files: string[], outDir: string, credentialIds: Record<string,string> }} o
+ * (bound to the ids of the credentials we imported) and, unless `manualRunWrites` is false, the
+ * `dryRun` that the templates compute from their Manual Trigger (a run started by hand is a dry run
+ * as shipped): automated runs play a user past the first dry run, so a manual run writes too.
+ * Everything else stays exactly as shipped.
+ * @param {{ templatesDir?: string, files: string[], outDir: string, credentialIds: Record<string,string>, manualRunWrites?: boolean }} o
  * @returns {{ file: string, source: string, workflow: any }[]}
  */
-export function bindTemplates({ templatesDir = path.join(REPO_ROOT, 'workflows'), files, outDir, credentialIds }) {
+/** A Set node's `dryRun` computed from the Manual Trigger (`={{ $('…').isExecuted }}`) becomes false. */
+export function turnOffManualDryRun(node) {
+	for (const assignment of node.parameters?.assignments?.assignments ?? []) {
+		if (assignment.name === 'dryRun' && typeof assignment.value === 'string' && /\.isExecuted\b/.test(assignment.value)) assignment.value = false;
+	}
+}
+
+export function bindTemplates({ templatesDir = path.join(REPO_ROOT, 'workflows'), files, outDir, credentialIds, manualRunWrites = true }) {
 	fs.mkdirSync(outDir, { recursive: true });
 	const out = [];
 	for (const name of files) {
@@ -311,6 +321,7 @@ export function bindTemplates({ templatesDir = path.join(REPO_ROOT, 'workflows')
 			for (const [type, ref] of Object.entries(node.credentials ?? {})) {
 				if (credentialIds[type] !== undefined && ref && typeof ref === 'object') ref.id = credentialIds[type];
 			}
+			if (manualRunWrites) turnOffManualDryRun(node);
 		}
 		const file = path.join(outDir, path.basename(source));
 		fs.writeFileSync(file, JSON.stringify(workflow, null, 2));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8n-harness';
 import { startEnv, stockOf, type Env } from '../filemaker/_support';
@@ -27,7 +27,7 @@ beforeEach(() => {
 });
 
 async function run(parameters: Record<string, unknown>, input: Record<string, unknown>[]) {
-	const r = await runNode({ type: 'fileMakerInventory', parameters, input, credentials: env.creds, onError: 'continueErrorOutput' });
+	const r = await runNode({ type: 'fileMakerInventory', parameters: parameters as IDataObject, input: input as IDataObject[], credentials: env.creds, onError: 'continueErrorOutput' });
 	expect(r.error).toBeUndefined();
 	expect(r.outputs).toHaveLength(2);
 	return { ok: r.outputs[0], failed: r.outputs[1] };

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { loadTemplate, runWorkflow, type WorkflowJson } from '../helpers/n8n-harness';
-import { moveClockForward, sku, startTemplateEnv, type TemplateEnv } from './_support';
+import { moveClockForward, setAssignment, sku, startTemplateEnv, type TemplateEnv } from './_support';
 
 const FILE = 'filemaker-to-shopify-incremental.json';
 const INCREMENTAL = [
@@ -49,7 +49,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-async function template(): Promise<WorkflowJson> {
+async function template(options: { writeOnManualRun?: boolean } = {}): Promise<WorkflowJson> {
 	const workflow = await loadTemplate(FILE);
 	for (const node of workflow.nodes) {
 		if (node.type.endsWith('.shopifyInventory') && ['sync', 'startRead'].includes(String(node.parameters.operation))) {
@@ -58,6 +58,8 @@ async function template(): Promise<WorkflowJson> {
 	}
 	// The emulator's FileMaker clock runs in this process's time zone: the workflow's must be the same.
 	workflow.settings = { ...workflow.settings, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+	// As a user has it after the first (dry) manual run: the manual run writes too.
+	if (options.writeOnManualRun !== false) setAssignment(workflow, 'Incremental settings', 'dryRun', false);
 	return workflow;
 }
 
@@ -122,6 +124,27 @@ describe(FILE, () => {
 		const text = JSON.stringify(workflow);
 		expect(text).not.toMatch(/shpat_|whsec_|password|secret/i);
 		expect(text).not.toContain("$('Sync settings')");
+	});
+
+	it('as shipped, the incremental run started with Execute workflow is a dry run; its schedule writes', async () => {
+		seedEqual();
+		await changeInFileMaker({ [sku(3)]: 50 });
+		const writes = () => env.shop.requestLog.filter((l) => l.operationName === 'InventorySetQuantities').length;
+		const manual = await runWorkflow({ workflow: await template({ writeOnManualRun: false }), credentials: env.creds });
+		expect(manual.error).toBeUndefined();
+		expect(summaryOf(manual)).toMatchObject({ dryRun: true, compared: 1, updated: 1 });
+		expect(writes()).toBe(0);
+		expect(env.shopifyAvailable().get(sku(3))).not.toBe(50);
+
+		const scheduled = await runWorkflow({
+			workflow: await template({ writeOnManualRun: false }),
+			credentials: env.creds,
+			startNode: 'Every 5 minutes',
+			triggerItems: [{ json: { timestamp: new Date().toISOString() } }],
+		});
+		expect(scheduled.error).toBeUndefined();
+		expect(summaryOf(scheduled)).toMatchObject({ dryRun: false, updated: 1 });
+		expect(env.shopifyAvailable().get(sku(3))).toBe(50);
 	});
 
 	it('incremental: only the SKUs changed in FileMaker are read from Shopify and written; they end equal', async () => {

@@ -33,8 +33,15 @@ beforeEach(() => {
 	env.seedBothSides();
 });
 
+/** The template as a user has it after the first (dry) run: dryRun set to false in Sync settings. */
+async function writingTemplate() {
+	const workflow = await loadTemplate(SYNC);
+	setAssignment(workflow, STEP.settings, 'dryRun', false);
+	return workflow;
+}
+
 const runSync = async (workflow?: Awaited<ReturnType<typeof loadTemplate>>) =>
-	await runWorkflow({ workflow: workflow ?? (await loadTemplate(SYNC)), credentials: env.creds });
+	await runWorkflow({ workflow: workflow ?? (await writingTemplate()), credentials: env.creds });
 
 const summaryOf = (result: WorkflowRunResult) => result.outputOf(STEP.summary)[0].json;
 
@@ -51,6 +58,26 @@ const inventoryWrites = () => env.shop.requestLog.filter((r) => r.kind === 'muta
 const CLEAN_RUN = ['Run sync now', STEP.settings, STEP.catchUp, STEP.store, STEP.apply, STEP.read, STEP.sync, STEP.summary, STEP.decide, STEP.finished];
 
 describe('filemaker-to-shopify-sync.json', () => {
+	it('as shipped, a run started with Execute workflow is a dry run; the schedule writes', async () => {
+		const before = env.shopifyAvailable();
+		const manual = await runWorkflow({ workflow: await loadTemplate(SYNC), credentials: env.creds });
+		expect(manual.error).toBeUndefined();
+		expect(summaryOf(manual)).toMatchObject({ dryRun: true, updated: 8 });
+		expect(String(summaryOf(manual).summary)).toMatch(/^DRY RUN/);
+		expect(inventoryWrites()).toHaveLength(0);
+		expect(env.shopifyAvailable()).toEqual(before);
+
+		const scheduled = await runWorkflow({
+			workflow: await loadTemplate(SYNC),
+			credentials: env.creds,
+			startNode: 'Every hour',
+			triggerItems: [{ json: { timestamp: new Date().toISOString() } }],
+		});
+		expect(scheduled.error).toBeUndefined();
+		expect(summaryOf(scheduled)).toMatchObject({ dryRun: false, updated: 8 });
+		expectEqualOnBothSides();
+	});
+
 	it('manual run: the steps run in their order, Shopify equals FileMaker, only the 8 differing rows are written', async () => {
 		const before = env.shopifyAvailable();
 		const result = await runSync();
@@ -89,7 +116,7 @@ describe('filemaker-to-shopify-sync.json', () => {
 	});
 
 	it('dry run (Sync settings) writes nothing to Shopify and reports the diff the real run then applies', async () => {
-		const workflow = await loadTemplate(SYNC);
+		const workflow = await writingTemplate();
 		setAssignment(workflow, STEP.settings, 'dryRun', true);
 		const before = env.shopifyAvailable();
 		const dry = await runSync(workflow);
@@ -281,7 +308,7 @@ describe('filemaker-to-shopify-sync.json', () => {
 		expect(String(summaryOf(reported).summary)).toContain('1 invalid quantities');
 		expectEqualOnBothSides();
 
-		const workflow = await loadTemplate(SYNC);
+		const workflow = await writingTemplate();
 		setAssignment(workflow, STEP.settings, 'failOnDataProblems', true);
 		const strict = await runSync(workflow);
 		expect(strict.error?.message).toMatch(/1 FileMaker records have a quantity that is not a whole number \(you chose to fail on these/);

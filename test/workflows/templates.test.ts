@@ -118,6 +118,7 @@ describe('the step order does not depend on the canvas', () => {
 		await env.shop.placeOrder({ lineItems: [{ sku: sku(99), quantity: 1 }, { sku: sku(2), quantity: 2 }], deliver: false });
 		moveClockForward(10 * 60 * 1000); // an old order: outside the sync's hold-back window
 		const shuffled = shufflePositions(await loadTemplate(SYNC), seed);
+		setAssignment(shuffled, SYNC_STEPS.settings, 'dryRun', false); // after the first (dry) run
 		expect(shuffled.nodes.map((n) => n.position)).not.toEqual((await loadTemplate(SYNC)).nodes.map((n) => n.position));
 		const fmBefore = env.fileMakerStock();
 		const result = await runWorkflow({ workflow: shuffled, credentials: env.creds });
