@@ -29,7 +29,7 @@ import {
 	type Ledger,
 	type LedgerEntry,
 } from '../../logic/changeLedger';
-import { classifyUserErrors, STALE_CODES, type UserError } from '../../logic/userErrors';
+import { classifyUserErrors, IDEMPOTENCY_RETRY_NEW_KEY, STALE_CODES, type UserError } from '../../logic/userErrors';
 import {
 	readItemLedgers,
 	sendAdjust,
@@ -309,7 +309,8 @@ export async function adjustWithChangeLog(
 				continue;
 			}
 			if (classified.staleRows.size === 0 && classified.failedRows.size === 0) {
-				if (general.includes(IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED) && round < maxStaleRetries + 2) {
+				// The fresh key is spent without anything applied (previous attempt failed / used with other input): a new key.
+				if (general.some((c) => IDEMPOTENCY_RETRY_NEW_KEY.has(c)) && round < maxStaleRetries + 2) {
 					for (const p of sendable) next.push({ row: p.w.row, keyHash: p.w.keyHash, forcedFrom: p.w.forcedFrom });
 					continue;
 				}
