@@ -84,6 +84,10 @@ sideMain(async (config, sw) => {
 		(n) => n.type === SHOPIFY_TYPE && !n.disabled && (n.parameters as IDataObject).operation === 'sync' && run.ran(n.name),
 	);
 	const summary = shopifyNode ? run.outputOf(shopifyNode.name)[0]?.json : undefined;
+	// A dry run writes nothing, and the bench would report every changed SKU as wrong: say so instead.
+	if (summary?.dryRun === true) {
+		throw new Error(`"${shopifyNode?.name}" ran as a dry run (nothing written to Shopify): the benchmark measures a run that writes; check the template's dryRun setting`);
+	}
 	const perNode: Record<string, number> = {};
 	for (const [name, tasks] of Object.entries(run.run.data.resultData.runData)) {
 		perNode[name] = Math.round(tasks.reduce((sum, task) => sum + (task.executionTime ?? 0), 0));
