@@ -89,6 +89,8 @@ interface BurstReport {
 	lastFileMakerRequestMs: number;
 	exact: boolean;
 	problems: string[];
+	/** os.loadavg()[0] when the burst started and when it settled (the machine is shared: read the figures against it). */
+	loadAverage1m: { start: number; end: number };
 	targets: Record<string, { target: string; value: string; met: boolean }>;
 }
 
@@ -345,6 +347,7 @@ async function runBurst(
 	// The burst.
 	for (let i = 0; i < orders; i++) expected.set(skus[i % skus.length], expected.get(skus[i % skus.length])! - 1);
 	const mark = fm.requestLog.length;
+	const loadAtStart = os.loadavg()[0];
 	const burstStart = Date.now();
 	const t0 = performance.now();
 	let finalAt = NaN;
@@ -414,6 +417,7 @@ async function runBurst(
 		lastFileMakerRequestMs: quietAt - burstStart,
 		exact: problems.length === 0,
 		problems,
+		loadAverage1m: { start: round(loadAtStart, 2), end: round(os.loadavg()[0], 2) },
 		targets: {},
 	};
 	report.targets.maxAnswer = {
