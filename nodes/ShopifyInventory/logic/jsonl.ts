@@ -57,23 +57,76 @@ export function stitchJsonl(lines: JsonlObject[]): StitchedObject[] {
 	return roots;
 }
 
-/** BULK_INVENTORY_QUERY result → levels at the location (items not stocked there are skipped). */
+/**
+ * Calls `visit` with each non-empty line of a JSONL text parsed, in file order, without splitting the
+ * text into an array of lines first (one line's object at a time: memory stays that of the result).
+ */
+export function forEachJsonlLine(text: string, visit: (line: JsonlObject) => void): void {
+	let lineNo = 0;
+	let start = 0;
+	while (start <= text.length) {
+		let end = text.indexOf('\n', start);
+		if (end === -1) end = text.length;
+		lineNo++;
+		const t = text.slice(start, end).trim();
+		start = end + 1;
+		if (t === '') continue;
+		let parsed: unknown;
+		let valid = true;
+		try {
+			parsed = JSON.parse(t);
+		} catch {
+			valid = false;
+		}
+		if (!valid) throw new Error(`Line ${lineNo} of the bulk operation result is not valid JSON`);
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) visit(parsed as JsonlObject);
+	}
+}
+
+/**
+ * BULK_INVENTORY_QUERY result → levels at the location (items not stocked there are skipped). One pass:
+ * each item line becomes its level at once (no stitched copy of the catalogue); only the child lines
+ * (variants) are kept until the end, to give their item its variant and bundle flag. A child whose
+ * parent is not in the file counts as an item line of its own, in its place.
+ */
 export function levelsFromBulkJsonl(text: string): ShopifyLevel[] {
 	const levels: ShopifyLevel[] = [];
-	for (const root of stitchJsonl(parseJsonl(text))) {
-		const variantChild = root.__children.find(
-			(c) => typeof c.id === 'string' && c.id.startsWith('gid://shopify/ProductVariant/'),
-		);
-		const level = levelFromItemNode(root);
-		if (!level) continue;
-		if (!level.variantId && variantChild) level.variantId = variantChild.id as string;
-		const variantChildren = root.__children.filter(
-			(c) => typeof c.id === 'string' && c.id.startsWith('gid://shopify/ProductVariant/'),
-		);
-		if (variantChildren.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
-		else if (level.requiresComponents === undefined && variantChildren.some((c) => c.requiresComponents === false))
-			level.requiresComponents = false;
-		levels.push(level);
+	/** First item line of each id → its level (undefined: not stocked at the location). */
+	const itemLevels = new Map<string, ShopifyLevel | undefined>();
+	const children: Array<{ line: JsonlObject; parentId: string; position: number }> = [];
+	const childIds = new Set<string>();
+	forEachJsonlLine(text, (line) => {
+		if (typeof line.__parentId === 'string') {
+			children.push({ line, parentId: line.__parentId, position: levels.length });
+			if (typeof line.id === 'string') childIds.add(line.id);
+			return;
+		}
+		const level = levelFromItemNode(line);
+		if (typeof line.id === 'string' && !itemLevels.has(line.id)) itemLevels.set(line.id, level);
+		if (level) levels.push(level);
+	});
+	const variantsOf = new Map<string, JsonlObject[]>();
+	const orphans: Array<{ level: ShopifyLevel; position: number }> = [];
+	for (const { line, parentId, position } of children) {
+		if (itemLevels.has(parentId)) {
+			if (typeof line.id === 'string' && line.id.startsWith('gid://shopify/ProductVariant/')) {
+				const variants = variantsOf.get(parentId) ?? [];
+				variants.push(line);
+				variantsOf.set(parentId, variants);
+			}
+		} else if (!childIds.has(parentId)) {
+			const level = levelFromItemNode(line);
+			if (level) orphans.push({ level, position });
+		}
 	}
+	for (const [itemId, variants] of variantsOf) {
+		const level = itemLevels.get(itemId);
+		if (!level) continue;
+		if (!level.variantId) level.variantId = variants[0].id as string;
+		if (variants.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
+		else if (level.requiresComponents === undefined && variants.some((c) => c.requiresComponents === false))
+			level.requiresComponents = false;
+	}
+	for (let k = orphans.length - 1; k >= 0; k--) levels.splice(orphans[k].position, 0, orphans[k].level);
 	return levels;
 }

@@ -1,0 +1,72 @@
+/**
+ * levelsFromBulkJsonl reads a bulk result in one pass (no stitched copy of the catalogue): it must give
+ * exactly what stitching every line (parseJsonl + stitchJsonl) and reading each root gives.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { levelsFromBulkJsonl, parseJsonl, stitchJsonl } from '../../nodes/ShopifyInventory/logic/jsonl';
+import { levelFromItemNode, type ShopifyLevel } from '../../nodes/ShopifyInventory/logic/levels';
+
+/** The stitched reading, as the node read bulk results before the one-pass reader. */
+function levelsByStitching(text: string): ShopifyLevel[] {
+	const levels: ShopifyLevel[] = [];
+	for (const root of stitchJsonl(parseJsonl(text))) {
+		const variants = root.__children.filter((c) => typeof c.id === 'string' && c.id.startsWith('gid://shopify/ProductVariant/'));
+		const level = levelFromItemNode(root);
+		if (!level) continue;
+		if (!level.variantId && variants[0]) level.variantId = variants[0].id as string;
+		if (variants.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
+		else if (level.requiresComponents === undefined && variants.some((c) => c.requiresComponents === false)) level.requiresComponents = false;
+		levels.push(level);
+	}
+	return levels;
+}
+
+const item = (n: number, available: number | null = n) =>
+	JSON.stringify({
+		id: `gid://shopify/InventoryItem/${n}`,
+		sku: ` SKU-${n} `,
+		tracked: n % 3 !== 0,
+		inventoryLevel: available === null ? null : { quantities: [{ name: 'available', quantity: available }, { name: 'on_hand', quantity: available + 1 }] },
+	});
+const variant = (n: number, parent: number, requiresComponents?: boolean) =>
+	JSON.stringify({ id: `gid://shopify/ProductVariant/${n}`, __parentId: `gid://shopify/InventoryItem/${parent}`, ...(requiresComponents === undefined ? {} : { requiresComponents }) });
+
+describe('bulk JSONL → levels in one pass', () => {
+	it('matches the stitched reading: children before or after their item, several variants, bundles, unstocked items, orphans, CRLF, blank lines', () => {
+		const lines = [
+			variant(20, 2, false),
+			item(1),
+			variant(10, 1),
+			item(2, 0),
+			variant(21, 2, true),
+			item(3, null),
+			variant(30, 3, true),
+			JSON.stringify({ id: 'gid://shopify/InventoryItem/9', __parentId: 'gid://shopify/Product/404', sku: 'ORPHAN', inventoryLevel: { quantities: [{ name: 'available', quantity: 4 }] } }),
+			'',
+			item(4),
+			JSON.stringify({ id: 'gid://shopify/Metafield/1', __parentId: 'gid://shopify/ProductVariant/10' }),
+			item(5),
+			variant(50, 5, false),
+			item(1, 99),
+		];
+		const text = lines.join('\r\n') + '\n';
+		const expected = levelsByStitching(text);
+		expect(expected.map((l) => l.sku)).toEqual(['SKU-1', 'SKU-2', 'ORPHAN', 'SKU-4', 'SKU-5', 'SKU-1']);
+		expect(levelsFromBulkJsonl(text)).toEqual(expected);
+	});
+
+	it('gives the bundle flag and the variant to the item, whatever the order of the lines', () => {
+		const levels = levelsFromBulkJsonl([variant(21, 2, true), item(2), variant(20, 2, false)].join('\n'));
+		expect(levels).toEqual([expect.objectContaining({ sku: 'SKU-2', variantId: 'gid://shopify/ProductVariant/21', requiresComponents: true, available: 2, onHand: 3 })]);
+	});
+
+	it('names the line that is not JSON', () => {
+		expect(() => levelsFromBulkJsonl(`${item(1)}\n\n{oops`)).toThrow(/Line 3/);
+	});
+
+	it('reads an empty result as no levels', () => {
+		expect(levelsFromBulkJsonl('')).toEqual([]);
+		expect(levelsFromBulkJsonl('\n')).toEqual([]);
+	});
+});
