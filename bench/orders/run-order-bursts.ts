@@ -262,8 +262,22 @@ async function startRealN8n(fm: FileMakerEmulator, shop: ShopifyEmulator, option
 	}
 	log('  … real n8n: start');
 	await n8n.start();
+	try {
+		return { name: 'n8n', urls: await subscribedUrls(shop, Object.keys(workflows) as OrdersMode[]), close: stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	async function stop() {
+		await n8n.stop();
+		fs.rmSync(tmp, { recursive: true, force: true });
+	}
+}
+
+/** The production URLs n8n registered at Shopify for each workflow (it activates them after its editor is up). */
+async function subscribedUrls(shop: ShopifyEmulator, modes: OrdersMode[]): Promise<Record<OrdersMode, string>> {
+	const workflows = Object.fromEntries(modes.map((m) => [m, true]));
 	const urls = {} as Record<OrdersMode, string>;
-	// n8n activates published workflows after its editor is up: wait for their subscriptions.
 	const deadline = Date.now() + 90_000;
 	const registered = () => (Object.keys(workflows) as OrdersMode[]).every((mode) => shop.subscriptions().some((s) => s.topic === 'ORDERS_CREATE' && s.uri.includes(WEBHOOK_IDS[mode])));
 	while (!registered() && Date.now() < deadline) await sleep(250);
@@ -272,14 +286,7 @@ async function startRealN8n(fm: FileMakerEmulator, shop: ShopifyEmulator, option
 		if (!sub) throw new Error(`n8n registered no orders/create subscription for the ${mode} workflow: ${JSON.stringify(shop.subscriptions())}`);
 		urls[mode] = sub.uri;
 	}
-	return {
-		name: 'n8n',
-		urls,
-		async close() {
-			await n8n.stop();
-			fs.rmSync(tmp, { recursive: true, force: true });
-		},
-	};
+	return urls;
 }
 
 // ------------------------------------------------------------------------------------------ one burst
