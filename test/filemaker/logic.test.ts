@@ -435,6 +435,6 @@ describe('parameter defaults', () => {
 		expect(byName('lastBatchField').default).toBe(DEFAULTS.stock.lastBatchField);
 		expect(pageSizeOption.default).toBe(DEFAULT_PAGE_SIZE);
 		const options = Object.fromEntries(changeOptions().map((o) => [o.name, o.default]));
-		expect(options).toEqual({ maxAttempts: STOCK_CHANGE_MAX_ATTEMPTS });
+		expect(options).toEqual({ maxAttempts: STOCK_CHANGE_MAX_ATTEMPTS, locationField: "", location: "={{ $json.location }}" });
 	});
 });

@@ -393,7 +393,26 @@ describe('exactly once into FileMaker (trigger → FileMaker Inventory Adjust)',
 	it('FileMaker failing during a delivery → Shopify gets a non-2xx; the retry applies the change once', async () => {
 		const runner = await start(triggerToFileMakerWorkflow());
 		const { order } = await shop.createOrder({ lineItems: [{ sku: 'MUG-BLUE', quantity: 2 }, { sku: 'CAP-GREEN', quantity: 1 }] });
-		// The write of the second line fails once (after the first line was applied).
+		// The stock edit of the second line fails on both attempts (after the first line was applied):
+		// its event is stored, but applying it fails, so the execution fails.
+		let edits = 0;
+		fm.injectFault({
+			when: (req) => req.method === 'PATCH' && /\/layouts\/Stock\/records\//.test(req.path) && ++edits >= 2,
+			times: 2,
+			httpStatus: 500,
+			code: '509',
+			message: 'Field requires a valid value',
+		});
+		const sent = await shop.sendWebhook({ url: runner.url, topic: 'orders/paid', payload: order, retries: 3 });
+		await runner.idle();
+		expect(sent.attempts.map((a) => a.status)).toEqual([500, 200]);
+		expect(runner.executions.map((e) => e.status)).toEqual(['error', 'success']);
+		expect(stockOf('MUG-BLUE')).toBe(8);
+		expect(stockOf('CAP-GREEN')).toBe(9);
+	});
+	it('one failed stock edit is read again and settled inside the delivery: answered 200, applied once', async () => {
+		const runner = await start(triggerToFileMakerWorkflow());
+		const { order } = await shop.createOrder({ lineItems: [{ sku: 'MUG-BLUE', quantity: 2 }, { sku: 'CAP-GREEN', quantity: 1 }] });
 		let edits = 0;
 		fm.injectFault({
 			when: (req) => req.method === 'PATCH' && /\/layouts\/Stock\/records\//.test(req.path) && ++edits === 2,
@@ -404,8 +423,9 @@ describe('exactly once into FileMaker (trigger → FileMaker Inventory Adjust)',
 		});
 		const sent = await shop.sendWebhook({ url: runner.url, topic: 'orders/paid', payload: order, retries: 3 });
 		await runner.idle();
-		expect(sent.attempts.map((a) => a.status)).toEqual([500, 200]);
-		expect(runner.executions.map((e) => e.status)).toEqual(['error', 'success']);
+		expect(sent.attempts.map((a) => a.status)).toEqual([200]);
+		const stockEdits = fm.requestLog.filter((r) => r.method === 'PATCH' && /\/layouts\/Stock\/records\//.test(r.path));
+		expect(stockEdits.map((r) => r.code)).toEqual(['0', '509', '0']);
 		expect(stockOf('MUG-BLUE')).toBe(8);
 		expect(stockOf('CAP-GREEN')).toBe(9);
 	});
