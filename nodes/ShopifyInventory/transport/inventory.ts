@@ -186,6 +186,13 @@ export async function startBulkLevelsRead(
 	return operation.id;
 }
 
+/** The body of a JSONL download as text. */
+function jsonlText(body: unknown): string {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
 /**
  * Waits for a bulk read of the levels (polling with sleep), downloads the JSONL from the pre-signed URL
  * (no authentication) and stitches child lines (`__parentId`). `firstPollMs` is the wait before the first
@@ -223,21 +230,18 @@ export async function collectBulkLevelsRead(
 		if (status === 'COMPLETED') {
 			const url = typeof op.url === 'string' ? op.url : undefined;
 			if (!url) return [];
-			const body = (await this.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'arraybuffer',
-				json: false,
-				timeout: 10 * 60 * 1000,
-			})) as unknown;
-			const text = Buffer.isBuffer(body)
-				? body.toString('utf8')
-				: body instanceof ArrayBuffer
-					? Buffer.from(body).toString('utf8')
-					: typeof body === 'string'
-						? body
-						: JSON.stringify(body);
-			return levelsFromBulkJsonl(text);
+			// The downloaded bytes are held by no variable: only the text stays alive while it is read.
+			return levelsFromBulkJsonl(
+				jsonlText(
+					await this.helpers.httpRequest({
+						method: 'GET',
+						url,
+						encoding: 'arraybuffer',
+						json: false,
+						timeout: 10 * 60 * 1000,
+					}),
+				),
+			);
 		}
 		if (status === 'FAILED' || status === 'CANCELED' || status === 'CANCELING' || status === 'EXPIRED') {
 			throw apiError.call(
