@@ -155,6 +155,22 @@ describe('Apply Pending', () => {
 		expect(second).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 49, quantityAfter: 49 }]);
 	});
 
+	it("whenBusy 'leave': another run changed the stock record → stop at once, events stay pending; the sweep applies them once", async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -1, key: 'w1' },
+			{ sku: 'B-2', change: -2, key: 'w2' },
+		]);
+		env.fm.injectFault({ when: isPatchToStock, times: 1, httpStatus: 500, code: '306' });
+		const left = env.json(await env.run(apply({ whenBusy: 'leave' }), [{ sku: 'B-2' }]));
+		expect(left).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 10, quantityAfter: 10, leftPending: true }]);
+		expect(env.fm.requestLog.filter(isPatchToStock)).toHaveLength(1);
+		expect(quantity('B-2')).toBe(10);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toHaveLength(2);
+		const swept = env.json(await env.run(apply({ scope: 'all' }), [{}]));
+		expect(swept).toEqual([{ sku: 'B-2', applied: 2, change: -3, quantityBefore: 10, quantityAfter: 7 }]);
+		expect(quantity('B-2')).toBe(7);
+	});
+
 	it('n8n stopped after Store, before Apply: the sweep (scope all) applies every SKU once', async () => {
 		await env.run(store(), [
 			{ sku: 'B-2', change: -1, key: 's1' },

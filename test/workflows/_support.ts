@@ -39,7 +39,7 @@ export const ORDER_STEPS = {
 	neverTake: 'FileMaker can never take it?',
 	reported: 'Lines FileMaker cannot take (reported)',
 	fail: 'Fail: Shopify delivers again',
-	sweepTrigger: 'Every 5 minutes',
+	sweepTrigger: 'Every minute',
 	sweep: 'Apply whatever is pending',
 } as const;
 

@@ -218,6 +218,12 @@ export interface ApplyOptions {
 	batchSize?: number;
 	/** Stop after the batch that holds this event row (direct mode), instead of applying every pending event. */
 	untilRecordId?: string;
+	/**
+	 * When another run changed the stock record in between (306) or it is open (301), stop instead of
+	 * retrying: the events stay pending for that other run or the scheduled sweep. On a sale day this
+	 * keeps hundreds of executions from queueing on one hot SKU.
+	 */
+	leaveWhenBusy?: boolean;
 }
 
 export interface ApplyResult {
@@ -233,6 +239,8 @@ export interface ApplyResult {
 	/** Quantity before / after each event row this run applied or repaired. */
 	rows: Map<string, { before: number; after: number }>;
 	attempts: number;
+	/** Events left pending because another run was applying the same SKU (leaveWhenBusy). */
+	leftPending?: boolean;
 }
 
 /** Thrown when a batch was committed to the stock record but some of its rows could not be marked. */
@@ -460,6 +468,10 @@ export async function applyPendingForSku(
 		retries++;
 		if (code === '306' || code === '301' || code === '101') {
 			lastFailure = code === '301' ? 'locked' : 'conflict';
+			if (options.leaveWhenBusy && code !== '101') {
+				result.leftPending = true;
+				return result;
+			}
 			if (retries >= options.maxAttempts) break;
 			const backoff = code === '301' ? LOCKED_BACKOFF : conflictBackoff(clock.now() - cycleStart);
 			await clock.sleep(backoffDelayMs(retries, backoff, clock.random));

@@ -53,6 +53,25 @@ const properties: INodeProperties[] = [
 				default: 10,
 				description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
 			},
+			{
+				displayName: 'When Another Run Is Applying the Same SKU',
+				name: 'whenBusy',
+				type: 'options',
+				options: [
+					{
+						name: 'Wait and Retry',
+						value: 'wait',
+						description: 'Read again and retry (up to Max Attempts): the events are applied before this node finishes',
+					},
+					{
+						name: 'Leave Them for the Other Run or the Sweep',
+						value: 'leave',
+						description:
+							'Stop at once: the other run or the scheduled Apply Pending (Scope: All) applies them. Best right after answering a webhook on busy days: executions do not queue on one SKU.',
+					},
+				],
+				default: 'wait',
+			},
 			locationFieldOption,
 			locationValueOption,
 		],
@@ -107,7 +126,14 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const entries = [...targets.entries()];
 	const results = await mapWithConcurrency(entries, APPLY_CONCURRENCY, async ([sku, indexes]) => {
 		try {
-			return await applyPendingForSku.call(this, client, config, sku, { maxAttempts, batchSize: DEFAULT_BATCH_SIZE }, indexes[0]);
+			return await applyPendingForSku.call(
+				this,
+				client,
+				config,
+				sku,
+				{ maxAttempts, batchSize: DEFAULT_BATCH_SIZE, leaveWhenBusy: options.whenBusy === 'leave' },
+				indexes[0],
+			);
 		} catch (error) {
 			return error instanceof Error ? error : new Error(String(error));
 		}
@@ -128,6 +154,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 			quantityAfter: result.quantityAfter,
 		};
 		if (result.repaired > 0) json.repaired = result.repaired;
+		if (result.leftPending) json.leftPending = true;
 		output.push({ json, pairedItem: indexes.length === 1 ? { item: indexes[0] } : indexes.map((item) => ({ item })) });
 	});
 	return output;
