@@ -16,6 +16,7 @@ import type { FileMakerEmulator } from '../test/emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../test/emulators/shopify';
 import { seedCatalogue as seedShopify } from '../test/emulators/shopify/catalogue';
 import { parseArgs, PLAN_BUCKETS, speedUpFor, type BenchOptions } from './lib/args';
+import { skuSearchCost } from '../nodes/ShopifyInventory/transport/inventory';
 import { bundleSides, REPO_ROOT, runSide } from './lib/child';
 import { computeFloor, FLOOR_FORMULA, type FloorPlan } from './lib/floor';
 import { describeMachine } from './lib/machine';
@@ -415,22 +416,43 @@ function incrementalShopifyCalls(k: number, differing: number): number {
 	return 1 + Math.ceil(k / SKUS_PER_SEARCH) + 1 + Math.ceil(differing / 250);
 }
 
+/** Whether Sync reads k SKUs with searches (else one bulk read): the searches' points fit the bucket. */
+function incrementalUsesSearches(k: number, bucket: number): boolean {
+	return skuSearchCost(Array.from({ length: k }, (_, i) => `SKU-${i}`)) <= bucket;
+}
+
+/** Shopify requests of the bulk plan, p status polls: catch-up, bulk run, p polls, JSONL, hold-back, writes. */
+function incrementalBulkShopifyCalls(differing: number, polls: number): number {
+	return 1 + 1 + polls + 1 + 1 + Math.ceil(differing / 250);
+}
+
 function evaluateIncremental(report: SizeReport) {
 	const ours = report.ours;
 	const t = report.targets;
 	const k = report.changed;
 	const searches = ours?.shopify.byOperation.InventoryItemsBySkusPage?.calls ?? 0;
+	const polls = ours?.shopify.byOperation.BulkOperationStatus?.calls ?? 0;
+	// The issue states the time target for 100 changed SKUs; larger runs are reported, not judged.
+	const timed = k <= 100;
 	t.wall = {
-		target: 'incremental run < 2 s (FileMaker latency 20 ms)',
+		target: timed ? 'incremental run < 2 s (FileMaker latency 20 ms)' : 'incremental run time (the < 2 s target is stated for 100 changed)',
 		value: ours?.ok ? `${ours.wallSeconds} s` : 'n/a',
-		met: ours?.ok ? ours.wallSeconds < 2 : null,
+		met: ours?.ok && timed ? ours.wallSeconds < 2 : null,
 	};
+	const bySearch = incrementalUsesSearches(k, report.bucket.initiallyAvailable);
+	const expectedShopify = bySearch ? incrementalShopifyCalls(k, k) : incrementalBulkShopifyCalls(k, Math.max(1, polls));
 	t.requests = {
-		target: `Shopify requests = 2 + ⌈k/50⌉ + ⌈k/250⌉ = ${incrementalShopifyCalls(k, k)} (searches ${Math.ceil(k / SKUS_PER_SEARCH)}), FileMaker requests 2 + ⌈k/1000⌉ = ${2 + Math.ceil(k / FILEMAKER_PAGE)} (+ login)`,
+		target: bySearch
+			? `Shopify requests = 2 + ⌈k/50⌉ + ⌈k/250⌉ = ${expectedShopify} (searches ${Math.ceil(k / SKUS_PER_SEARCH)}), FileMaker requests 2 + ⌈k/1000⌉ = ${2 + Math.ceil(k / FILEMAKER_PAGE)} (+ login)`
+			: `searches would exceed the ${report.bucket.initiallyAvailable}-point bucket, so one bulk read: Shopify requests = 4 + polls + ⌈k/250⌉ = ${expectedShopify} (no search), FileMaker requests 2 + ⌈k/1000⌉ = ${2 + Math.ceil(k / FILEMAKER_PAGE)} (+ login)`,
 		value: ours
-			? `Shopify ${ours.shopify.calls} (searches ${searches}, writes ${ours.shopify.writes}, bulk ${ours.shopify.byOperation.BulkRunQuery?.calls ?? 0}), FileMaker ${ours.filemaker.requests} (${ours.filemaker.reads} reads)`
+			? `Shopify ${ours.shopify.calls} (searches ${searches}, writes ${ours.shopify.writes}, bulk ${ours.shopify.byOperation.BulkRunQuery?.calls ?? 0}, polls ${polls}), FileMaker ${ours.filemaker.requests} (${ours.filemaker.reads} reads)`
 			: 'n/a',
-		met: ours?.ok ? ours.shopify.calls === incrementalShopifyCalls(k, k) : null,
+		met: ours?.ok
+			? ours.shopify.calls === expectedShopify &&
+				(bySearch ? searches === Math.ceil(k / SKUS_PER_SEARCH) : searches === 0) &&
+				ours.filemaker.reads === 2 + Math.ceil(k / FILEMAKER_PAGE)
+			: null,
 	};
 	t.writes = {
 		target: `Shopify write calls = ⌈changed/250⌉ = ${Math.ceil(k / 250)}`,
@@ -540,7 +562,7 @@ async function main() {
 	log(`n8n-nodes-filemaker-shopify benchmark · ${startedAt.toISOString()}`);
 	log(`machine: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
 	log(
-		`sizes ${options.sizes.join(', ')} · ${options.changedFraction * 100} % changed · FileMaker latency ${options.fmLatencyMs} ms · Shopify Standard plan (GraphQL bucket 2000, restore 100/s; REST bucket 40, 2/s)`,
+		`sizes ${options.sizes.join(', ')} · ${options.changedFraction * 100} % changed · FileMaker latency ${options.fmLatencyMs} ms · Shopify ${options.plan === 'plus' ? 'Plus' : 'Standard'} plan (GraphQL bucket ${PLAN_BUCKETS[options.plan].maximumAvailable}, restore ${PLAN_BUCKETS[options.plan].restoreRate}/s; REST bucket 40, 2/s)`,
 	);
 	if (options.sides.includes('ours') && !fs.existsSync(TEMPLATE)) throw new Error(`The sync template is missing: ${path.relative(REPO_ROOT, TEMPLATE)}`);
 	const bundles = await bundleSides();
