@@ -262,6 +262,16 @@ export const idempotencyKeyProperty: INodeProperties = {
 	hint: 'Leave empty unless the same change can reach the node twice (webhooks, retries)',
 };
 
+/** The "Options" collection of an operation. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}
+
+/** The "Filters" collection of a Get Many operation. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options };
+}
+
 export const pageSizeOption: INodeProperties = {
 	displayName: 'Page Size',
 	name: 'pageSize',
@@ -338,13 +348,6 @@ export const changeTargetProperties: INodeProperties[] = [
 	movementLayoutLocator,
 	stockFieldsCollection,
 	movementFieldsCollection,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: changeOptions(),
-	},
+	optionsCollection(changeOptions()),
 ];
 

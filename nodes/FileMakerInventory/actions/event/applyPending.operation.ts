@@ -8,7 +8,7 @@ import { applyPendingForSku } from '../../helpers/eventStore';
 import { fieldText } from '../../helpers/inventoryRecords';
 import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
 import { stockKey, stockKeyParts } from '../../logic/stockKey';
-import { locationFieldOption, locationValueOption } from '../common.descriptions';
+import { locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
 import { isItemProblem } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
@@ -28,54 +28,47 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.sku }}',
 		description: "SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Scope',
-				name: 'scope',
-				type: 'options',
-				options: [
-					{ name: 'SKUs of the Input Items', value: 'inputSkus', description: 'Apply the pending events of the SKU of each item' },
-					{ name: 'All', value: 'all', description: 'Every SKU with pending events (the scheduled sweep)' },
-				],
-				default: 'inputSkus',
-			},
-			{
-				displayName: 'Max Attempts',
-				name: 'maxAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
-			},
-			{
-				displayName: 'When Another Run Is Applying the Same SKU',
-				name: 'whenBusy',
-				type: 'options',
-				options: [
-					{
-						name: 'Wait and Retry',
-						value: 'wait',
-						description: 'Read again and retry (up to Max Attempts): the events are applied before this node finishes',
-					},
-					{
-						name: 'Leave Them for the Other Run or the Sweep',
-						value: 'leave',
-						description:
-							'Stop at once: the other run or the scheduled Apply Pending (Scope: All) applies them. Best right after answering a webhook on busy days: executions do not queue on one SKU.',
-					},
-				],
-				default: 'wait',
-			},
-			locationFieldOption,
-			locationValueOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'options',
+			options: [
+				{ name: 'SKUs of the Input Items', value: 'inputSkus', description: 'Apply the pending events of the SKU of each item' },
+				{ name: 'All', value: 'all', description: 'Every SKU with pending events (the scheduled sweep)' },
+			],
+			default: 'inputSkus',
+		},
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10,
+			description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
+		},
+		{
+			displayName: 'When Another Run Is Applying the Same SKU',
+			name: 'whenBusy',
+			type: 'options',
+			options: [
+				{
+					name: 'Wait and Retry',
+					value: 'wait',
+					description: 'Read again and retry (up to Max Attempts): the events are applied before this node finishes',
+				},
+				{
+					name: 'Leave Them for the Other Run or the Sweep',
+					value: 'leave',
+					description:
+						'Stop at once: the other run or the scheduled Apply Pending (Scope: All) applies them. Best right after answering a webhook on busy days: executions do not queue on one SKU.',
+				},
+			],
+			default: 'wait',
+		},
+		locationFieldOption,
+		locationValueOption,
+	]),
 ];
 
 const displayOptions = { show: { resource: ['event'], operation: ['applyPending'] } };

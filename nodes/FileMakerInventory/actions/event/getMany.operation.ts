@@ -8,7 +8,7 @@ import { fieldText } from '../../helpers/inventoryRecords';
 import { buildQuery, getMovementConfig, getText, positiveInt } from '../../helpers/parameters';
 import type { FindCriterion } from '../../logic/findQuery';
 import { wholeOrUndefined } from '../../logic/events';
-import { pageSizeOption } from '../common.descriptions';
+import { filtersCollection, optionsCollection, pageSizeOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,31 +22,17 @@ const properties: INodeProperties[] = [
 		],
 		default: 'pending',
 	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Since',
-				name: 'since',
-				type: 'dateTime',
-				default: '',
-				description: "Only events stored at or after this time (field CreatedAt, in the workflow's time zone, which should be the FileMaker server's)",
-			},
-			{ displayName: 'SKU', name: 'sku', type: 'string', default: '', description: 'Only events of this SKU (exact match)' },
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [pageSizeOption],
-	},
+	filtersCollection([
+		{
+			displayName: 'Since',
+			name: 'since',
+			type: 'dateTime',
+			default: '',
+			description: "Only events stored at or after this time (field CreatedAt, in the workflow's time zone, which should be the FileMaker server's)",
+		},
+		{ displayName: 'SKU', name: 'sku', type: 'string', default: '', description: 'Only events of this SKU (exact match)' },
+	]),
+	optionsCollection([pageSizeOption]),
 ];
 
 const displayOptions = { show: { resource: ['event'], operation: ['getMany'] } };

@@ -10,7 +10,7 @@ import { stockKey } from '../../logic/stockKey';
 import { itemProblem } from '../../helpers/problems';
 import { idempotencyKeyProblem } from '../../logic/events';
 import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
-import { DEFAULTS, locationFieldOption, locationValueOption } from '../common.descriptions';
+import { DEFAULTS, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -58,33 +58,26 @@ const properties: INodeProperties[] = [
 			'A name for this event, one per real-world change (for example the order line it comes from), at most 100 characters. FileMaker keeps it unique: the same event delivered again is not stored twice.',
 		hint: 'The Shopify Inventory Trigger outputs one per change as idempotencyKey',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'On Retryable Failure',
-				name: 'onRetryableFailure',
-				type: 'options',
-				options: [
-					{
-						name: 'Fail the Execution',
-						value: 'fail',
-						description:
-							'Store every other item, then fail: a webhook is answered with an error and delivered again (stored events then come back as duplicates)',
-					},
-					{ name: 'Report', value: 'report', description: 'Output an error item with retryable: true and go on' },
-				],
-				default: 'fail',
-				description: 'What to do when FileMaker or the network fails (a retry can help). Unknown SKUs and invalid items are always reported as error items with retryable: false.',
-			},
-			locationFieldOption,
-			locationValueOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'On Retryable Failure',
+			name: 'onRetryableFailure',
+			type: 'options',
+			options: [
+				{
+					name: 'Fail the Execution',
+					value: 'fail',
+					description:
+						'Store every other item, then fail: a webhook is answered with an error and delivered again (stored events then come back as duplicates)',
+				},
+				{ name: 'Report', value: 'report', description: 'Output an error item with retryable: true and go on' },
+			],
+			default: 'fail',
+			description: 'What to do when FileMaker or the network fails (a retry can help). Unknown SKUs and invalid items are always reported as error items with retryable: false.',
+		},
+		locationFieldOption,
+		locationValueOption,
+	]),
 ];
 
 const displayOptions = { show: { resource: ['event'], operation: ['store'] } };

@@ -8,61 +8,47 @@ import { buildQuery, extraFieldList, getMovementConfig, positiveInt } from '../.
 import { fieldText } from '../../helpers/inventoryRecords';
 import type { FindCriterion } from '../../logic/findQuery';
 import { parseWholeNumber } from '../../logic/quantity';
-import { DEFAULTS, extraFieldsOption, movementFieldsCollection, pageSizeOption } from '../common.descriptions';
+import { DEFAULTS, extraFieldsOption, filtersCollection, movementFieldsCollection, optionsCollection, pageSizeOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Created Since',
-				name: 'since',
-				type: 'dateTime',
-				default: '',
-				description:
-					"Only rows created at or after this time. Times with a time zone are converted to the workflow's time zone, which should be the FileMaker server's.",
-			},
-			{
-				displayName: 'Created Since Field Name or ID',
-				name: 'sinceField',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
-				default: 'CreatedAt',
-				description:
-					'Timestamp field with the creation time. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Reference',
-				name: 'reference',
-				type: 'string',
-				default: '',
-				description: 'Only rows with exactly this reference (or idempotency key)',
-			},
-			{
-				displayName: 'SKU',
-				name: 'sku',
-				type: 'string',
-				default: '',
-				description: 'Only rows of this SKU (exact match)',
-			},
-		],
-	},
+	filtersCollection([
+		{
+			displayName: 'Created Since',
+			name: 'since',
+			type: 'dateTime',
+			default: '',
+			description:
+				"Only rows created at or after this time. Times with a time zone are converted to the workflow's time zone, which should be the FileMaker server's.",
+		},
+		{
+			displayName: 'Created Since Field Name or ID',
+			name: 'sinceField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getMovementFields', loadOptionsDependsOn: ['movementLayout.value'] },
+			default: 'CreatedAt',
+			description:
+				'Timestamp field with the creation time. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Reference',
+			name: 'reference',
+			type: 'string',
+			default: '',
+			description: 'Only rows with exactly this reference (or idempotency key)',
+		},
+		{
+			displayName: 'SKU',
+			name: 'sku',
+			type: 'string',
+			default: '',
+			description: 'Only rows of this SKU (exact match)',
+		},
+	]),
 	movementFieldsCollection,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			extraFieldsOption('getMovementFields', 'movementLayout', 'each row'),
-			pageSizeOption,
-		],
-	},
+	optionsCollection([
+		extraFieldsOption('getMovementFields', 'movementLayout', 'each row'),
+		pageSizeOption,
+	]),
 ];
 
 const displayOptions = { show: { resource: ['movement'], operation: ['getMany'] } };

@@ -7,31 +7,24 @@ import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpe
 import { lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/eventStore';
 import { nearMatchMessage } from '../../logic/events';
-import { extraFieldsOption, skuProperty, stockFieldsCollection } from '../common.descriptions';
+import { extraFieldsOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	skuProperty,
 	stockFieldsCollection,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			extraFieldsOption('getStockFields', 'stockLayout', 'the stock record'),
-			{
-				displayName: 'If Not Found',
-				name: 'notFound',
-				type: 'options',
-				options: [
-					{ name: 'Fail', value: 'error', description: 'Stop with an error naming the SKU' },
-					{ name: 'Output Found: False', value: 'output', description: 'Output {sku, found: false} and go on' },
-				],
-				default: 'error',
-			},
-		],
-	},
+	optionsCollection([
+		extraFieldsOption('getStockFields', 'stockLayout', 'the stock record'),
+		{
+			displayName: 'If Not Found',
+			name: 'notFound',
+			type: 'options',
+			options: [
+				{ name: 'Fail', value: 'error', description: 'Stop with an error naming the SKU' },
+				{ name: 'Output Found: False', value: 'output', description: 'Output {sku, found: false} and go on' },
+			],
+			default: 'error',
+		},
+	]),
 ];
 
 const displayOptions = { show: { resource: ['stock'], operation: ['get'] } };

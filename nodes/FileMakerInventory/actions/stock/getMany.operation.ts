@@ -11,7 +11,7 @@ import type { FindCriterion, FindOperator } from '../../logic/findQuery';
 import { FIND_OPERATORS } from '../../logic/findQuery';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
-import { DEFAULTS, extraFieldsOption, locationFieldOption, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
+import { DEFAULTS, extraFieldsOption, locationFieldOption, optionsCollection, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
 import { stockKey } from '../../logic/stockKey';
 import { locateRows, locationFieldOf, pendingKeyOfRow, withLocationField } from '../../logic/stockLocations';
 
@@ -77,99 +77,92 @@ function findCriteriaProperty(loadOptionsMethod: string, layoutParameter: string
 const properties: INodeProperties[] = [
 	findCriteriaProperty('getStockFields', 'stockLayout'),
 	stockFieldsCollection,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Duplicate SKUs',
-				name: 'duplicateSkus',
-				type: 'options',
-				options: [
-					{
-						name: 'Report',
-						value: 'report',
-						description: 'Output them with duplicateSku: true and duplicateRecordIds, and show a warning',
-					},
-					{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the SKUs and records' },
-				],
-				default: 'report',
-				description: 'What to do when several records have the same SKU',
-			},
-			{
-				displayName: 'Event Layout Name',
-				name: 'eventLayout',
-				type: 'string',
-				default: 'StockMovements',
-				displayOptions: { show: { subtractPendingSales: [true] } },
-				description: 'Layout of the stock events whose pending sales are subtracted',
-			},
-			extraFieldsOption('getStockFields', 'stockLayout', 'each record'),
-			{
-				displayName: 'Invalid Quantities',
-				name: 'invalidQuantities',
-				type: 'options',
-				options: [
-					{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the record, SKU and value' },
-					{
-						name: 'Skip and Report',
-						value: 'skip',
-						description: 'Leave those records out and list them in a warning',
-					},
-					{
-						name: 'Output As-Is',
-						value: 'flag',
-						description: 'Output them with the raw value and invalidQuantity: true',
-					},
-				],
-				default: 'fail',
-				description: 'What to do with records whose quantity is empty or not a whole number',
-			},
-			{
-				displayName: 'Modified Since',
-				name: 'modifiedSince',
-				type: 'dateTime',
-				default: '',
-				description:
-					"Only records modified at or after this time (a find >= on the timestamp field below, to the second). Times with a time zone are converted to the workflow's time zone, which should be the FileMaker server's. For an incremental sync, use the previous run's start minus an overlap, e.g. {{ $now.minus({ minutes: 7 }) }} every 5 minutes.",
-			},
-			{
-				displayName: 'Modified Since Field Name or ID',
-				name: 'modifiedSinceField',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
-				default: 'ModifiedAt',
-				description:
-					'Timestamp field with the modification time (auto-enter modification timestamp). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Parallel Page Reads',
-				name: 'pageConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_PAGE_READ_CONCURRENCY },
-				default: DEFAULT_PAGE_CONCURRENCY,
-				description:
-					'How many pages are requested at the same time after the first one, in the one FileMaker session of the credential (1: one after another). Pages come out in order, every record once. Lower it if FileMaker Server is busy with other users.',
-			},
-			{
-				displayName: 'Subtract Pending Sales',
-				name: 'subtractPendingSales',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
-			},
-			{
-				...locationFieldOption,
-				description:
-					'For several locations: the field that holds the location on the stock layout (and on the event layout, for Subtract Pending Sales). Each row then carries "location", pending sales are subtracted per SKU and location, and a SKU is a duplicate only twice at the same location. Empty: one location.',
-			},
-			pageSizeOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Duplicate SKUs',
+			name: 'duplicateSkus',
+			type: 'options',
+			options: [
+				{
+					name: 'Report',
+					value: 'report',
+					description: 'Output them with duplicateSku: true and duplicateRecordIds, and show a warning',
+				},
+				{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the SKUs and records' },
+			],
+			default: 'report',
+			description: 'What to do when several records have the same SKU',
+		},
+		{
+			displayName: 'Event Layout Name',
+			name: 'eventLayout',
+			type: 'string',
+			default: 'StockMovements',
+			displayOptions: { show: { subtractPendingSales: [true] } },
+			description: 'Layout of the stock events whose pending sales are subtracted',
+		},
+		extraFieldsOption('getStockFields', 'stockLayout', 'each record'),
+		{
+			displayName: 'Invalid Quantities',
+			name: 'invalidQuantities',
+			type: 'options',
+			options: [
+				{ name: 'Fail', value: 'fail', description: 'Stop with an error naming the record, SKU and value' },
+				{
+					name: 'Skip and Report',
+					value: 'skip',
+					description: 'Leave those records out and list them in a warning',
+				},
+				{
+					name: 'Output As-Is',
+					value: 'flag',
+					description: 'Output them with the raw value and invalidQuantity: true',
+				},
+			],
+			default: 'fail',
+			description: 'What to do with records whose quantity is empty or not a whole number',
+		},
+		{
+			displayName: 'Modified Since',
+			name: 'modifiedSince',
+			type: 'dateTime',
+			default: '',
+			description:
+				"Only records modified at or after this time (a find >= on the timestamp field below, to the second). Times with a time zone are converted to the workflow's time zone, which should be the FileMaker server's. For an incremental sync, use the previous run's start minus an overlap, e.g. {{ $now.minus({ minutes: 7 }) }} every 5 minutes.",
+		},
+		{
+			displayName: 'Modified Since Field Name or ID',
+			name: 'modifiedSinceField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getStockFields', loadOptionsDependsOn: ['stockLayout.value'] },
+			default: 'ModifiedAt',
+			description:
+				'Timestamp field with the modification time (auto-enter modification timestamp). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Parallel Page Reads',
+			name: 'pageConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_PAGE_READ_CONCURRENCY },
+			default: DEFAULT_PAGE_CONCURRENCY,
+			description:
+				'How many pages are requested at the same time after the first one, in the one FileMaker session of the credential (1: one after another). Pages come out in order, every record once. Lower it if FileMaker Server is busy with other users.',
+		},
+		{
+			displayName: 'Subtract Pending Sales',
+			name: 'subtractPendingSales',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
+		},
+		{
+			...locationFieldOption,
+			description:
+				'For several locations: the field that holds the location on the stock layout (and on the event layout, for Subtract Pending Sales). Each row then carries "location", pending sales are subtracted per SKU and location, and a SKU is a duplicate only twice at the same location. Empty: one location.',
+		},
+		pageSizeOption,
+	]),
 ];
 
 const displayOptions = { show: { resource: ['stock'], operation: ['getMany'] } };
