@@ -6,7 +6,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { startCognitoEmulator, type CognitoEmulator } from '../emulators/cognito';
 import { CredentialStore, loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
-import { ORDERS, ORDER_STEPS, SECRET, SYNC, SYNC_STEPS, sku, startTemplateEnv, type TemplateEnv } from '../workflows/_support';
+import { ORDERS, ORDER_STEPS, SECRET, SYNC, SYNC_STEPS, setAssignment, sku, startTemplateEnv, type TemplateEnv } from '../workflows/_support';
+
+/** The sync template past its first (dry) manual run. */
+async function writingSyncTemplate() {
+	const workflow = await loadTemplate(SYNC);
+	setAssignment(workflow, SYNC_STEPS.settings, 'dryRun', false);
+	return workflow;
+}
 import { OPS } from './claris-support';
 
 let env: TemplateEnv;
@@ -57,7 +64,7 @@ const fmLogins = () => env.fm.requestLog.filter((l) => l.method === 'POST' && l.
 
 describe('templates with a FileMaker Cloud (Claris ID) credential', () => {
 	it('sync template: Shopify equals FileMaker, one Claris ID sign-in, one Data API session', async () => {
-		const result = await runWorkflow({ workflow: await loadTemplate(SYNC), credentials: env.creds });
+		const result = await runWorkflow({ workflow: await writingSyncTemplate(), credentials: env.creds });
 		expect(result.error).toBeUndefined();
 		expect(result.ran(SYNC_STEPS.finished)).toBe(true);
 		const fmStock = env.fileMakerStock();
@@ -70,7 +77,7 @@ describe('templates with a FileMaker Cloud (Claris ID) credential', () => {
 	});
 
 	it('orders template: an order webhook is stored and applied to FileMaker stock, reusing the sign-in', async () => {
-		await runWorkflow({ workflow: await loadTemplate(SYNC), credentials: env.creds });
+		await runWorkflow({ workflow: await writingSyncTemplate(), credentials: env.creds });
 		const runner = await startWebhookRunner({ workflow: await loadTemplate(ORDERS), credentials: env.creds, triggerNode: ORDER_STEPS.trigger });
 		runners.push(runner);
 		const before = env.fileMakerStock();
