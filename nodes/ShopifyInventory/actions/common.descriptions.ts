@@ -1,5 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { shopifyLocationLocator } from '../../shared/shopify/locationLocator';
+
 /** The "Options" collection of an operation. */
 export function optionsCollection(displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties {
 	return {
@@ -41,41 +43,9 @@ export function returnAllAndLimit(displayOptions: IDisplayOptions & { show: obje
  * says what an empty value means, in the By ID validation message.
  */
 export function locationPicker(description: string, whenEmpty: string): INodeProperties {
-	return {
-		displayName: 'Location',
-		name: 'location',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: {
-					searchListMethod: 'searchLocations',
-					searchable: true,
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'gid://shopify/Location/123456789 or 123456789',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							// Empty is allowed. n8n checks this rule against every parameter named "location",
-							// so the inventory operations' picker and the order option's share it.
-							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
-							errorMessage: `Enter a location id such as gid://shopify/Location/123456789 or 123456789, or leave it empty${whenEmpty}`,
-						},
-					},
-				],
-			},
-		],
-	};
+	// Empty is allowed. n8n checks the By ID rule against every parameter named "location", so the
+	// inventory operations' picker and the order option's share it.
+	return shopifyLocationLocator('Location', 'location', description, { allowed: true, hint: `, or leave it empty${whenEmpty}` });
 }
 
 /** The Location parameter of the inventory operations. Empty: the shop's primary location (looked up once per execution). */

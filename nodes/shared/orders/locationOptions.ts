@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { shopifyLocationLocator } from '../shopify/locationLocator';
 import { toLegacyId } from './ids';
 import { parseOrderLocationMapping, type ChangeLocationSettings } from './locations';
 
@@ -10,36 +11,8 @@ import { parseOrderLocationMapping, type ChangeLocationSettings } from './locati
  * taken from the location Shopify assigned to fulfil it (RULES.md, "Several locations").
  */
 export function orderLocationProperties(): INodeProperties[] {
-	const locator = (displayName: string, name: string, description: string): INodeProperties => ({
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchLocations', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'gid://shopify/Location/123456789 or 123456789',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)?\\s*$',
-							errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
-						},
-					},
-				],
-			},
-		],
-	});
+	const locator = (displayName: string, name: string, description: string): INodeProperties =>
+		shopifyLocationLocator(displayName, name, description, { allowed: true });
 	return [
 		{
 			displayName: 'Locations',

@@ -23,6 +23,7 @@ import {
 
 import { apiError } from '../../../shared/errors';
 import { errorItem } from '../../../shared/router';
+import { shopifyLocationLocator } from '../../../shared/shopify/locationLocator';
 import { diffInventory, type DiffResult, type SyncChange } from '../../logic/diff';
 import { holdBackFromOrders, nodesOf, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
@@ -81,36 +82,9 @@ export const multiLocationDescription: INodeProperties[] = [
 						placeholder: 'Warehouse',
 						description: 'The value of the location field in FileMaker (exact, trimmed)',
 					},
-					{
-						displayName: 'Shopify Location',
-						name: 'shopifyLocation',
-						type: 'resourceLocator',
-						default: { mode: 'list', value: '' },
-						description: 'The Shopify location whose Available quantity these rows set',
-						modes: [
-							{
-								displayName: 'From List',
-								name: 'list',
-								type: 'list',
-								typeOptions: { searchListMethod: 'searchLocations', searchable: true },
-							},
-							{
-								displayName: 'By ID',
-								name: 'id',
-								type: 'string',
-								placeholder: 'gid://shopify/Location/123456789 or 123456789',
-								validation: [
-									{
-										type: 'regex',
-										properties: {
-											regex: '^\\s*(gid://shopify/Location/\\d+|\\d+)\\s*$',
-											errorMessage: 'Enter a location id such as gid://shopify/Location/123456789 or 123456789',
-										},
-									},
-								],
-							},
-						],
-					},
+					shopifyLocationLocator('Shopify Location', 'shopifyLocation', 'The Shopify location whose Available quantity these rows set', {
+						allowed: false,
+					}),
 				],
 			},
 		],
