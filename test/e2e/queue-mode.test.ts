@@ -301,7 +301,7 @@ async function waitUntilSettled(timeoutMs = 150_000): Promise<ExecutionLike[]> {
 }
 
 /** Waits (bounded) until FileMaker shows the expected quantity (events applied by later executions). */
-async function waitForQuantity(sku: string, expected: number, timeoutMs = 60_000): Promise<void> {
+async function waitForQuantity(sku: string, expected: number, timeoutMs = 150_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (fileMakerQuantity(sku)[0] !== expected && Date.now() < deadline) await sleep(500);
 }
