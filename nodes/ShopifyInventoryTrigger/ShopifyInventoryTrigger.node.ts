@@ -83,7 +83,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["topics"].join(", ")}}',
 		description:
-			'Starts the workflow when Shopify sells, cancels, refunds, edits or restocks a return: one verified item per stock change, with an idempotency key for FileMaker',
+			'Starts the workflow when Shopify sells, cancels, refunds, edits or restocks a return: one verified item per stock change, with a change key for FileMaker',
 		defaults: {
 			name: 'Shopify Inventory Trigger',
 		},
@@ -209,7 +209,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			},
 			orderOutputOption({
 				stockChanges:
-					'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and idempotency key',
+					'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and change key (field idempotencyKey)',
 				raw: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
 			}),
 			...orderLocationProperties().map((p) => ({ ...p, displayOptions: { show: { output: ['stockChanges'] } } })),

@@ -101,7 +101,7 @@ async function assertSigningSecret(this: IHookFunctions, mode: Registration): Pr
 		throw loud.call(
 			this,
 			'The Webhook Signing Secret of the Shopify Inventory API credential is empty',
-			'Webhooks created by hand in Shopify (Settings → Notifications → Webhooks) are signed with the key shown on that page ("Your webhooks will be signed with …"). Copy it into the credential field Webhook Signing Secret, then activate the workflow again.',
+			'Webhooks created by hand in Shopify (Settings → Notifications → Webhooks) are signed with the key shown on that page ("Your webhooks will be signed with …"). Copy it into the credential field Webhook Signing Secret, then publish the workflow again.',
 		);
 	}
 	throw loud.call(
@@ -130,7 +130,7 @@ async function createOne(this: IHookFunctions, topic: string, uri: string): Prom
 			throw loud.call(
 				this,
 				`Shopify refused the webhook subscription for ${topic}: the app is not approved for protected customer data`,
-				`Shopify said: "${text}". Order, refund and return webhooks contain protected customer data, so Shopify only delivers them to apps approved for it. In the Shopify Dev Dashboard (or Partner Dashboard → Apps → your app → API access → Protected customer data access), request access to protected customer data: select the reason (e.g. inventory management) and the order data; no customer fields (name, email, phone, address) are needed. Then activate the workflow again. The workflow is NOT receiving ${topic} from Shopify until then.`,
+				`Shopify said: "${text}". Order, refund and return webhooks contain protected customer data, so Shopify only delivers them to apps approved for it. In the Shopify Dev Dashboard (or Partner Dashboard → Apps → your app → API access → Protected customer data access), request access to protected customer data: select the reason (e.g. inventory management) and the order data; no customer fields (name, email, phone, address) are needed. Then publish the workflow again. The workflow is NOT receiving ${topic} from Shopify until then.`,
 			);
 		}
 		if (/already been taken|already exists/i.test(text)) {

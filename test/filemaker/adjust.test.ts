@@ -184,14 +184,14 @@ describe('idempotency keys', () => {
 		await env.run(adjust('B-2', -1, { idempotencyKey: 'shared' }));
 		const other = await env.run(adjust('C-3', -1, { idempotencyKey: 'shared' }));
 		expect(other.error?.message).toBe(
-			"The idempotency key 'shared' is already stored for SKU 'B-2', not 'C-3'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.",
+			"The change key 'shared' is already stored for SKU 'B-2', not 'C-3'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.",
 		);
 		expect(stockOf(env.fm, 'C-3')?.fieldData.Quantity).toBe(5);
 	});
 
 	it('refuses keys with line breaks', async () => {
 		const r = await env.run(adjust('B-2', -1, { idempotencyKey: 'a\nb' }));
-		expect(r.error?.message).toBe("The idempotency key must not contain line breaks or tabs. (SKU 'B-2')");
+		expect(r.error?.message).toBe("The change key must not contain line breaks or tabs. (SKU 'B-2')");
 	});
 });
 
@@ -200,7 +200,7 @@ describe('n8n stops between storing the event and applying it', () => {
 		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 2, httpStatus: 503, code: '-1', message: 'Service unavailable' });
 		const first = await env.run(adjust('B-2', -4, { idempotencyKey: 'shopify:order:3003:line:2' }));
 		expect(first.error?.description).toMatch(/The change itself is stored as a stock event/);
-		expect(first.error?.description).toMatch(/Running it again with the same idempotency key \('shopify:order:3003:line:2'\) is safe/);
+		expect(first.error?.description).toMatch(/Running it again with the same change key \('shopify:order:3003:line:2'\) is safe/);
 		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(10);
 		expect(movementsOf(env.fm, 'B-2')).toHaveLength(1);
 
@@ -218,7 +218,7 @@ describe('n8n stops between storing the event and applying it', () => {
 	it('without a key, the error does not advise running the change again', async () => {
 		env.fm.injectFault({ when: (req) => req.method === 'PATCH', times: 2, httpStatus: 503, code: '-1', message: 'Service unavailable' });
 		const first = await env.run(adjust('B-2', -1));
-		expect(first.error?.description).toMatch(/Do not run this item again: it had no idempotency key/);
+		expect(first.error?.description).toMatch(/Do not run this item again: it had no change key/);
 		// the stored event is applied by the next Apply Pending
 		await env.run({ resource: 'event', operation: 'applyPending', sku: 'B-2' });
 		expect(stockOf(env.fm, 'B-2')?.fieldData.Quantity).toBe(9);

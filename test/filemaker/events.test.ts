@@ -298,7 +298,7 @@ describe('Horizon: a key is recognised for as long as its row exists', () => {
 	it('a change whose row write answer was lost, 500 later keyed changes, then the first key again: not applied', async () => {
 		env.fm.injectFault({ when: isPostToEvents, phase: 'after', httpStatus: 500, code: '100' });
 		const first = await env.run(adjust('HOT-1', -2, 'first-key'));
-		expect(first.error?.description).toContain('same idempotency key is safe');
+		expect(first.error?.description).toContain('same change key is safe');
 		const later = Array.from({ length: 500 }, (_, i) => ({ sku: 'HOT-1', change: -1, key: `later:${i}` }));
 		expect(env.json(await env.run(store(), later)).filter((o) => o.status === 'stored')).toHaveLength(500);
 		expect(env.json(await env.run(apply(), [{ sku: 'HOT-1' }]))[0]).toMatchObject({ applied: 501, quantityAfter: 498 });
@@ -343,7 +343,7 @@ describe('Direct mode and exact SKUs', () => {
 		const res = await env.run(adjust('B-2', -1));
 		expect(res.error?.message).toContain("The stock of SKU 'B-2' was changed");
 		expect(res.error?.description).toContain('Do not run this item again: the change is applied');
-		expect(res.error?.description).not.toContain('same idempotency key');
+		expect(res.error?.description).not.toContain('same change key');
 		expect(quantity('B-2')).toBe(9);
 		// the sweep marks the row, the stock stays
 		await env.run(apply({ scope: 'all' }), [{}]);

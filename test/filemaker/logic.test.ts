@@ -99,7 +99,7 @@ describe('stock events', () => {
 		expect(idempotencyKeyProblem('a\nb')).toMatch(/line breaks/);
 		expect(idempotencyKeyProblem('a\tb')).toMatch(/tabs/);
 		expect(idempotencyKeyProblem('x'.repeat(100))).toBeUndefined();
-		expect(idempotencyKeyProblem('x'.repeat(101))).toMatch(/^The idempotency key is 101 characters long; use at most 100/);
+		expect(idempotencyKeyProblem('x'.repeat(101))).toMatch(/^The change key is 101 characters long; use at most 100/);
 		expect(MAX_KEY_LENGTH).toBe(100);
 		const keys = new Set(Array.from({ length: 1000 }, () => randomEventKey()));
 		expect(keys.size).toBe(1000);

@@ -232,7 +232,7 @@ describe('direct mode against an in-memory client', () => {
 		expect((error as Error).message).toBe(
 			"Could not apply the pending stock events of SKU 'TEE-M' after 3 attempts: the record 1 kept being changed by others between reading and writing (FileMaker 306). The events stay stored; the next Apply Pending applies them once. Try again later or raise 'Max Attempts'.",
 		);
-		expect((error as NodeOperationError).description).toMatch(/same idempotency key \('order-1001'\) is safe/);
+		expect((error as NodeOperationError).description).toMatch(/same change key \('order-1001'\) is safe/);
 		// Only the other writer's three changes: 10 - 3.
 		expect(stockRecord().fieldData.Quantity).toBe(7);
 		expect(stockRecord().fieldData.LastBatch).toBe('');

@@ -205,9 +205,9 @@ export async function storeEvents(client: EventClient, events: MovementConfig, l
 /** What a failed store of a keyed event means (repeating it with its key is always safe: the key is unique). */
 export function storeFailureAdvice(info: FailureInfo): string {
 	if (info.code === undefined || info.httpStatus === undefined || info.httpStatus >= 500) {
-		return 'The event may or may not be stored. Delivering it again with the same idempotency key is safe: FileMaker keeps one row per key.';
+		return 'The event may or may not be stored. Delivering it again with the same change key is safe: FileMaker keeps one row per key.';
 	}
-	return 'The event was not stored. Fix the cause and deliver it again (same idempotency key).';
+	return 'The event was not stored. Fix the cause and deliver it again (same change key).';
 }
 
 // ---------------------------------------------------------------------------------------------

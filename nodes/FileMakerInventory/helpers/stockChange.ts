@@ -80,7 +80,7 @@ export async function applyStockChange(
 		stored.error.context.itemIndex = itemIndex;
 		const advice = keyed
 			? storeFailureAdvice(stored.info)
-			: `This change had no idempotency key: before running it again, check the event layout for a row of SKU '${sku}' from this run, or it may be applied twice.`;
+			: `This change had no change key: before running it again, check the event layout for a row of SKU '${sku}' from this run, or it may be applied twice.`;
 		stored.error.description = `${stored.error.description ?? ''} ${advice}`.trim();
 		throw stored.error;
 	}
@@ -110,7 +110,7 @@ export async function applyStockChange(
 		if (owner !== sku) {
 			throw itemProblem(
 				this.getNode(),
-				`The idempotency key '${key}' is already stored for SKU '${owner}', not '${sku}'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.`,
+				`The change key '${key}' is already stored for SKU '${owner}', not '${sku}'. A key names one event: use a key per SKU, e.g. with the SKU or the order line in it.`,
 				itemIndex,
 			);
 		}
@@ -166,15 +166,15 @@ function afterStoreFailure(
 		// The stock changed already; only the marks of the rows are missing.
 		error.description = `${error.description ?? ''} ${
 			info.keyed
-				? `Running this change again with the same idempotency key ('${info.key}') is safe.`
-				: 'Do not run this item again: the change is applied, and without an idempotency key it would be applied a second time.'
+				? `Running this change again with the same change key ('${info.key}') is safe.`
+				: 'Do not run this item again: the change is applied, and without a change key it would be applied a second time.'
 		}`.trim();
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
 	const rerun = info.keyed
-		? `Running it again with the same idempotency key ('${info.key}') is safe: it is stored once and applied once.`
-		: 'Do not run this item again: it had no idempotency key, so it would be stored a second time.';
+		? `Running it again with the same change key ('${info.key}') is safe: it is stored once and applied once.`
+		: 'Do not run this item again: it had no change key, so it would be stored a second time.';
 	error.description = `${error.description ?? ''} The change itself is stored as a stock event; the next Apply Pending (or the scheduled sweep) applies it. ${rerun}`.trim();
 	if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 	return error;

@@ -24,9 +24,9 @@ export const STORE_CONCURRENCY = 8;
 export const SKU_CHECK_CHUNK = 100;
 
 export function idempotencyKeyProblem(key: string): string | undefined {
-	if (/[\r\n\t]/.test(key)) return 'The idempotency key must not contain line breaks or tabs.';
+	if (/[\r\n\t]/.test(key)) return 'The change key must not contain line breaks or tabs.';
 	if (key.length > MAX_KEY_LENGTH) {
-		return `The idempotency key is ${key.length} characters long; use at most ${MAX_KEY_LENGTH} (FileMaker checks uniqueness on its index, which covers about 100 characters).`;
+		return `The change key is ${key.length} characters long; use at most ${MAX_KEY_LENGTH} (FileMaker checks uniqueness on its index, which covers about 100 characters).`;
 	}
 	return undefined;
 }

@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 				name: 'Store',
 				value: 'store',
 				description:
-					'Store each item as a stock event (its idempotency key unique in FileMaker) without touching the stock: fast, never conflicts',
+					'Store each item as a stock event (its change key unique in FileMaker) without touching the stock: fast, never conflicts',
 				action: 'Store stock events',
 			},
 		],

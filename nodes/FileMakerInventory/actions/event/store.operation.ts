@@ -89,7 +89,7 @@ function readEvent(this: IExecuteFunctions, itemIndex: number, locationField: st
 	const location = readLocation.call(this, itemIndex, locationField);
 	const key = getText.call(this, 'idempotencyKey', itemIndex);
 	if (key === '') {
-		throw itemProblem(this.getNode(), `The idempotency key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
+		throw itemProblem(this.getNode(), `The change key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
 	}
 	const problem = idempotencyKeyProblem(key);
 	if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);

@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 			name: 'reference',
 			type: 'string',
 			default: '',
-			description: 'Only rows with exactly this reference (or idempotency key)',
+			description: 'Only rows with exactly this reference (or change key)',
 		},
 		{
 			displayName: 'SKU',

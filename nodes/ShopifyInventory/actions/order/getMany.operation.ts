@@ -34,7 +34,7 @@ export const description: INodeProperties[] = [
 	{
 		...orderOutputOption({
 			stockChanges:
-				'One item per stock-affecting line, identical to the Shopify Inventory Trigger (same idempotency keys)',
+				'One item per stock-affecting line, identical to the Shopify Inventory Trigger (same change keys)',
 			raw: 'One item per order as the GraphQL Admin API returned it',
 		}),
 		displayOptions,
