@@ -13,16 +13,9 @@
  *
  * Without a mapping, sync.operation.ts runs its single-location path unchanged.
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { apiError } from '../../../shared/errors';
-import { errorItem } from '../../../shared/router';
 import { shopifyLocationLocator } from '../../../shared/shopify/locationLocator';
 import { diffInventory, type DiffResult, type SyncChange } from '../../logic/diff';
 import { holdBackFromOrders, nodesOf, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
@@ -41,9 +34,7 @@ import { toLegacyId } from '../../../shared/orders';
 import {
 	findBySku,
 	readLevels,
-	readLevelsBySkuSearch,
 	readLevelsForRows,
-	skuSearchCost,
 	writeRows,
 	type FailedRow,
 	type ReadResult,
@@ -51,9 +42,9 @@ import {
 	type WriteRow,
 	type WriteSettings,
 } from '../../transport/inventory';
-import { estimateAvailable } from '../../../shared/shopify/cost';
 import type { ShopifyExecution } from '../execution';
 import { rereadOptions, type ReadOptions } from './options';
+import { notWritableDetail, notWrittenFigures, readInputSkus, requestFigures, syncOutputItems, type SyncDetail, type WriteFailureCounts } from './syncSteps';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
@@ -129,21 +120,10 @@ export interface MultiLocationSettings {
 	write: Omit<WriteSettings, 'locationId'>;
 }
 
-interface Detail {
-	sku: string | null;
+interface Detail extends SyncDetail {
 	/** FileMaker's location value of the row. */
 	location: string | null;
 	locationId: string | null;
-	from: number | null;
-	to: number | null;
-	status: string;
-	message?: string;
-	inventoryItemId?: string;
-	fileMakerQuantity?: number;
-	heldBackUnits?: number;
-	code?: string;
-	itemIndex?: number;
-	itemIndexes?: number[];
 }
 
 interface LocationRun {
@@ -178,7 +158,6 @@ export async function executeMultiLocationSync(
 ): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
 	const { budget } = run;
-	const node = this.getNode();
 	const allPaired = items.map((_, item) => ({ item }));
 	const locationField = (this.getNodeParameter('locationField', 0, 'location') as string).trim() || 'location';
 	const details: Detail[] = [];
@@ -237,7 +216,7 @@ export async function executeMultiLocationSync(
 		const locationId = r.mapping.locationId;
 		let read: ReadResult;
 		if (s.onlySku !== undefined) read = { levels: (await findBySku.call(this, budget, locationId, s.onlySku)).levels, mode: 'bySku' };
-		else if (s.onlyInputSkus) read = await readInputSkusAt.call(this, run, locationId, r.rows.map((x) => x.sku), s.readOpts);
+		else if (s.onlyInputSkus) read = await readInputSkus.call(this, run, locationId, r.rows.map((x) => x.sku), s.readOpts);
 		else read = await readLevels.call(this, budget, locationId, s.readOpts);
 		r.readMode = read.mode;
 		const inputBySku = new Map(r.rows.map((x) => [x.sku, x]));
@@ -249,20 +228,7 @@ export async function executeMultiLocationSync(
 		}
 		for (const [sku, { level, status }] of r.notWritable) {
 			const row = inputBySku.get(sku)!;
-			details.push({
-				sku,
-				location: r.mapping.fileMakerValue,
-				locationId,
-				from: level.available,
-				to: row.quantity,
-				status,
-				message:
-					status === 'untracked'
-						? `SKU "${sku}": Shopify does not track this item’s inventory; it was not written`
-						: `SKU "${sku}" is a bundle: Shopify computes its stock from its components and refuses writes to it; it was not written`,
-				inventoryItemId: level.inventoryItemId,
-				itemIndex: row.itemIndex,
-			});
+			details.push(notWritableDetail(sku, { location: r.mapping.fileMakerValue, locationId }, level, status, row));
 		}
 	}
 
@@ -331,7 +297,7 @@ export async function executeMultiLocationSync(
 	// 5. Write every location's rows together; stale rows re-read at their own location.
 	let mutations = 0;
 	let staleRetries = 0;
-	const failureCounts = { retryable: 0, bundleParent: 0, notStocked: 0, deletedItem: 0, failed: 0 };
+	const failureCounts: WriteFailureCounts = { retryable: 0, bundleParent: 0, notStocked: 0, deletedItem: 0, failed: 0 };
 	let writeFailures = 0;
 	let nowUnchanged = 0;
 	const settings: WriteSettings = { ...s.write, locationId: mapping[0].locationId };
@@ -474,72 +440,15 @@ export async function executeMultiLocationSync(
 		invalidQuantities,
 		inputErrors: sum((r) => r.problems.filter((p) => p.status === 'inputError').length),
 		emptySkus: sum((r) => r.problems.filter((p) => p.status === 'emptySku').length),
-		bundleParents: notWritableCount('bundleParent') + failureCounts.bundleParent,
-		untracked: notWritableCount('untracked'),
-		notStocked: failureCounts.notStocked,
-		deletedItems: failureCounts.deletedItem,
-		retryable: failureCounts.retryable,
+		...notWrittenFigures(failureCounts, notWritableCount),
 		needsAttention:
 			needsAttention({ invalidQuantities, duplicateSkus, otherFailures: failureCounts.failed }) + split.unmapped.length,
-		staleRetries,
-		writeCalls: mutations,
-		apiCalls: budget.calls,
-		costUsed: budget.costUsed,
-		throttledWaits: budget.throttledWaits,
-		paceWaits: budget.preemptiveWaits,
-		waitedMs: budget.waitedMs,
-		retries: budget.retries,
-		durationMs: Date.now() - startedAt,
+		...requestFigures({ staleRetries, writeCalls: mutations }, budget, startedAt),
 	};
 
-	if (failureCounts.retryable > 0 && !this.continueOnFail()) {
-		throw apiError.call(
-			this,
-			`${failureCounts.retryable} row(s) were not written because Shopify asked to try again; ${applied.length} other row(s) were written`,
-			`Run the sync again: it writes only what still differs. First: ${details.find((d) => d.status === 'retryable')?.message ?? ''}`,
-		);
-	}
-
-	const out: INodeExecutionData[] = [{ json: summary, pairedItem: allPaired }];
-	if (s.outputMode === 'summaryAndDetails') {
-		const toErrorOutput = node.onError === 'continueErrorOutput';
-		for (const d of details) {
-			const { itemIndex, itemIndexes, ...json } = d;
-			const pairedIndexes =
-				itemIndexes && itemIndexes.length > 0 ? itemIndexes : itemIndex !== undefined ? [itemIndex] : allPaired.map((p) => p.item);
-			if (toErrorOutput && (PROBLEM_STATUSES.has(d.status) || d.status === 'unmappedLocation')) {
-				const { message, ...fields } = json;
-				out.push(errorItem.call(this, new Error(message ?? d.status), pairedIndexes, fields as IDataObject));
-				continue;
-			}
-			out.push({
-				json: json as IDataObject,
-				pairedItem: pairedIndexes.length === 1 ? { item: pairedIndexes[0] } : pairedIndexes.map((item) => ({ item })),
-			});
-		}
-	}
-	return out;
-}
-
-/**
- * "Only SKUs in the Input" at one location: batched exact SKU searches, or, when they would cost more
- * points than the bucket holds (or Read Mode is Bulk), one bulk read of which only these SKUs are kept.
- */
-async function readInputSkusAt(
-	this: IExecuteFunctions,
-	run: ShopifyExecution,
-	locationId: string,
-	skus: string[],
-	readOpts: ReadOptions,
-): Promise<ReadResult> {
-	const wanted = new Set(skus);
-	if (wanted.size === 0) return { levels: [], mode: 'bySku' };
-	const available = estimateAvailable(run.budget, Date.now()) ?? 1000;
-	if (readOpts.mode === 'bulk' || (readOpts.mode === 'automatic' && skuSearchCost(wanted) > available)) {
-		const all = await readLevels.call(this, run.budget, locationId, { ...readOpts, mode: 'bulk' });
-		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
-	}
-	return { levels: (await readLevelsBySkuSearch.call(this, run.budget, locationId, wanted)).levels, mode: 'bySku' };
+	const isProblem = (d: SyncDetail) => PROBLEM_STATUSES.has(d.status) || d.status === 'unmappedLocation';
+	const counts = { allPaired, outputMode: s.outputMode, retryable: failureCounts.retryable, written: applied.length };
+	return syncOutputItems.call(this, summary, details, counts, isProblem);
 }
 
 /**

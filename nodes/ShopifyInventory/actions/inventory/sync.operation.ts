@@ -20,16 +20,9 @@
  * Output: one summary item (paired with all input items) and optionally one item per change/problem
  * (problems go to the error output when the node's On Error setting chose it).
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { apiError } from '../../../shared/errors';
-import { errorItem } from '../../../shared/router';
 import { diffInventory, type SyncChange } from '../../logic/diff';
 import {
 	holdBackFromOrders,
@@ -47,25 +40,16 @@ import {
 	currentApiVersion,
 	findBySku,
 	readLevels,
-	readLevelsBySkuSearch,
-	skuSearchCost,
 	type ReadResult,
 	type WriteRow,
 } from '../../transport/inventory';
-import { estimateAvailable } from '../../../shared/shopify/cost';
 import { resolveLocation } from '../../transport/locations';
-import {
-	bulkThresholdOption,
-	locationLocator,
-	optionsCollection,
-	readModeOption,
-	reasonOption,
-	referenceDocumentUriOption,
-} from '../common.descriptions';
+import { bulkThresholdOption, locationLocator, optionsCollection, readModeOption, reasonOption, referenceDocumentUriOption } from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
 import { executionScope, referenceUri } from './reference';
 import { applyWithStaleRetry } from './staleRetry';
+import { notWritableDetail, notWrittenFigures, readInputSkus, requestFigures, syncOutputItems, type SyncDetail, type WriteFailureCounts } from './syncSteps';
 import { executeMultiLocationSync, locationMappingOf, multiLocationDescription } from './multiLocation';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
@@ -209,21 +193,6 @@ export interface SyncSummary extends IDataObject {
 	durationMs: number;
 }
 
-interface Detail {
-	sku: string | null;
-	from: number | null;
-	to: number | null;
-	status: string;
-	message?: string;
-	inventoryItemId?: string;
-	/** FileMaker's quantity, when units were held back from it. */
-	fileMakerQuantity?: number;
-	heldBackUnits?: number;
-	code?: string;
-	itemIndex?: number;
-	itemIndexes?: number[];
-}
-
 const PROBLEM_STATUS: Record<InputProblem['status'], string> = {
 	inputError: 'inputError',
 	emptySku: 'emptySku',
@@ -295,7 +264,7 @@ export async function execute(
 				: await readAllLevels.call(this, run, locationId, options.bulkOperationId, readOpts);
 	const { levels: readLevelsList, mode: modeUsed } = read;
 	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
-	const details: Detail[] = [];
+	const details: SyncDetail[] = [];
 	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
 	const fileMakerQuantityOf = (sku: string) => inputBySku.get(sku)?.quantity;
 	const notWritable = new Map<string, { level: ShopifyLevel; status: 'untracked' | 'bundleParent' }>();
@@ -308,18 +277,7 @@ export async function execute(
 	const rowsToCompare = inputRows.filter((r) => !notWritable.has(r.sku));
 	for (const [sku, { level, status }] of notWritable) {
 		const row = inputBySku.get(sku)!;
-		details.push({
-			sku,
-			from: level.available,
-			to: row.quantity,
-			status,
-			message:
-				status === 'untracked'
-					? `SKU "${sku}": Shopify does not track this item’s inventory; it was not written`
-					: `SKU "${sku}" is a bundle: Shopify computes its stock from its components and refuses writes to it; it was not written`,
-			inventoryItemId: level.inventoryItemId,
-			itemIndex: row.itemIndex,
-		});
+		details.push(notWritableDetail(sku, {}, level, status, row));
 	}
 
 	// 3. Hold-back: units of orders created since the hold-back time, read after the levels.
@@ -340,7 +298,7 @@ export async function execute(
 	const targetOf = (sku: string, quantity: number) => quantityAfterHoldBack(quantity, heldBySku.get(sku) ?? 0);
 	// Rows are copied only when units are held back (at 250,000 SKUs every copy of the catalogue counts).
 	const rows = heldBySku.size === 0 ? rowsToCompare : rowsToCompare.map((r) => ({ ...r, quantity: targetOf(r.sku, r.quantity) }));
-	const holdBackFields = (sku: string): Partial<Detail> => {
+	const holdBackFields = (sku: string): Partial<SyncDetail> => {
 		const units = heldBySku.get(sku) ?? 0;
 		return units > 0 ? { fileMakerQuantity: fileMakerQuantityOf(sku), heldBackUnits: units } : {};
 	};
@@ -383,7 +341,7 @@ export async function execute(
 	let nowUnchanged = 0;
 	let mutations = 0;
 	let staleRetries = 0;
-	const failureCounts = { retryable: 0, bundleParent: 0, notStocked: 0, deletedItem: 0, failed: 0 };
+	const failureCounts: WriteFailureCounts = { retryable: 0, bundleParent: 0, notStocked: 0, deletedItem: 0, failed: 0 };
 	let writeFailures = 0;
 	if (dryRun) {
 		updated = changes.length;
@@ -545,77 +503,13 @@ export async function execute(
 		invalidQuantities,
 		inputErrors: problems.filter((p) => p.status === 'inputError').length,
 		emptySkus: problems.filter((p) => p.status === 'emptySku').length,
-		bundleParents: notWritableCount('bundleParent') + failureCounts.bundleParent,
-		untracked: notWritableCount('untracked'),
-		notStocked: failureCounts.notStocked,
-		deletedItems: failureCounts.deletedItem,
-		retryable: failureCounts.retryable,
+		...notWrittenFigures(failureCounts, notWritableCount),
 		needsAttention: needsAttention({ invalidQuantities, duplicateSkus, otherFailures: failureCounts.failed }),
-		staleRetries,
-		writeCalls: mutations,
-		apiCalls: budget.calls,
-		costUsed: budget.costUsed,
-		throttledWaits: budget.throttledWaits,
-		paceWaits: budget.preemptiveWaits,
-		waitedMs: budget.waitedMs,
-		retries: budget.retries,
-		durationMs: Date.now() - startedAt,
+		...requestFigures({ staleRetries, writeCalls: mutations }, budget, startedAt),
 	};
 
-	// Failures a new run fixes by itself fail the execution (so an error workflow fires), after every
-	// other row was written; with Continue On Fail / the error output, the summary reports them instead.
-	if (summary.retryable > 0 && !this.continueOnFail()) {
-		throw apiError.call(
-			this,
-			`${summary.retryable} row(s) were not written because Shopify asked to try again; ${updated} other row(s) were written`,
-			`Run the sync again: it writes only what still differs. First: ${details.find((d) => d.status === 'retryable')?.message ?? ''}`,
-		);
-	}
-
-	const out: INodeExecutionData[] = [{ json: summary, pairedItem: allPaired }];
-	if (outputMode === 'summaryAndDetails') {
-		const toErrorOutput = node.onError === 'continueErrorOutput';
-		for (const d of details) {
-			const { itemIndex, itemIndexes, ...json } = d;
-			const pairedIndexes =
-				itemIndexes && itemIndexes.length > 0 ? itemIndexes : itemIndex !== undefined ? [itemIndex] : allPaired.map((p) => p.item);
-			if (toErrorOutput && PROBLEM_STATUSES.has(d.status)) {
-				const { message, ...fields } = json;
-				out.push(errorItem.call(this, new Error(message ?? d.status), pairedIndexes, fields as IDataObject));
-				continue;
-			}
-			out.push({
-				json: json as IDataObject,
-				pairedItem: pairedIndexes.length === 1 ? { item: pairedIndexes[0] } : pairedIndexes.map((item) => ({ item })),
-			});
-		}
-	}
-	return out;
-}
-
-/**
- * "Only SKUs in the Input": Shopify's levels of exactly these SKUs. Batched SKU searches, unless they
- * would cost more points than the bucket holds now (or Read Mode is Bulk): then one bulk read of the
- * location, of which only the input's SKUs are kept (a few points, whatever the catalogue's size).
- */
-async function readInputSkus(
-	this: IExecuteFunctions,
-	run: ShopifyExecution,
-	locationId: string,
-	skus: string[],
-	readOpts: ReturnType<typeof writeOptionsOf>['read'],
-): Promise<ReadResult> {
-	const { budget } = run;
-	const wanted = new Set(skus);
-	if (wanted.size === 0) return { levels: [], mode: 'bySku' };
-	// Before the first answer the bucket is unknown: assume the smallest bucket Shopify documents (1,000).
-	const available = estimateAvailable(budget, Date.now()) ?? 1000;
-	const useBulk = readOpts.mode === 'bulk' || (readOpts.mode === 'automatic' && skuSearchCost(wanted) > available);
-	if (useBulk) {
-		const all = await readLevels.call(this, budget, locationId, { ...readOpts, mode: 'bulk' });
-		return { levels: all.levels.filter((l) => wanted.has(l.sku)), mode: all.mode };
-	}
-	return { levels: (await readLevelsBySkuSearch.call(this, budget, locationId, wanted)).levels, mode: 'bySku' };
+	const isProblem = (d: SyncDetail) => PROBLEM_STATUSES.has(d.status);
+	return syncOutputItems.call(this, summary, details, { allPaired, outputMode, retryable: summary.retryable, written: updated }, isProblem);
 }
 
 /**

@@ -3,14 +3,8 @@
  * written with the changeFromQuantity it was computed from (read just before), in batches of 250 with
  * content-derived idempotency keys; rows that changed in Shopify meanwhile are re-read and written again.
  */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/router';
 import { asNodeError } from '../../../shared/shopify/transport';
@@ -18,14 +12,7 @@ import { indexLevels } from '../../logic/diff';
 import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
 import { currentApiVersion, readLevelsForRows, type WriteRow } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
-import {
-	bulkThresholdOption,
-	locationLocator,
-	optionsCollection,
-	readModeOption,
-	reasonOption,
-	referenceDocumentUriOption,
-} from '../common.descriptions';
+import { bulkThresholdOption, locationLocator, optionsCollection, readModeOption, reasonOption, referenceDocumentUriOption } from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
 import { executionScope, referenceUri } from './reference';
