@@ -5,15 +5,14 @@
  * every supported schema by test/shopify/schema.test.ts). Page sizes are in holdBack.ts.
  */
 
+import { orderLineItemsPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
+
 const HOLD_BACK_LINE_FIELDS = 'id sku currentQuantity isGiftCard variant { id inventoryItem { id tracked } }';
 
 /** Orders created since a time (`query: "created_at:>='…'"`), oldest first. */
 export const HOLD_BACK_ORDERS_QUERY = `query ShopifyInventoryHoldBackOrders($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
+    ${PAGE_INFO}
     nodes {
       id
       createdAt
@@ -22,10 +21,7 @@ export const HOLD_BACK_ORDERS_QUERY = `query ShopifyInventoryHoldBackOrders($fir
         id
       }
       lineItems(first: $lineItemsFirst) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
+        ${PAGE_INFO}
         nodes {
           ${HOLD_BACK_LINE_FIELDS}
         }
@@ -35,17 +31,4 @@ export const HOLD_BACK_ORDERS_QUERY = `query ShopifyInventoryHoldBackOrders($fir
 }`;
 
 /** More line items of one order (an order with more lines than the first page carried). */
-export const HOLD_BACK_ORDER_LINES_QUERY = `query ShopifyInventoryHoldBackOrderLines($id: ID!, $first: Int!, $after: String) {
-  order(id: $id) {
-    id
-    lineItems(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ${HOLD_BACK_LINE_FIELDS}
-      }
-    }
-  }
-}`;
+export const HOLD_BACK_ORDER_LINES_QUERY = orderLineItemsPageQuery('ShopifyInventoryHoldBackOrderLines', HOLD_BACK_LINE_FIELDS);

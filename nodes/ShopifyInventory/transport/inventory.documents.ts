@@ -7,6 +7,8 @@
  * documents works for 2026-01 … 2026-10.
  */
 
+import { PAGE_INFO, USER_ERRORS } from '../../shared/shopify/documentParts';
+
 /**
  * Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). `tracked` (a scalar,
  * no cost) and the variant's `requiresComponents` (a bundle parent, whose stock Shopify computes from its
@@ -19,10 +21,7 @@ export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId:
   location(id: $locationId) {
     id
     inventoryLevels(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO}
       nodes {
         quantities(names: ["available", "on_hand"]) {
           name
@@ -46,10 +45,7 @@ export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = `query LocationLevelsWit
   location(id: $locationId) {
     id
     inventoryLevels(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO}
       nodes {
         quantities(names: ["available", "on_hand"]) {
           name
@@ -101,10 +97,7 @@ export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: S
  */
 export const INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY = `query InventoryItemsBySkusPage($query: String!, $first: Int!, $after: String, $locationId: ID!) {
   inventoryItems(first: $first, after: $after, query: $query) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
+    ${PAGE_INFO}
     nodes {
       id
       sku
@@ -196,11 +189,7 @@ export const BULK_RUN_MUTATION = `mutation BulkRunQuery($query: String!) {
       id
       status
     }
-    userErrors {
-      field
-      message
-      code
-    }
+    ${USER_ERRORS}
   }
 }`;
 
@@ -225,11 +214,7 @@ export const INVENTORY_SET_MUTATION = `mutation InventorySetQuantities($input: I
     inventoryAdjustmentGroup {
       id
     }
-    userErrors {
-      field
-      message
-      code
-    }
+    ${USER_ERRORS}
   }
 }`;
 
@@ -239,10 +224,6 @@ export const INVENTORY_ADJUST_MUTATION = `mutation InventoryAdjustQuantities($in
     inventoryAdjustmentGroup {
       id
     }
-    userErrors {
-      field
-      message
-      code
-    }
+    ${USER_ERRORS}
   }
 }`;

@@ -4,13 +4,12 @@
  * test/shopify/schema.test.ts validates all of them against each supported Admin API version.
  */
 
+import { PAGE_INFO } from '../../shared/shopify/documentParts';
+
 /** Locations, one page. */
 export const LOCATIONS_QUERY = `query Locations($first: Int!, $after: String, $includeInactive: Boolean) {
   locations(first: $first, after: $after, includeInactive: $includeInactive) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
+    ${PAGE_INFO}
     nodes {
       id
       name

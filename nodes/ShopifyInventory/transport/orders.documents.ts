@@ -8,6 +8,8 @@
  * Anything cut off by a page size is fetched with the follow-up documents below.
  */
 
+import { orderLineItemsPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
+
 /*
  * Fields of one node, shared by the first page and the follow-up pages (plain text pasted into each
  * document rather than a named fragment, so the cost calculator of nodes/shared/shopify/queryCost.ts can read it).
@@ -18,17 +20,11 @@ const REFUND_LINE_ITEM_FIELDS = 'quantity restockType location { id } lineItem {
 /** One page of an order's returns with every disposition (see ORDER_RETURNS_QUERY). */
 const RETURN_FIELDS = `id
         reverseFulfillmentOrders(first: $reverseFulfillmentOrdersFirst) {
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
+          ${PAGE_INFO}
           nodes {
             id
             lineItems(first: $reverseLineItemsFirst) {
-              pageInfo {
-                hasNextPage
-                endCursor
-              }
+              ${PAGE_INFO}
               nodes {
                 id
                 fulfillmentLineItem {
@@ -58,10 +54,7 @@ const ORDER_FIELDS = `id
         id
       }
       lineItems(first: $lineItemsFirst) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
+        ${PAGE_INFO}
         nodes {
           ${LINE_ITEM_FIELDS}
         }
@@ -73,10 +66,7 @@ const ORDER_FIELDS = `id
           id
         }
         refundLineItems(first: $refundLineItemsFirst) {
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
+          ${PAGE_INFO}
           nodes {
             ${REFUND_LINE_ITEM_FIELDS}
           }
@@ -91,10 +81,7 @@ const ORDER_FIELDS = `id
 /** Orders updated since a time (`query: "updated_at:>='…'"`), oldest change first. */
 export const ORDERS_UPDATED_SINCE_QUERY = `query ShopifyInventoryOrdersUpdatedSince($first: Int!, $after: String, $query: String!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
+    ${PAGE_INFO}
     nodes {
       ${ORDER_FIELDS}
     }
@@ -116,10 +103,7 @@ export const ORDER_FULFILLMENTS_QUERY = `query ShopifyInventoryOrderFulfillments
       id
       status
       fulfillmentLineItems(first: $linesFirst) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
+        ${PAGE_INFO}
         nodes {
           quantity
           lineItem {
@@ -136,10 +120,7 @@ export const ORDER_RETURNS_QUERY = `query ShopifyInventoryOrderReturns($id: ID!,
   order(id: $id) {
     id
     returns(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO}
       nodes {
         ${RETURN_FIELDS}
       }
@@ -148,20 +129,7 @@ export const ORDER_RETURNS_QUERY = `query ShopifyInventoryOrderReturns($id: ID!,
 }`;
 
 /** More line items of one order (when an order has more lines than the first page carried). */
-export const ORDER_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryOrderLineItems($id: ID!, $first: Int!, $after: String) {
-  order(id: $id) {
-    id
-    lineItems(first: $first, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ${LINE_ITEM_FIELDS}
-      }
-    }
-  }
-}`;
+export const ORDER_LINE_ITEMS_PAGE_QUERY = orderLineItemsPageQuery('ShopifyInventoryOrderLineItems', LINE_ITEM_FIELDS);
 
 /** All refund ids of one order (when it has more refunds than the first page carried). */
 export const ORDER_REFUND_IDS_QUERY = `query ShopifyInventoryOrderRefundIds($id: ID!, $first: Int!) {
@@ -184,10 +152,7 @@ export const REFUND_LINE_ITEMS_PAGE_QUERY = `query ShopifyInventoryRefundLineIte
       id
       createdAt
       refundLineItems(first: $first, after: $after) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
+        ${PAGE_INFO}
         nodes {
           ${REFUND_LINE_ITEM_FIELDS}
         }
@@ -205,10 +170,7 @@ export const ORDER_FULFILLMENT_ORDERS_QUERY = `query ShopifyInventoryOrderFulfil
   order(id: $id) {
     id
     fulfillmentOrders(first: $first, displayable: true) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO}
       nodes {
         id
         status
@@ -218,10 +180,7 @@ export const ORDER_FULFILLMENT_ORDERS_QUERY = `query ShopifyInventoryOrderFulfil
           }
         }
         lineItems(first: $linesFirst) {
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
+          ${PAGE_INFO}
           nodes {
             totalQuantity
             lineItem {

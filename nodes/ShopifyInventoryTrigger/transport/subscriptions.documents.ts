@@ -4,13 +4,12 @@
  * validates them against every supported Admin API schema.
  */
 
+import { PAGE_INFO } from '../../shared/shopify/documentParts';
+
 /** Existing subscriptions of the given topics, one page (filtered by uri on our side). */
 export const WEBHOOK_SUBSCRIPTIONS_QUERY = `query ShopifyInventoryTriggerSubscriptions($first: Int!, $after: String, $topics: [WebhookSubscriptionTopic!]) {
   webhookSubscriptions(first: $first, after: $after, topics: $topics) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
+    ${PAGE_INFO}
     nodes {
       id
       topic
