@@ -9,6 +9,9 @@
 
 import { PAGE_INFO, USER_ERRORS } from '../../shared/shopify/documentParts';
 
+/** The two quantities every level read selects. */
+const LEVEL_QUANTITIES = 'quantities(names: ["available", "on_hand"]) { name quantity }';
+
 /**
  * Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). `tracked` (a scalar,
  * no cost) and the variant's `requiresComponents` (a bundle parent, whose stock Shopify computes from its
@@ -23,10 +26,7 @@ export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId:
     inventoryLevels(first: $first, after: $after) {
       ${PAGE_INFO}
       nodes {
-        quantities(names: ["available", "on_hand"]) {
-          name
-          quantity
-        }
+        ${LEVEL_QUANTITIES}
         item {
           id
           sku
@@ -47,10 +47,7 @@ export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = `query LocationLevelsWit
     inventoryLevels(first: $first, after: $after) {
       ${PAGE_INFO}
       nodes {
-        quantities(names: ["available", "on_hand"]) {
-          name
-          quantity
-        }
+        ${LEVEL_QUANTITIES}
         item {
           id
           sku
@@ -81,10 +78,7 @@ export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: S
         }
       }
       inventoryLevel(locationId: $locationId) {
-        quantities(names: ["available", "on_hand"]) {
-          name
-          quantity
-        }
+        ${LEVEL_QUANTITIES}
       }
     }
   }
@@ -106,10 +100,7 @@ export const INVENTORY_ITEMS_BY_SKUS_PAGE_QUERY = `query InventoryItemsBySkusPag
         requiresComponents
       }
       inventoryLevel(locationId: $locationId) {
-        quantities(names: ["available", "on_hand"]) {
-          name
-          quantity
-        }
+        ${LEVEL_QUANTITIES}
       }
     }
   }
