@@ -5,7 +5,7 @@
  * every supported schema by test/shopify/schema.test.ts). Page sizes are in holdBack.ts.
  */
 
-import { orderLineItemsPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
+import { orderConnectionPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
 
 const HOLD_BACK_LINE_FIELDS = 'id sku currentQuantity isGiftCard variant { id inventoryItem { id tracked } }';
 
@@ -31,4 +31,4 @@ export const HOLD_BACK_ORDERS_QUERY = `query ShopifyInventoryHoldBackOrders($fir
 }`;
 
 /** More line items of one order (an order with more lines than the first page carried). */
-export const HOLD_BACK_ORDER_LINES_QUERY = orderLineItemsPageQuery('ShopifyInventoryHoldBackOrderLines', HOLD_BACK_LINE_FIELDS);
+export const HOLD_BACK_ORDER_LINES_QUERY = orderConnectionPageQuery('ShopifyInventoryHoldBackOrderLines', 'lineItems', HOLD_BACK_LINE_FIELDS);

@@ -12,6 +12,27 @@ import { PAGE_INFO, USER_ERRORS } from '../../shared/shopify/documentParts';
 /** The two quantities every level read selects. */
 const LEVEL_QUANTITIES = 'quantities(names: ["available", "on_hand"]) { name quantity }';
 
+/** One page of the inventory levels at a location; `variantFields`: the variant selection of each item. */
+function locationLevelsPageQuery(operationName: string, variantFields: string): string {
+	return `query ${operationName}($locationId: ID!, $first: Int!, $after: String) {
+  location(id: $locationId) {
+    id
+    inventoryLevels(first: $first, after: $after) {
+      ${PAGE_INFO}
+      nodes {
+        ${LEVEL_QUANTITIES}
+        item {
+          id
+          sku
+          tracked
+          ${variantFields}
+        }
+      }
+    }
+  }
+}`;
+}
+
 /**
  * Inventory levels at a location, one page (lean: what Sync / Set / Adjust need). `tracked` (a scalar,
  * no cost) and the variant's `requiresComponents` (a bundle parent, whose stock Shopify computes from its
@@ -20,49 +41,13 @@ const LEVEL_QUANTITIES = 'quantities(names: ["available", "on_hand"]) { name qua
  * 1 point per row instead of 3 for `variants(first: 1)`, and no child lines in the bulk result. It is in
  * every supported schema (test/shopify/schema.test.ts); when Shopify removes it, switch to `variants`.
  */
-export const LOCATION_LEVELS_PAGE_QUERY = `query LocationLevelsPage($locationId: ID!, $first: Int!, $after: String) {
-  location(id: $locationId) {
-    id
-    inventoryLevels(first: $first, after: $after) {
-      ${PAGE_INFO}
-      nodes {
-        ${LEVEL_QUANTITIES}
-        item {
-          id
-          sku
-          tracked
-          variant {
-            requiresComponents
-          }
-        }
-      }
-    }
-  }
-}`;
+export const LOCATION_LEVELS_PAGE_QUERY = locationLevelsPageQuery('LocationLevelsPage', 'variant { requiresComponents }');
 
 /** Inventory levels at a location, one page, with the variant id (Inventory → Get Many). */
-export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = `query LocationLevelsWithVariantsPage($locationId: ID!, $first: Int!, $after: String) {
-  location(id: $locationId) {
-    id
-    inventoryLevels(first: $first, after: $after) {
-      ${PAGE_INFO}
-      nodes {
-        ${LEVEL_QUANTITIES}
-        item {
-          id
-          sku
-          tracked
-          variants(first: 1) {
-            nodes {
-              id
-              requiresComponents
-            }
-          }
-        }
-      }
-    }
-  }
-}`;
+export const LOCATION_LEVELS_WITH_VARIANTS_PAGE_QUERY = locationLevelsPageQuery(
+	'LocationLevelsWithVariantsPage',
+	'variants(first: 1) { nodes { id requiresComponents } }',
+);
 
 /** Inventory items matching a search (used with `sku:"…"`), with their level at one location. */
 export const INVENTORY_ITEMS_BY_SKU_QUERY = `query InventoryItemsBySku($query: String!, $first: Int!, $locationId: ID!) {

@@ -8,7 +8,7 @@
  * Anything cut off by a page size is fetched with the follow-up documents below.
  */
 
-import { orderLineItemsPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
+import { orderConnectionPageQuery, PAGE_INFO } from '../../shared/shopify/documentParts';
 
 /*
  * Fields of one node, shared by the first page and the follow-up pages (plain text pasted into each
@@ -116,20 +116,15 @@ export const ORDER_FULFILLMENTS_QUERY = `query ShopifyInventoryOrderFulfillments
 }`;
 
 /** The returns of one order with every disposition of their reverse fulfillment orders. */
-export const ORDER_RETURNS_QUERY = `query ShopifyInventoryOrderReturns($id: ID!, $first: Int!, $after: String, $reverseFulfillmentOrdersFirst: Int!, $reverseLineItemsFirst: Int!) {
-  order(id: $id) {
-    id
-    returns(first: $first, after: $after) {
-      ${PAGE_INFO}
-      nodes {
-        ${RETURN_FIELDS}
-      }
-    }
-  }
-}`;
+export const ORDER_RETURNS_QUERY = orderConnectionPageQuery(
+	'ShopifyInventoryOrderReturns',
+	'returns',
+	RETURN_FIELDS,
+	', $reverseFulfillmentOrdersFirst: Int!, $reverseLineItemsFirst: Int!',
+);
 
 /** More line items of one order (when an order has more lines than the first page carried). */
-export const ORDER_LINE_ITEMS_PAGE_QUERY = orderLineItemsPageQuery('ShopifyInventoryOrderLineItems', LINE_ITEM_FIELDS);
+export const ORDER_LINE_ITEMS_PAGE_QUERY = orderConnectionPageQuery('ShopifyInventoryOrderLineItems', 'lineItems', LINE_ITEM_FIELDS);
 
 /** All refund ids of one order (when it has more refunds than the first page carried). */
 export const ORDER_REFUND_IDS_QUERY = `query ShopifyInventoryOrderRefundIds($id: ID!, $first: Int!) {

@@ -9,15 +9,18 @@ export const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
 /** The user errors of a mutation. */
 export const USER_ERRORS = 'userErrors { field message code }';
 
-/** One more page of the line items of an order (an order with more lines than the first page carried). */
-export function orderLineItemsPageQuery(operationName: string, lineFields: string): string {
-	return `query ${operationName}($id: ID!, $first: Int!, $after: String) {
+/**
+ * One page of a connection of one order, e.g. its line items past the first page (`connection`
+ * 'lineItems'). `moreVariables`: declarations the node fields use, each with a leading ", ".
+ */
+export function orderConnectionPageQuery(operationName: string, connection: string, nodeFields: string, moreVariables = ''): string {
+	return `query ${operationName}($id: ID!, $first: Int!, $after: String${moreVariables}) {
   order(id: $id) {
     id
-    lineItems(first: $first, after: $after) {
+    ${connection}(first: $first, after: $after) {
       ${PAGE_INFO}
       nodes {
-        ${lineFields}
+        ${nodeFields}
       }
     }
   }
