@@ -15,8 +15,8 @@
  * Reads, whichever of Shopify's two documented ways is cheaper:
  *  - bulk:  bulkOperationRunQuery (C_bulk points) + one status poll (C_poll) + the JSONL download
  *           (no points): max(rtt_bulk_run, T_bulk / speedUp) + rtt_min + rtt_download. The emulator
- *           runs the bulk query inside the bulkOperationRunQuery request and counts T_bulk from its
- *           start, so the result is ready after whichever is longer.
+ *           answers bulkOperationRunQuery at once, builds the result in the background and counts
+ *           T_bulk from the start; rtt_bulk_run is the probe's time until the result was ready.
  *  - paged: ⌈N / 250⌉ pages of inventoryLevels(first: 250) asking for the least a diff needs
  *           (item id, sku, the "available" quantity), priced by Shopify's rules at 1 + 2 + 250 × 3
  *           points per page; round trips ⌈N / 250⌉ × rtt_page.

@@ -3,10 +3,17 @@
  * first/last and return everything), flatten the result to JSONL the way Shopify does (one object per
  * line; nodes of nested connections are separate lines carrying `__parentId`), and keep the file for
  * GET /bulk-results/<id>.jsonl. Status moves CREATED → RUNNING → COMPLETED on the emulated clock.
+ *
+ * Like Shopify, bulkOperationRunQuery answers at once: the result is built in the background, a window
+ * of the outermost connection(s) at a time (BULK_CHUNK_ROWS), yielding to the event loop between
+ * windows, so the process keeps answering other requests (and the FileMaker emulator beside it) while
+ * a large query runs. See pendingBulkBuild for how requests wait for it.
  */
 import {
 	execute,
 	getNamedType,
+	type GraphQLFieldResolver,
+	type GraphQLResolveInfo,
 	isLeafType,
 	Kind,
 	type DocumentNode,
@@ -19,6 +26,7 @@ import {
 import { collectFields, fieldDef, isConnectionType, type WalkContext } from './cost';
 import type { UserError } from './inventory';
 import { bulkStatus, fieldResolver, typeResolver, type ExecContext } from './resolvers';
+import type { Connection } from './connection';
 import { bulkConcurrencyLimit, getSchema, parseCached, validateCached } from './schema';
 import { gid, type BulkOpRec } from './store';
 
@@ -140,15 +148,21 @@ export function toJsonl(
 	data: Record<string, unknown>,
 	op: OperationDefinitionNode,
 	root: GraphQLObjectType,
+	/**
+	 * false for every window after the first of a chunked build: objects outside any connection (e.g. the
+	 * `location` of `location { inventoryLevels }`) were emitted with the first window; only their
+	 * connections' nodes are emitted.
+	 */
+	emitRoots = true,
 ): { lines: string[]; rootCount: number } {
 	const lines: string[] = [];
 	let rootCount = 0;
-	const emit = (obj: unknown, sel: SelectionSetNode | undefined, type: GraphQLCompositeType, parentId: unknown) => {
+	const emit = (obj: unknown, sel: SelectionSetNode | undefined, type: GraphQLCompositeType, parentId: unknown, isRoot = false) => {
 		if (obj === null || obj === undefined) return;
 		const children: Pending[] = [];
 		const line = strip(w, obj, sel, type, children) as Record<string, unknown>;
 		if (parentId !== undefined) line.__parentId = parentId;
-		lines.push(JSON.stringify(line));
+		if (emitRoots || !isRoot) lines.push(JSON.stringify(line));
 		const myId = (obj as Record<string, unknown>).id;
 		for (const ch of children) for (const item of ch.items) emit(item, ch.sel, ch.type, myId);
 	};
@@ -168,12 +182,12 @@ export function toJsonl(
 			}
 		} else if (Array.isArray(value)) {
 			for (const item of value) {
-				rootCount++;
-				emit(item, cf.fields[0].selectionSet, named as GraphQLCompositeType, undefined);
+				if (emitRoots) rootCount++;
+				emit(item, cf.fields[0].selectionSet, named as GraphQLCompositeType, undefined, true);
 			}
 		} else {
-			rootCount++;
-			emit(value, cf.fields[0].selectionSet, named as GraphQLCompositeType, undefined);
+			if (emitRoots) rootCount++;
+			emit(value, cf.fields[0].selectionSet, named as GraphQLCompositeType, undefined, true);
 		}
 	}
 	return { lines, rootCount };
@@ -226,31 +240,6 @@ export async function startBulkQuery(
 		};
 	}
 
-	const runInner = async () => {
-		const inner: ExecContext = { ...ctx, bulk: true, log: {}, dropData: false };
-		const result = await execute({
-			schema,
-			document: parsed.document,
-			rootValue: {},
-			contextValue: inner,
-			fieldResolver,
-			typeResolver,
-		});
-		let failed: BulkOpRec['_failed'];
-		let jsonl = '';
-		let objectCount = 0;
-		let rootObjectCount = 0;
-		if (result.errors?.length) {
-			failed = result.errors.some((e) => e.extensions?.code === 'ACCESS_DENIED') ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
-		} else {
-			const { lines, rootCount } = toJsonl(w, (result.data ?? {}) as Record<string, unknown>, op, root);
-			jsonl = lines.length ? `${lines.join('\n')}\n` : '';
-			objectCount = lines.length;
-			rootObjectCount = rootCount;
-		}
-		return { _failed: failed, _jsonl: jsonl, _objectCount: objectCount, _rootObjectCount: rootObjectCount };
-	};
-	const { _failed: failed, _jsonl: jsonl, _objectCount: objectCount, _rootObjectCount: rootObjectCount } = await runInner();
 	const _id = store.next('bulk');
 	const duration = Math.max(1, opts.durationMs);
 	const rec: BulkOpRec = {
@@ -263,18 +252,143 @@ export async function startBulkQuery(
 		_createdMs: now,
 		_runningMs: now + Math.min(50, duration / 5),
 		_doneMs: now + duration,
-		_failed: failed,
-		_jsonl: jsonl,
-		_objectCount: objectCount,
-		_rootObjectCount: rootObjectCount,
+		_jsonl: '',
+		_objectCount: 0,
+		_rootObjectCount: 0,
 		_apiVersion: ctx.version,
 	};
-	// switch bulkReadsAt 'completion': the result reflects the data when the operation completes (re-read on
+	store.bulkOps.set(_id, rec);
+	const build = () => buildResult(ctx, rec, { document: parsed.document, op, root, w });
+	// switch bulkReadsAt 'completion': the result reflects the data when the operation completes (built on
 	// the first request after completion) instead of when it started
 	if (opts.readAt === 'completion')
-		rec._refreshAtCompletion = async () => {
-			Object.assign(rec, await runInner());
+		rec._refreshAtCompletion = () => {
+			build();
+			return pendingBulkBuild(rec) ?? Promise.resolve();
 		};
-	store.bulkOps.set(_id, rec);
+	else build();
 	return { op: rec, userErrors: [] };
+}
+
+// ---------------------------------------------------------------- background build
+
+/** Root objects (nodes of the outermost connections) read per window before yielding to the event loop. */
+export const BULK_CHUNK_ROWS = 2000;
+
+const builds = new WeakMap<BulkOpRec, Promise<void>>();
+
+/**
+ * The build of the operation's result while it is still running in the background, else undefined.
+ * The emulator awaits it in any request made once the emulated clock has passed the operation's
+ * completion (the status then says COMPLETED with the whole result), and before any write, so the
+ * 'start' snapshot and the 'completion' read stay exact while reads (and the FileMaker emulator) are
+ * answered meanwhile.
+ */
+export function pendingBulkBuild(op: BulkOpRec): Promise<void> | undefined {
+	return builds.get(op);
+}
+
+/** Every build of this store's operations still running (a write waits for them). */
+export function pendingBulkBuilds(bulkOps: Iterable<BulkOpRec>): Promise<void>[] {
+	const out: Promise<void>[] = [];
+	for (const op of bulkOps) {
+		const b = builds.get(op);
+		if (b) out.push(b);
+	}
+	return out;
+}
+
+interface BuildPlan {
+	document: DocumentNode;
+	op: OperationDefinitionNode;
+	root: GraphQLObjectType;
+	w: WalkContext;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Path of a field outside every list (no numeric key), e.g. "location.inventoryLevels"; undefined inside a list. */
+function outerPath(info: GraphQLResolveInfo): string | undefined {
+	const keys: string[] = [];
+	for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) {
+		if (typeof p.key === 'number') return undefined;
+		keys.push(p.key);
+	}
+	return keys.reverse().join('.');
+}
+
+/**
+ * Builds the JSONL of a bulk query window by window: the first window runs synchronously (a small
+ * result is complete when bulkOperationRunQuery answers), the rest after yielding to the event loop.
+ * Each outermost connection is resolved once (its full list, in bulk mode) and then sliced; nested
+ * connections return everything inside their window's nodes.
+ */
+function buildResult(ctx: ExecContext, rec: BulkOpRec, plan: BuildPlan): void {
+	const core = ctx.core;
+	const outer = new Map<string, Connection<unknown>>();
+	let offset = 0;
+	let more = false;
+	const windowed: GraphQLFieldResolver<unknown, ExecContext> = (source, args, c, info) => {
+		if (!isConnectionType(getNamedType(info.returnType))) return fieldResolver(source, args, c, info);
+		const key = outerPath(info);
+		if (key === undefined) return fieldResolver(source, args, c, info);
+		const slice = (full: Connection<unknown> | null | undefined) => {
+			if (!full || !Array.isArray(full.edges)) return full;
+			outer.set(key, full);
+			const end = offset + BULK_CHUNK_ROWS;
+			if (full.edges.length > end) more = true;
+			return { ...full, edges: full.edges.slice(offset, end), nodes: full.nodes.slice(offset, end) };
+		};
+		const cached = outer.get(key);
+		if (cached) return slice(cached);
+		const r = fieldResolver(source, args, c, info) as Connection<unknown> | Promise<Connection<unknown>> | null;
+		return r instanceof Promise ? r.then(slice) : slice(r);
+	};
+	const chunks: string[] = [];
+	let objectCount = 0;
+	let rootObjectCount = 0;
+	let failed: BulkOpRec['_failed'];
+	const runWindow = async () => {
+		more = false;
+		const inner: ExecContext = { ...ctx, bulk: true, log: {}, dropData: false };
+		const result = await execute({
+			schema: plan.w.schema,
+			document: plan.document,
+			rootValue: {},
+			contextValue: inner,
+			fieldResolver: windowed,
+			typeResolver,
+		});
+		if (result.errors?.length) {
+			failed = result.errors.some((e) => e.extensions?.code === 'ACCESS_DENIED') ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
+			more = false;
+			return;
+		}
+		const { lines, rootCount } = toJsonl(plan.w, (result.data ?? {}) as Record<string, unknown>, plan.op, plan.root, offset === 0);
+		if (lines.length) chunks.push(`${lines.join('\n')}\n`);
+		objectCount += lines.length;
+		rootObjectCount += rootCount;
+		offset += BULK_CHUNK_ROWS;
+	};
+	const gone = () => rec._canceledMs !== undefined || core.store.bulkOps.get(rec._id) !== rec;
+	const finish = () => {
+		rec._failed = failed;
+		rec._jsonl = failed ? '' : chunks.join('');
+		rec._objectCount = failed ? 0 : objectCount;
+		rec._rootObjectCount = failed ? 0 : rootObjectCount;
+		chunks.length = 0;
+		outer.clear();
+	};
+	const run = async () => {
+		await runWindow();
+		while (more && !gone()) {
+			rec._objectCount = objectCount;
+			await yieldToEventLoop();
+			if (gone()) break;
+			await runWindow();
+		}
+		finish();
+	};
+	const started = run().finally(() => builds.delete(rec));
+	builds.set(rec, started);
 }

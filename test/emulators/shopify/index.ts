@@ -18,7 +18,7 @@ import {
 	type GraphQLObjectType,
 	type OperationDefinitionNode,
 } from 'graphql';
-import { startBulkQuery } from './bulk';
+import { pendingBulkBuild, pendingBulkBuilds, startBulkQuery } from './bulk';
 import { EmulatedClock } from './clock';
 import { actualCost, findOversizedInput, MAX_INPUT_ARRAY, MAX_QUERY_COST, requestedCost, type WalkContext } from './cost';
 import {
@@ -180,6 +180,11 @@ export interface ShopifyEmulator {
 	reset(): void;
 
 	// ---- extensions (not in the shared contract) ----
+	/**
+	 * Whether the result of a bulk operation (gid; without: of any) is still being built in the background.
+	 * A request made once the emulated clock has passed its completion waits for the build.
+	 */
+	bulkResultPending(id?: string): boolean;
 	/** Emulated clock: now() in ms, advance(ms) to jump forward (bucket refill, token expiry, bulk completion). */
 	clock: { now(): number; advance(ms: number): void; readonly speedUp: number };
 	/** Every webhook delivery attempt made by the emulator (sendWebhook, createOrder …, inventory_levels/update). */
@@ -291,6 +296,14 @@ function operationOf(query: unknown, operationName?: unknown): OperationDefiniti
 	const ops = p.document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
 	if (typeof operationName === 'string' && operationName) return ops.find((o) => o.name?.value === operationName);
 	return ops.length === 1 ? ops[0] : undefined;
+}
+
+const BULK_OPERATION_MUTATIONS = new Set(['bulkOperationRunQuery', 'bulkOperationCancel']);
+
+/** A request that changes data (a bulk query's result still being built must not see it). */
+function isWrite(method: string, kind: string, fields: readonly string[]): boolean {
+	if (kind === 'mutation') return !fields.every((f) => BULK_OPERATION_MUTATIONS.has(f));
+	return kind === 'rest' && method !== 'GET';
 }
 
 function defaultFaultBody(status: number): string {
@@ -449,6 +462,11 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		return { used: b.used, ...this.restOpts() };
 	}
 
+	bulkResultPending(id?: string): boolean {
+		const ops = id === undefined ? [...this.store.bulkOps.values()] : [this.store.bulkOps.get(Number(id.split('/').pop()))];
+		return ops.some((op) => op !== undefined && (op._refreshAtCompletion !== undefined || pendingBulkBuild(op) !== undefined));
+	}
+
 	// ---------------- HTTP ----------------
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -487,6 +505,7 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		await this.latency();
 		await this.runHooks('received', info);
 		await this.refreshCompletedBulkOperations();
+		if (isWrite(method, kind, fields)) await Promise.all(pendingBulkBuilds(this.store.bulkOps.values()));
 
 		const fault = this.takeFault({ path, operationName, body: raw });
 		let result: HttpResult;
@@ -504,14 +523,19 @@ class ShopifyEmulatorImpl implements ShopifyEmulator, EmulatorCore {
 		res.end(result.body);
 	}
 
-	/** Switch bulkReadsAt 'completion': re-reads the result of operations that completed since the last request. */
+	/**
+	 * Bulk operations the emulated clock has completed: their result is ready for this request. Starts
+	 * the read of switch bulkReadsAt 'completion', and waits for a result still being built in the
+	 * background (a large query), so a completed status always comes with the whole result.
+	 */
 	private async refreshCompletedBulkOperations(): Promise<void> {
 		const now = this.clock.now();
 		for (const op of this.store.bulkOps.values()) {
+			if (now < op._doneMs || op._canceledMs !== undefined) continue;
 			const refresh = op._refreshAtCompletion;
-			if (!refresh || now < op._doneMs || op._canceledMs !== undefined) continue;
 			op._refreshAtCompletion = undefined;
-			await refresh();
+			const building = refresh ? refresh() : pendingBulkBuild(op);
+			if (building) await building;
 		}
 	}
 
