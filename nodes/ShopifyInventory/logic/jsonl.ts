@@ -13,21 +13,7 @@ export interface StitchedObject extends JsonlObject {
 
 export function parseJsonl(text: string): JsonlObject[] {
 	const out: JsonlObject[] = [];
-	let lineNo = 0;
-	for (const line of text.split(/\r?\n/)) {
-		lineNo++;
-		const t = line.trim();
-		if (t === '') continue;
-		let parsed: unknown;
-		let valid = true;
-		try {
-			parsed = JSON.parse(t);
-		} catch {
-			valid = false;
-		}
-		if (!valid) throw new Error(`Line ${lineNo} of the bulk operation result is not valid JSON`);
-		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) out.push(parsed as JsonlObject);
-	}
+	forEachJsonlLine(text, (line) => out.push(line));
 	return out;
 }
 

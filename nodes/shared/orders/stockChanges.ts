@@ -157,18 +157,9 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 		const sku = orderLine ? orderLine.sku : line.sku;
 		const variantId = orderLine ? orderLine.variantId : line.variantId;
 		const flags: LineFlags = orderLine ?? line;
+		const group: RestockGroup = { lineItemId: line.lineItemId, locationId: line.locationId, quantity: line.quantity, sku, variantId, flags };
 		if (!RESTOCKING_TYPES.has(line.restockType)) {
-			if (line.restockType !== 'no_restock') {
-				unknown.push({
-					lineItemId: line.lineItemId,
-					locationId: line.locationId,
-					quantity: line.quantity,
-					sku,
-					variantId,
-					flags,
-					unknownType: line.restockType,
-				});
-			}
+			if (line.restockType !== 'no_restock') unknown.push({ ...group, unknownType: line.restockType });
 			continue;
 		}
 		const groupKey = `${line.lineItemId}|${line.locationId ?? ''}`;
@@ -177,14 +168,7 @@ export function refundStockChanges(refund: Refund, order?: Order | null): StockC
 			existing.quantity =
 				existing.quantity === null || line.quantity === null ? null : existing.quantity + line.quantity;
 		} else {
-			groups.set(groupKey, {
-				lineItemId: line.lineItemId,
-				locationId: line.locationId,
-				quantity: line.quantity,
-				sku,
-				variantId,
-				flags,
-			});
+			groups.set(groupKey, group);
 		}
 	}
 	const locationsPerLine = new Map<string, number>();

@@ -2,16 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
-import {
-	getLayout,
-	getEventStoreConfig,
-	getText,
-	readChangeOptions,
-	readSku,
-	readWholeParameter,
-	getLocationField,
-	readLocation,
-} from '../../helpers/parameters';
+import { getEventStoreConfig, getLayout, getLocationField, getText, readChangeOptions, readLocation, readSku, readWholeParameter } from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
 import { idempotencyKeyProblem } from '../../logic/events';
 import { buildScriptParam, parseScriptOutcome } from '../../logic/scriptResult';

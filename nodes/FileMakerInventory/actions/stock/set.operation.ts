@@ -2,15 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
-import {
-	getEventStoreConfig,
-	getText,
-	readChangeOptions,
-	readSku,
-	readWholeParameter,
-	getLocationField,
-	readLocation,
-} from '../../helpers/parameters';
+import { getEventStoreConfig, getLocationField, getText, readChangeOptions, readLocation, readSku, readWholeParameter } from '../../helpers/parameters';
 import { applyStockChange } from '../../helpers/stockChange';
 import { DEFAULTS, changeInputProperties, changeTargetProperties, skuProperty } from '../common.descriptions';
 

@@ -289,36 +289,14 @@ export async function executeWrite(
 				},
 			},
 		);
+		const rowJson = (row: WriteRow<Row>, from: number, to: number, status: 'updated' | 'unchanged') => ({
+			json: { sku: row.sku, locationId, quantityName, inventoryItemId: row.inventoryItemId, from, to, delta: to - from, status },
+		});
 		for (const row of result.applied) {
 			const from = row.changeFromQuantity ?? 0;
-			const to = mode === 'set' ? row.value : from + row.value;
-			results.set(row.ref.itemIndex, {
-				json: {
-					sku: row.sku,
-					locationId,
-					quantityName,
-					inventoryItemId: row.inventoryItemId,
-					from,
-					to,
-					delta: to - from,
-					status: 'updated',
-				},
-			});
+			results.set(row.ref.itemIndex, rowJson(row, from, mode === 'set' ? row.value : from + row.value, 'updated'));
 		}
-		for (const row of result.nowUnchanged) {
-			results.set(row.ref.itemIndex, {
-				json: {
-					sku: row.sku,
-					locationId,
-					quantityName,
-					inventoryItemId: row.inventoryItemId,
-					from: row.value,
-					to: row.value,
-					delta: 0,
-					status: 'unchanged',
-				},
-			});
-		}
+		for (const row of result.nowUnchanged) results.set(row.ref.itemIndex, rowJson(row, row.value, row.value, 'unchanged'));
 		for (const f of result.failed) {
 			fail(f.row.ref.itemIndex, `SKU "${f.row.sku}": ${f.message}${f.code ? ` (${f.code})` : ''}`, {
 				sku: f.row.sku,
