@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { shopifyLocationLocator } from '../shopify/locationLocator';
+import { locationMappingCollection, shopifyLocationLocator } from '../shopify/locationLocator';
 import { toLegacyId } from './ids';
 import { parseOrderLocationMapping, type ChangeLocationSettings } from './locations';
 
@@ -11,40 +11,19 @@ import { parseOrderLocationMapping, type ChangeLocationSettings } from './locati
  * taken from the location Shopify assigned to fulfil it (RULES.md, "Several locations").
  */
 export function orderLocationProperties(): INodeProperties[] {
-	const locator = (displayName: string, name: string, description: string): INodeProperties =>
-		shopifyLocationLocator(displayName, name, description, { allowed: true });
 	return [
-		{
-			displayName: 'Locations',
-			name: 'locations',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true, sortable: true },
-			placeholder: 'Add Location',
-			default: {},
+		locationMappingCollection({
 			description:
 				'For several locations: which FileMaker location value is which Shopify location (the same list as in Inventory → Sync). Each order is then read with its fulfillment orders (scope read_merchant_managed_fulfillment_orders), and every item carries the location its units are taken from or return to (locationId, and location = the FileMaker value). Empty: one location, items as before.',
-			options: [
-				{
-					displayName: 'Mapping',
-					name: 'mapping',
-					values: [
-						{
-							displayName: 'FileMaker Location',
-							name: 'fileMakerValue',
-							type: 'string',
-							default: '',
-							placeholder: 'Warehouse',
-							description: 'The value of the location field in FileMaker',
-						},
-						locator('Shopify Location', 'shopifyLocation', 'The Shopify location with this FileMaker value'),
-					],
-				},
-			],
-		},
-		locator(
+			fileMakerValue: 'The value of the location field in FileMaker',
+			shopifyLocation: 'The Shopify location with this FileMaker value',
+			emptyLocationAllowed: true,
+		}),
+		shopifyLocationLocator(
 			'Default Location',
 			'defaultLocation',
 			'With Locations: the location of a change whose location Shopify does not name (e.g. an order not yet routed to a location). Empty: such items carry no location (location null).',
+			{ allowed: true },
 		),
 	];
 }

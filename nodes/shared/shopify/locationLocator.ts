@@ -44,3 +44,42 @@ export function shopifyLocationLocator(
 		],
 	};
 }
+
+/**
+ * The "Locations" list (several locations): which FileMaker location value is which Shopify location.
+ * Inventory → Sync and the two order readers show it with their own descriptions.
+ */
+export function locationMappingCollection(text: {
+	description: string;
+	fileMakerValue: string;
+	shopifyLocation: string;
+	/** Whether a mapping row may leave the Shopify location empty. */
+	emptyLocationAllowed: boolean;
+}): INodeProperties {
+	return {
+		displayName: 'Locations',
+		name: 'locations',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Location',
+		default: {},
+		description: text.description,
+		options: [
+			{
+				displayName: 'Mapping',
+				name: 'mapping',
+				values: [
+					{
+						displayName: 'FileMaker Location',
+						name: 'fileMakerValue',
+						type: 'string',
+						default: '',
+						placeholder: 'Warehouse',
+						description: text.fileMakerValue,
+					},
+					shopifyLocationLocator('Shopify Location', 'shopifyLocation', text.shopifyLocation, { allowed: text.emptyLocationAllowed }),
+				],
+			},
+		],
+	};
+}

@@ -16,7 +16,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { shopifyLocationLocator } from '../../../shared/shopify/locationLocator';
+import { locationMappingCollection } from '../../../shared/shopify/locationLocator';
 import { diffInventory, type DiffResult, type SyncChange } from '../../logic/diff';
 import { holdBackFromOrders, nodesOf, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
@@ -51,34 +51,14 @@ const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } 
 /** The parameters of Sync for several locations (shown under the Location parameter). */
 export const multiLocationDescription: INodeProperties[] = [
 	{
-		displayName: 'Locations',
-		name: 'locations',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		placeholder: 'Add Location',
-		default: {},
-		description:
-			'For several locations: which value of the FileMaker location field is which Shopify location. Rows of every location are synced in one pass (the Location parameter above is then not used). Empty: one location, the Location parameter.',
+		...locationMappingCollection({
+			description:
+				'For several locations: which value of the FileMaker location field is which Shopify location. Rows of every location are synced in one pass (the Location parameter above is then not used). Empty: one location, the Location parameter.',
+			fileMakerValue: 'The value of the location field in FileMaker (exact, trimmed)',
+			shopifyLocation: 'The Shopify location whose Available quantity these rows set',
+			emptyLocationAllowed: false,
+		}),
 		displayOptions,
-		options: [
-			{
-				displayName: 'Mapping',
-				name: 'mapping',
-				values: [
-					{
-						displayName: 'FileMaker Location',
-						name: 'fileMakerValue',
-						type: 'string',
-						default: '',
-						placeholder: 'Warehouse',
-						description: 'The value of the location field in FileMaker (exact, trimmed)',
-					},
-					shopifyLocationLocator('Shopify Location', 'shopifyLocation', 'The Shopify location whose Available quantity these rows set', {
-						allowed: false,
-					}),
-				],
-			},
-		],
 	},
 	{
 		displayName: 'Location Field',
