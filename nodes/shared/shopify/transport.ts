@@ -191,68 +191,51 @@ function httpFailureError(
 	const detail = redactSecrets(bodyErrors(failure.body) ?? failure.message ?? '', secrets);
 	const kind = failure.preAuth ? 'preAuth' : classifyHttpFailure(failure.status, failure.networkCode);
 	const httpCode = failure.status !== undefined ? String(failure.status) : undefined;
-	const opts = { httpCode, itemIndex };
+	const fail = (message: string, advice?: string) => apiError.call(this, message, advice, { httpCode, itemIndex });
+	const said = detail ? ` Shopify said: ${detail}` : '';
 	switch (kind) {
 		case 'preAuth':
-			return apiError.call(this, redactSecrets(failure.preAuthMessage ?? failure.message, secrets), undefined, opts);
+			return fail(redactSecrets(failure.preAuthMessage ?? failure.message, secrets));
 		case 'auth':
-			return apiError.call(
-				this,
+			return fail(
 				`Shopify refused the access token for ${host} (HTTP 401)`,
-				'Check the Admin API access token (or the client ID and secret) in the Shopify Inventory API credential. The app may have been uninstalled or the token revoked.' +
-					(detail ? ` Shopify said: ${detail}` : ''),
-				opts,
+				'Check the Admin API access token (or the client ID and secret) in the Shopify Inventory API credential. The app may have been uninstalled or the token revoked.' + said,
 			);
 		case 'forbidden':
-			return apiError.call(
-				this,
+			return fail(
 				`Shopify denied access for ${host} (HTTP 403)`,
-				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, write_products, read_locations and read_orders to the app and reinstall it.' +
-					(detail ? ` Shopify said: ${detail}` : ''),
-				opts,
+				'The app lacks a permission (scope) this operation needs. Grant read_inventory, write_inventory, read_products, write_products, read_locations and read_orders to the app and reinstall it.' + said,
 			);
 		case 'notFound':
-			return apiError.call(
-				this,
+			return fail(
 				`Shopify answered "not found" for ${host} (HTTP 404)`,
 				`Check the Shop value of the credential (shop name, myshopify.com domain or base URL) and that Admin API version ${version} exists (supported: ${SUPPORTED_API_VERSIONS.join(', ')}).`,
-				opts,
 			);
 		case 'payment':
-			return apiError.call(
-				this,
+			return fail(
 				`The shop ${host} is not available (HTTP 402: payment required / frozen)`,
 				'The store is frozen or paused. Settle the store’s billing in Shopify, then run again.',
-				opts,
 			);
 		case 'locked':
-			return apiError.call(
-				this,
+			return fail(
 				`The shop ${host} is locked (HTTP 423)`,
 				'Shopify has locked this store’s API access. Contact Shopify support.',
-				opts,
 			);
 		case 'dns':
-			return apiError.call(
-				this,
+			return fail(
 				`The shop domain ${host} could not be found`,
 				'Check the Shop value in the credential (for example my-shop or my-shop.myshopify.com).',
-				opts,
 			);
 		case 'retryable':
-			return apiError.call(
-				this,
+			return fail(
 				`Shopify at ${host} kept failing (${failure.status !== undefined ? `HTTP ${failure.status}` : networkProblemText(failure.networkCode)}) after ${attempts ?? 1} attempts`,
 				'Shopify or the network is having trouble. Try again later; the operation is safe to repeat.' +
 					(detail ? ` Last answer: ${detail}` : ''),
-				opts,
 			);
 		default:
-			return apiError.call(
-				this,
+			return fail(
 				`Shopify request to ${host} failed${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`,
 				detail || undefined,
-				opts,
 			);
 	}
 }
@@ -291,6 +274,12 @@ export async function shopifyGraphql(
 	].map((s) => (typeof s === 'string' ? s : undefined));
 
 	const budget = options.budget ?? createCostBudget();
+	/** Waits out a retryable failure (counted in the budget's figures). */
+	const waitBeforeRetry = async (ms: number) => {
+		budget.retries++;
+		budget.waitedMs += ms;
+		await waitUnlessCancelled(this, ms);
+	};
 	const maxAttempts = Math.max(1, options.maxAttempts ?? HTTP_MAX_ATTEMPTS);
 	const vars: IDataObject = { ...(variables ?? {}) };
 	if (options.idempotencyKey !== undefined) vars.idempotencyKey = options.idempotencyKey;
@@ -338,10 +327,7 @@ export async function shopifyGraphql(
 				: classifyHttpFailure(failure.status, failure.networkCode);
 			failures++;
 			if (kind === 'retryable' && failures < maxAttempts) {
-				const wait = httpRetryDelayMs(failures, failure.retryAfter);
-				budget.retries++;
-				budget.waitedMs += wait;
-				await waitUnlessCancelled(this, wait);
+				await waitBeforeRetry(httpRetryDelayMs(failures, failure.retryAfter));
 				continue;
 			}
 			throw httpFailureError.call(this, failure, base, version, secrets, options.itemIndex, failures);
@@ -353,10 +339,7 @@ export async function shopifyGraphql(
 			} catch {
 				failures++;
 				if (failures < maxAttempts) {
-					const wait = httpRetryDelayMs(failures);
-					budget.retries++;
-					budget.waitedMs += wait;
-					await waitUnlessCancelled(this, wait);
+					await waitBeforeRetry(httpRetryDelayMs(failures));
 					continue;
 				}
 				throw apiError.call(this, `Shopify at ${shopLabel(base)} answered with something that is not JSON`, undefined, {
@@ -430,10 +413,7 @@ export async function shopifyGraphql(
 				case 'internal': {
 					failures++;
 					if (failures < maxAttempts) {
-						const wait = httpRetryDelayMs(failures);
-						budget.retries++;
-						budget.waitedMs += wait;
-						await waitUnlessCancelled(this, wait);
+						await waitBeforeRetry(httpRetryDelayMs(failures));
 						continue;
 					}
 					throw apiError.call(
