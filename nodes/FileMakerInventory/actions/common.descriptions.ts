@@ -224,6 +224,11 @@ export const skuProperty: INodeProperties = {
 	description: 'SKU to look up (exact match)',
 };
 
+/** The SKU of an event operation, the item's "sku" field by default. */
+export function itemSkuProperty(description: string, required: boolean): INodeProperties {
+	return { displayName: 'SKU', name: 'sku', type: 'string', default: '={{ $json.sku }}', ...(required ? { required } : {}), description };
+}
+
 export const reasonProperty: INodeProperties = {
 	displayName: 'Reason',
 	name: 'reason',

@@ -2,6 +2,11 @@ import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { shopifyLocationLocator } from '../../shared/shopify/locationLocator';
 
+/** The SKU parameter of an inventory operation. */
+export function skuParameter(description: string, displayOptions: IDisplayOptions): INodeProperties {
+	return { displayName: 'SKU', name: 'sku', type: 'string', default: '', required: true, placeholder: 'ABC-123', description, displayOptions };
+}
+
 /** The "Options" collection of an operation. */
 export function optionsCollection(displayOptions: IDisplayOptions, options: INodeProperties[]): INodeProperties {
 	return {

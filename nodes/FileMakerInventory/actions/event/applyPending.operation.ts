@@ -8,7 +8,7 @@ import { applyPendingForSku } from '../../helpers/eventStore';
 import { fieldText } from '../../helpers/inventoryRecords';
 import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
 import { stockKey, stockKeyParts } from '../../logic/stockKey';
-import { locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
+import { itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
 import { isItemProblem } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
@@ -21,13 +21,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'SKU',
-		name: 'sku',
-		type: 'string',
-		default: '={{ $json.sku }}',
-		description: "SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.",
-	},
+	itemSkuProperty("SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.", false),
 	optionsCollection([
 		{
 			displayName: 'Scope',

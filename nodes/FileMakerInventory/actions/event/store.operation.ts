@@ -10,7 +10,7 @@ import { stockKey } from '../../logic/stockKey';
 import { itemProblem } from '../../helpers/problems';
 import { idempotencyKeyProblem } from '../../logic/events';
 import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
-import { DEFAULTS, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
+import { DEFAULTS, itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -20,14 +20,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'SKU',
-		name: 'sku',
-		type: 'string',
-		default: '={{ $json.sku }}',
-		required: true,
-		description: 'SKU of the stock record (exact match: a SKU that differs only in case or spaces is reported, never used)',
-	},
+	itemSkuProperty('SKU of the stock record (exact match: a SKU that differs only in case or spaces is reported, never used)', true),
 	{
 		displayName: 'Change',
 		name: 'change',

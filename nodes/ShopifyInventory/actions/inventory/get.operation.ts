@@ -4,23 +4,14 @@ import { levelJson } from '../../logic/levels';
 import { normalizeSku } from '../../logic/validate';
 import { findBySku } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
-import { locationLocator } from '../common.descriptions';
+import { locationLocator, skuParameter } from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['get'] } };
 
 export const description: INodeProperties[] = [
 	locationLocator(['get']),
-	{
-		displayName: 'SKU',
-		name: 'sku',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ABC-123',
-		description: 'The SKU to read (exact match)',
-		displayOptions,
-	},
+	skuParameter('The SKU to read (exact match)', displayOptions),
 ];
 
 export async function execute(this: IExecuteFunctions, run: ShopifyExecution, itemIndex: number): Promise<IDataObject[]> {

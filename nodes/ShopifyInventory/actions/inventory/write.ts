@@ -12,7 +12,7 @@ import { indexLevels } from '../../logic/diff';
 import { checkQuantity, MAX_QUANTITY, normalizeSku } from '../../logic/validate';
 import { currentApiVersion, readLevelsForRows, type WriteRow } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
-import { bulkThresholdOption, locationLocator, optionsCollection, readModeOption, reasonOption, referenceDocumentUriOption } from '../common.descriptions';
+import { bulkThresholdOption, locationLocator, optionsCollection, readModeOption, reasonOption, referenceDocumentUriOption, skuParameter } from '../common.descriptions';
 import type { ShopifyExecution } from '../execution';
 import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options';
 import { executionScope, referenceUri } from './reference';
@@ -26,16 +26,7 @@ export function writeDescription(mode: Mode): INodeProperties[] {
 	const displayOptions = { show: { resource: ['inventory'], operation: [mode] } };
 	return [
 		locationLocator([mode]),
-		{
-			displayName: 'SKU',
-			name: 'sku',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'ABC-123',
-			description: 'The SKU to change (exact match), usually mapped from the input, e.g. {{ $JSON.sku }}',
-			displayOptions,
-		},
+		skuParameter('The SKU to change (exact match), usually mapped from the input, e.g. {{ $JSON.sku }}', displayOptions),
 		mode === 'set'
 			? {
 					displayName: 'Quantity',
