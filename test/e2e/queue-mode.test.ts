@@ -190,7 +190,7 @@ interface BurstResult {
 async function burst(sku: string, o: { expireFileMakerAtMs?: number; killWorkerAtMs?: number } = {}): Promise<BurstResult> {
 	const sub = shop!.subscriptions().find((s) => /ORDERS_CREATE|orders\/create/i.test(s.topic)) ?? shop!.subscriptions()[0];
 	const executionIdsBefore = new Set((await executionsOf(ids.orders)).map((e) => String(e.id)));
-	const orders = [];
+	const orders: Awaited<ReturnType<ShopifyEmulator['createOrder']>>['order'][] = [];
 	for (let i = 0; i < ORDERS_PER_BURST; i++) {
 		orders.push((await shop!.createOrder({ lineItems: [{ sku, quantity: 1 }], deliver: false })).order);
 	}
