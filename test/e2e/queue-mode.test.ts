@@ -487,7 +487,8 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		figures.push(line);
 		console.log(`[queue-e2e] ${line}`);
 		expect(requested).toBeGreaterThanOrEqual(1);
-		expect(requested).toBeLessThanOrEqual(workersThatRan.size);
+		// At most one token request per sync execution that met the expired token (4 here).
+		expect(requested).toBeLessThanOrEqual(runIds.length);
 	});
 
 	it('100 orders for one SKU × 3 deliveries, FileMaker session expiring and a worker SIGKILLed mid-burst: exact, nothing stuck', async () => {
@@ -501,7 +502,10 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		figures.push(line);
 		console.log(`[queue-e2e] ${line}`);
 		expect(r.loginsAfterExpiry).toBeGreaterThanOrEqual(1);
-		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(r.workersAtExpiry!);
+		// n8n renews an expirable credential inside the execution that met the expiry, and keeps no
+		// state shared between executions: each execution in flight at that moment may log in once
+		// (at most workers × concurrency), never more (no retry storm). The figure goes to the doc.
+		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(r.workersAtExpiry! * 10);
 	});
 
 	// Figures for docs/queue-mode.md: two more bursts (about 4 more minutes on 2 shared cores), only with
