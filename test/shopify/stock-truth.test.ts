@@ -266,6 +266,34 @@ describe('one row never stops the others', () => {
 		}
 	});
 
+	it('if Shopify applied the good rows of a refused call (the other reading of the docs), the resend applies nothing twice and no sale is overwritten', async () => {
+		emu.setOptions({ stockRules: { allOrNothing: false, protectedCustomerDataApproved: true, unapprovedOrderReads: 'empty' } });
+		const all = skus(300);
+		emu.seed({ items: all.map((sku) => ({ sku, available: 1 })) });
+		const lateBundle = all[30];
+		const sold = all[40];
+		// At the first write the item turns into a bundle parent (refused at write time), and a sale takes
+		// one unit of another row of the same call.
+		emu.onRequest(
+			isSetWrite,
+			() => {
+				emu.configureItem(lateBundle, { requiresComponents: true });
+				void emu.placeOrder({ lineItems: [{ sku: sold, quantity: 1 }], deliver: false });
+			},
+			{ times: 1 },
+		);
+		const input = all.map((sku) => ({ sku, quantity: 2 }));
+		const r = await runSync(emu, tokenCredentials(emu), input, { output: 'summaryAndDetails', options: { holdBackOrdersSince: sinceNow() } });
+		expect(r.error).toBeUndefined();
+		const state = availableBySku(emu);
+		for (const sku of all) {
+			if (sku === lateBundle) expect(state[sku], sku).toBe(1);
+			else if (sku === sold) expect(state[sku], `${sku}: sold during the write, held back`).toBe(1);
+			else expect(state[sku], sku).toBe(2);
+		}
+		expect(r.summary).toMatchObject({ bundleParents: 1, retryable: 0, needsAttention: 0 });
+	});
+
 	it('an item no longer stocked at the location when written (2026-04: ITEM_NOT_STOCKED_AT_LOCATION) is reported; the rest is written', async () => {
 		emu.seed({ items: skus(6).map((sku) => ({ sku, available: 1 })) });
 		emu.injectFault({
