@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => emu?.close());
 beforeEach(() => {
 	emu.reset();
-	emu.setOptions({ bulkReadsAt: 'start', stockRules: { protectedCustomerDataApproved: true, unapprovedOrderReads: 'empty' } });
+	emu.setOptions({ bulkReadsAt: 'start', stockRules: { allOrNothing: true, protectedCustomerDataApproved: true, unapprovedOrderReads: 'empty' } });
 });
 
 const isLevelsRead = (r: EmulatorRequestInfo) =>
