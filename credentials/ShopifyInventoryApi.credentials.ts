@@ -160,6 +160,25 @@ export class ShopifyInventoryApi implements ICredentialType {
 				"Secret used to verify webhook signatures. Leave empty to use the app's client secret. Webhooks created by hand in Settings → Notifications are signed with the key shown on that page.",
 		},
 		{
+			displayName: 'Locations',
+			name: 'locationMapping',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: 'WH = Main warehouse\nSHOP = 987654321',
+			description:
+				'Several locations only (empty: one location). One line per location: the value of the Location field in FileMaker, =, then the Shopify location (its exact name, or its id such as 123456789). Lines starting with # are ignored. Used by Sync, Order → Get Many and the trigger unless a node has its own Locations list.',
+		},
+		{
+			displayName: 'Default Location',
+			name: 'defaultLocation',
+			type: 'string',
+			default: '',
+			placeholder: 'Main warehouse',
+			description:
+				'With Locations: where the trigger and the catch-up count a change whose location Shopify does not name (an order not yet routed). The exact name or the id. Empty: such changes carry no location.',
+		},
+		{
 			displayName: 'Session Token',
 			name: 'sessionToken',
 			type: 'hidden',

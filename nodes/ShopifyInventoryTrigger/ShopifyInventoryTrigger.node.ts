@@ -14,12 +14,43 @@ import { checkExists, create, remove } from './subscriptionLifecycle';
 import { DEFAULT_ORDER_TOPICS, stockChangesFromGraphqlOrder } from '../shared/orders';
 import { orderOutputOption } from '../shared/orders/outputOption';
 import { locateChanges, type ChangeLocationSettings, type StockChange } from '../shared/orders';
-import { orderLocationProperties, orderLocationSettings } from '../shared/orders/locationOptions';
+import { credentialOrderLocationSettings, orderLocationProperties, orderLocationSettings } from '../shared/orders/locationOptions';
+import { readShopLocationNames } from '../shared/shopify/credentialLocationMapping';
+import {
+	needsLocationList,
+	parseCredentialLocations,
+	resolveCredentialLocations,
+	type CredentialLocations,
+	type ShopLocation,
+} from '../shared/shopify/credentialLocations';
 import { searchLocations } from '../ShopifyInventory/methods/listSearch';
 import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 
-/** What to answer: a delivery decision after any order read, or "the order could not be read" (503). */
-type SettledDecision = Exclude<DeliveryDecision, { action: 'readOrder' }> | { action: 'unavailable'; message: string };
+/**
+ * What to answer: a delivery decision after any order read, "the order could not be read" (503), or
+ * "the credential's Locations name a location the shop does not have" (500).
+ */
+type SettledDecision =
+	| Exclude<DeliveryDecision, { action: 'readOrder' }>
+	| { action: 'unavailable'; message: string }
+	| { action: 'misconfigured'; message: string };
+
+/**
+ * The credential's Locations when they name locations: resolved with the shop's location list, which
+ * the order read carries (no call of its own) or, for refunds/create, one call.
+ */
+interface PendingCredentialLocations {
+	written: CredentialLocations;
+	nodeDefaultLocation: unknown;
+}
+
+function settleCredentialLocations(pending: PendingCredentialLocations, shopLocations: unknown[]): ChangeLocationSettings | string {
+	try {
+		return credentialOrderLocationSettings(resolveCredentialLocations(pending.written, shopLocations as ShopLocation[]), pending.nodeDefaultLocation);
+	} catch (error) {
+		return `${(error as Error).message}. Fix Locations / Default Location in the Shopify Inventory API credential`;
+	}
+}
 
 /**
  * orders/edited and return dispositions: the payload names the order; the order read through the API
@@ -30,10 +61,15 @@ async function readOrderDecision(
 	this: IWebhookFunctions,
 	decision: Extract<DeliveryDecision, { action: 'readOrder' }>,
 	locations: ChangeLocationSettings | null,
+	pending: PendingCredentialLocations | null = null,
 ): Promise<SettledDecision> {
 	let order: Record<string, unknown> | null;
+	let shopLocations: unknown[] = [];
 	try {
-		order = await fetchOrderById.call(this, decision.orderId, undefined, { lineLocations: locations !== null });
+		order = await fetchOrderById.call(this, decision.orderId, undefined, {
+			lineLocations: locations !== null || pending !== null,
+			onShopLocations: pending ? (nodes) => (shopLocations = nodes) : undefined,
+		});
 	} catch (error) {
 		const e = error as Error & { description?: string | null };
 		return {
@@ -46,6 +82,11 @@ async function readOrderDecision(
 			action: 'unavailable',
 			message: `Shopify returned no order ${decision.orderId} for ${decision.topic} (deleted, or the app is not approved for protected customer data)`,
 		};
+	}
+	if (pending) {
+		const settled = settleCredentialLocations(pending, shopLocations);
+		if (typeof settled === 'string') return { action: 'misconfigured', message: settled };
+		locations = settled;
 	}
 	let changes: StockChange[];
 	try {
@@ -240,9 +281,11 @@ export class ShopifyInventoryTrigger implements INodeType {
 		const output = (this.getNodeParameter('output', 'stockChanges') === 'raw' ? 'raw' : 'stockChanges') as OutputMode;
 
 		let secret: string | undefined;
+		let credentialLocationsText: { locationMapping: unknown; defaultLocation: unknown } | undefined;
 		try {
 			const credentials = await this.getCredentials('shopifyInventoryApi');
 			secret = signingSecret(credentials, registration);
+			credentialLocationsText = { locationMapping: credentials.locationMapping, defaultLocation: credentials.defaultLocation };
 		} catch (error) {
 			this.logger.error(
 				`Shopify Inventory Trigger: could not read the Shopify Inventory API credential (${(error as Error).message}); the delivery was rejected (401)`,
@@ -251,10 +294,19 @@ export class ShopifyInventoryTrigger implements INodeType {
 		}
 
 		let locations: ChangeLocationSettings | null = null;
+		let pendingLocations: PendingCredentialLocations | null = null;
 		let locationsProblem: string | undefined;
 		if (output === 'stockChanges') {
 			try {
-				locations = orderLocationSettings(this.getNodeParameter('locations', {}), this.getNodeParameter('defaultLocation', ''));
+				const nodeDefaultLocation = this.getNodeParameter('defaultLocation', '');
+				locations = orderLocationSettings(this.getNodeParameter('locations', {}), nodeDefaultLocation);
+				if (locations === null && credentialLocationsText) {
+					// No Locations on the node: the credential's. Ids need no call; names are resolved with the
+					// location list that the order read carries.
+					const written = parseCredentialLocations(credentialLocationsText.locationMapping, credentialLocationsText.defaultLocation);
+					if (written.lines.length > 0 && needsLocationList(written)) pendingLocations = { written, nodeDefaultLocation };
+					else if (written.lines.length > 0) locations = credentialOrderLocationSettings(resolveCredentialLocations(written), nodeDefaultLocation);
+				}
 			} catch (error) {
 				locationsProblem = (error as Error).message;
 			}
@@ -266,7 +318,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			secret,
 			topics: Array.isArray(topics) ? topics : [topics],
 			output,
-			readOrderTopics: locations !== null,
+			readOrderTopics: locations !== null || pendingLocations !== null,
 		});
 		if (locationsProblem !== undefined && decided.action !== 'reject' && decided.action !== 'ignore') {
 			// A configuration error (checked after the signature): answer 500 so that Shopify delivers
@@ -276,13 +328,29 @@ export class ShopifyInventoryTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 
-		let decision: SettledDecision = decided.action === 'readOrder' ? await readOrderDecision.call(this, decided, locations) : decided;
+		let decision: SettledDecision =
+			decided.action === 'readOrder' ? await readOrderDecision.call(this, decided, locations, pendingLocations) : decided;
+		if (decision.action === 'run' && pendingLocations && decided.action === 'run') {
+			// refunds/create: no order read to carry the location list, so one call for it.
+			try {
+				const settled = settleCredentialLocations(pendingLocations, await readShopLocationNames.call(this));
+				if (typeof settled === 'string') decision = { action: 'misconfigured', message: settled };
+				else locations = settled;
+			} catch (error) {
+				decision = { action: 'unavailable', message: `could not read the shop's locations for ${decided.topic}: ${(error as Error).message}` };
+			}
+		}
 		if (decision.action === 'run' && locations && decided.action === 'run') {
 			// refunds/create: the refund lines name their restock location.
 			decision = { ...decision, items: locateChanges(decision.items as unknown as StockChange[], locations) as unknown as Array<Record<string, unknown>> };
 		}
 
 		const res = this.getResponseObject();
+		if (decision.action === 'misconfigured') {
+			this.logger.error(`Shopify Inventory Trigger: ${decision.message}; answered 500, Shopify delivers again.`);
+			res.status(500).json({ message: 'The trigger is not configured correctly' });
+			return { noWebhookResponse: true };
+		}
 		if (decision.action === 'unavailable') {
 			this.logger.error(`Shopify Inventory Trigger: ${decision.message}. Answered 503: Shopify delivers the event again.`);
 			res.status(503).json({ message: 'The order could not be read from Shopify; deliver again later' });

@@ -59,7 +59,7 @@ describe('credential definition', () => {
 	it('has the contract property names and defaults', () => {
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
 		expect(Object.keys(byName).sort()).toEqual(
-			['accessToken', 'apiVersion', 'authentication', 'clientId', 'clientSecret', 'sessionToken', 'shop', 'webhookSigningSecret'].sort(),
+			['accessToken', 'apiVersion', 'authentication', 'clientId', 'clientSecret', 'defaultLocation', 'locationMapping', 'sessionToken', 'shop', 'webhookSigningSecret'].sort(),
 		);
 		expect(byName.apiVersion.default).toBe('2026-10');
 		expect((byName.apiVersion.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['2026-10', '2026-07', '2026-04', '2026-01']);

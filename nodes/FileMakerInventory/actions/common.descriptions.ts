@@ -311,7 +311,7 @@ export const locationFieldOption: INodeProperties = {
 	default: '',
 	placeholder: 'Location',
 	description:
-		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: one location (records per SKU).',
+		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: the Location Field of the FileMaker credential; empty there too: one location (records per SKU).',
 };
 
 /** Option (with Location Field): the item's location value. */

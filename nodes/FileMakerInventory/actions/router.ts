@@ -4,6 +4,7 @@ import type { FileMakerClient } from '../../shared/filemaker/client';
 import { fileMakerClient } from '../../shared/filemaker/client';
 import type { BatchOperation, OperationTable, PerItemOperation } from '../../shared/router';
 import { route } from '../../shared/router';
+import { loadCredentialLocationField } from '../helpers/credentialLocationField';
 import { isItemProblem } from '../helpers/problems';
 import * as event from './event/Event.resource';
 import * as movement from './movement/Movement.resource';
@@ -33,7 +34,13 @@ const operations: OperationTable<FileMakerClient> = {
  * whether retrying it can help.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeFileMaker.call(this, { operations, context: fileMakerClient, describeFailure });
+	return await routeFileMaker.call(this, { operations, context: clientWithLocationField, describeFailure });
+}
+
+/** The FileMaker client, after the credential's Location Field is read for this execution. */
+async function clientWithLocationField(this: IExecuteFunctions): Promise<FileMakerClient> {
+	await loadCredentialLocationField.call(this);
+	return await fileMakerClient.call(this);
 }
 
 function describeFailure(this: IExecuteFunctions, error: unknown, itemIndex: number): IDataObject {

@@ -14,6 +14,7 @@ import { FindQueryError, buildFindQuery } from '../logic/findQuery';
 import { invalidInputNumberMessage, parseWholeNumber } from '../logic/quantity';
 import { locationValue } from '../logic/stockKey';
 import { itemProblem } from './problems';
+import { effectiveLocationField } from './credentialLocationField';
 
 export interface ChangeOptions {
 	maxAttempts: number;
@@ -221,10 +222,13 @@ export function getEventStoreConfig(
 	};
 }
 
-/** Option "Location Field" (several locations): the field on the stock and event layouts; '' = none. */
+/**
+ * Option "Location Field" (several locations): the field on the stock and event layouts, else the
+ * credential's Location Field; '' = none.
+ */
 export function getLocationField(this: IExecuteFunctions, itemIndex: number): string {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return text(options.locationField, '');
+	return effectiveLocationField(this, text(options.locationField, ''));
 }
 
 /**

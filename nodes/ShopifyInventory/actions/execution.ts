@@ -1,5 +1,6 @@
 import type { Json } from '../../shared/orders/model';
 import { createCostBudget, type CostBudget } from '../../shared/shopify/cost';
+import type { ResolvedCredentialLocations } from '../../shared/shopify/credentialLocations';
 import type { LocationMemo, ResolvedLocation } from '../transport/locations';
 
 /**
@@ -13,6 +14,8 @@ export interface ShopifyExecution extends LocationMemo {
 	primaryLocation?: Promise<ResolvedLocation>;
 	/** Order → Get Many: orders already read per time window (items asking for the same window share one read). */
 	ordersByWindow: Map<string, Json[]>;
+	/** The Locations of the Shopify credential with ids, read on first use (at most one call per execution). */
+	credentialLocations?: Promise<ResolvedCredentialLocations | null>;
 	/** When the execution started ("the last 24 hours" is counted from here for every item). */
 	startedAt: Date;
 }

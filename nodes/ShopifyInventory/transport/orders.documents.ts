@@ -95,6 +95,22 @@ export const ORDER_BY_ID_QUERY = `query ShopifyInventoryOrderById($id: ID!, $lin
   }
 }`;
 
+/**
+ * One order by id and the shop's locations (id, name): the trigger's order read when the credential's
+ * Locations name locations, so that the names become ids without a call of their own.
+ */
+export const ORDER_BY_ID_WITH_LOCATIONS_QUERY = `query ShopifyInventoryOrderByIdWithLocations($id: ID!, $lineItemsFirst: Int!, $refundsFirst: Int!, $refundLineItemsFirst: Int!) {
+  order(id: $id) {
+      ${ORDER_FIELDS}
+  }
+  locations(first: 250, includeInactive: true) {
+    nodes {
+      id
+      name
+    }
+  }
+}`;
+
 /** The fulfilments of one order (read for cancelled orders: fulfilled units do not come back on cancel). */
 export const ORDER_FULFILLMENTS_QUERY = `query ShopifyInventoryOrderFulfillments($id: ID!, $first: Int!, $linesFirst: Int!) {
   order(id: $id) {

@@ -12,6 +12,7 @@ import { shopifyGraphql, type CostBudget, type ShopifyContext } from '../../shar
 import { appendToConnection, pageInfoOf, updatedSinceQuery } from '../logic/catchUp';
 import {
 	ORDER_BY_ID_QUERY,
+	ORDER_BY_ID_WITH_LOCATIONS_QUERY,
 	ORDER_FULFILLMENT_ORDERS_QUERY,
 	ORDER_FULFILLMENTS_QUERY,
 	ORDER_LINE_ITEMS_PAGE_QUERY,
@@ -333,6 +334,8 @@ export async function fetchLineLocations(this: ShopifyContext, orderId: string, 
 export interface OrderReadOptions {
 	/** Read the fulfillment orders too (several locations: where each line is fulfilled from). */
 	lineLocations?: boolean;
+	/** fetchOrderById: also read the shop's locations (id, name) in the same call and hand them here. */
+	onShopLocations?: (locations: unknown[]) => void;
 }
 
 /** Completes one order of a first read: every line item, refund, fulfilment (cancelled) and return. */
@@ -391,7 +394,12 @@ export async function fetchOrderById(
 ): Promise<Json | null> {
 	const id = /^\d+$/.test(orderId) ? `gid://shopify/Order/${orderId}` : orderId;
 	return await readingOrders(this, undefined, async () => {
-		const { data } = await shopifyGraphql.call(this, ORDER_BY_ID_QUERY, { id, ...nestedPageSizes() }, { budget });
+		const query = readOptions.onShopLocations ? ORDER_BY_ID_WITH_LOCATIONS_QUERY : ORDER_BY_ID_QUERY;
+		const { data } = await shopifyGraphql.call(this, query, { id, ...nestedPageSizes() }, { budget });
+		if (readOptions.onShopLocations) {
+			const nodes = (data.locations as { nodes?: unknown } | null | undefined)?.nodes;
+			readOptions.onShopLocations(Array.isArray(nodes) ? nodes : []);
+		}
 		const node = data.order as Json | null | undefined;
 		if (!node) return null;
 		return await completeOrder.call(this, node, budget, undefined, readOptions);

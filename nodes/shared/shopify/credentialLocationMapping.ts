@@ -8,7 +8,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CostBudget } from './cost';
 import { CREDENTIAL_LOCATION_NAMES_QUERY } from './credentialLocations.documents';
 import {
-	CredentialLocationsError,
 	needsLocationList,
 	parseCredentialLocations,
 	resolveCredentialLocations,
@@ -20,12 +19,6 @@ import { shopifyGraphql, type ShopifyContext } from './transport';
 
 export const CREDENTIAL_LOCATIONS_ADVICE =
 	'Fix Locations / Default Location in the Shopify Inventory API credential: one line per location, the FileMaker value, =, then the Shopify location name or id (Shopify Inventory → Location → Get Many lists them).';
-
-/** The credential's Locations and Default Location as written (no call); an empty mapping has no lines. */
-export async function credentialLocationsOf(this: ShopifyContext): Promise<CredentialLocations> {
-	const credentials = await this.getCredentials('shopifyInventoryApi');
-	return parseCredentialLocations(credentials.locationMapping, credentials.defaultLocation);
-}
 
 /** The shop's locations (one call, up to 250: the most a shop's location list is read in one page). */
 export async function readShopLocationNames(this: ShopifyContext, budget?: CostBudget): Promise<ShopLocation[]> {
@@ -44,15 +37,20 @@ export async function resolvedCredentialLocations(
 	budget?: CostBudget,
 	itemIndex?: number,
 ): Promise<ResolvedCredentialLocations | null> {
+	const credentials = await this.getCredentials('shopifyInventoryApi');
+	const refuse = (error: unknown) =>
+		new NodeOperationError(this.getNode(), (error as Error).message, { description: CREDENTIAL_LOCATIONS_ADVICE, itemIndex });
+	let written: CredentialLocations;
 	try {
-		const written = await credentialLocationsOf.call(this);
-		if (written.lines.length === 0) return null;
-		const shop = needsLocationList(written) ? await readShopLocationNames.call(this, budget) : undefined;
+		written = parseCredentialLocations(credentials.locationMapping, credentials.defaultLocation);
+	} catch (error) {
+		throw refuse(error);
+	}
+	if (written.lines.length === 0) return null;
+	const shop = needsLocationList(written) ? await readShopLocationNames.call(this, budget) : undefined;
+	try {
 		return resolveCredentialLocations(written, shop);
 	} catch (error) {
-		if (error instanceof CredentialLocationsError) {
-			throw new NodeOperationError(this.getNode(), error.message, { description: CREDENTIAL_LOCATIONS_ADVICE, itemIndex });
-		}
-		throw error;
+		throw refuse(error);
 	}
 }

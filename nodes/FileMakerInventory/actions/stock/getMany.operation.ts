@@ -13,6 +13,7 @@ import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
 import { DEFAULTS, extraFieldsOption, locationFieldOption, optionsCollection, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
 import { stockKey } from '../../logic/stockKey';
+import { effectiveLocationField } from '../../helpers/credentialLocationField';
 import { locateRows, locationFieldOf, pendingKeyOfRow, withLocationField } from '../../logic/stockLocations';
 
 /** Pages read at the same time by default: most of the latency gain, little load on the server. */
@@ -191,7 +192,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const pageSize = positiveInt(options.pageSize, DEFAULT_PAGE_SIZE);
 	const concurrency = Math.min(positiveInt(options.pageConcurrency, DEFAULT_PAGE_CONCURRENCY), MAX_PAGE_READ_CONCURRENCY);
-	const locationField = locationFieldOf(options);
+	const locationField = effectiveLocationField(this, locationFieldOf(options));
 	const extraFields = withLocationField(extraFieldList(options.extraFields), locationField);
 	const invalidQuantities = (['fail', 'skip', 'flag'].includes(String(options.invalidQuantities))
 		? options.invalidQuantities
@@ -311,7 +312,7 @@ async function readPendingSales(
 	const layout = typeof options.eventLayout === 'string' && options.eventLayout.trim() !== '' ? options.eventLayout.trim() : DEFAULTS.eventLayout;
 	const events = { ...getMovementConfig.call(this, itemIndex, 'movementLayout', layout) };
 	const pending: Array<{ sku: string; change: number | undefined; setTo: number | undefined }> = [];
-	const locationField = locationFieldOf(options);
+	const locationField = effectiveLocationField(this, locationFieldOf(options));
 	await client.readAllPages({
 		layout,
 		query: [{ [events.appliedBatchField]: '=' }],

@@ -17,6 +17,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { locationMappingCollection } from '../../../shared/shopify/locationLocator';
+import { resolvedCredentialLocations } from '../../../shared/shopify/credentialLocationMapping';
 import { diffInventory, type DiffResult, type SyncChange } from '../../logic/diff';
 import { holdBackFromOrders, nodesOf, quantityAfterHoldBack, type HoldBack } from '../../logic/holdBack';
 import { toLocationGid, type ShopifyLevel } from '../../logic/levels';
@@ -53,7 +54,7 @@ export const multiLocationDescription: INodeProperties[] = [
 	{
 		...locationMappingCollection({
 			description:
-				'For several locations: which value of the FileMaker location field is which Shopify location. Rows of every location are synced in one pass (the Location parameter above is then not used). Empty: one location, the Location parameter.',
+				'For several locations: which value of the FileMaker location field is which Shopify location. Rows of every location are synced in one pass (the Location parameter above is then not used). Empty: the Locations of the Shopify credential; empty there too: one location, the Location parameter.',
 			fileMakerValue: 'The value of the location field in FileMaker (exact, trimmed)',
 			shopifyLocation: 'The Shopify location whose Available quantity these rows set',
 			emptyLocationAllowed: false,
@@ -81,6 +82,19 @@ export function locationMappingOf(this: IExecuteFunctions): LocationMapping[] {
 			description: 'Fix the Locations list: one line per FileMaker location value, each with its own Shopify location.',
 		});
 	}
+}
+
+/**
+ * The mapping Sync uses: the node's Locations list, else the Locations of the Shopify credential (names
+ * resolved with one call), else [] (one location).
+ */
+export async function syncLocationMappingOf(this: IExecuteFunctions, run: ShopifyExecution): Promise<LocationMapping[]> {
+	const own = locationMappingOf.call(this);
+	if (own.length > 0) return own;
+	run.credentialLocations ??= resolvedCredentialLocations.call(this, run.budget);
+	const fromCredential = await run.credentialLocations;
+	if (fromCredential === null) return [];
+	return fromCredential.mapping.map((m) => ({ fileMakerValue: m.fileMakerValue, locationId: `gid://shopify/Location/${m.locationId}`, locationName: null }));
 }
 
 export interface MultiLocationSettings {

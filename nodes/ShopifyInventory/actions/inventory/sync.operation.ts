@@ -50,7 +50,7 @@ import { maxStaleRetriesOption, rereadOptions, writeOptionsOf } from './options'
 import { executionScope, referenceUri } from './reference';
 import { applyWithStaleRetry } from './staleRetry';
 import { notWritableDetail, notWrittenFigures, readInputSkus, requestFigures, syncOutputItems, type SyncDetail, type WriteFailureCounts } from './syncSteps';
-import { executeMultiLocationSync, locationMappingOf, multiLocationDescription } from './multiLocation';
+import { executeMultiLocationSync, multiLocationDescription, syncLocationMappingOf } from './multiLocation';
 
 const displayOptions = { show: { resource: ['inventory'], operation: ['sync'] } };
 
@@ -230,8 +230,8 @@ export async function execute(
 	}
 	const skipSkus = parseSkuList(options.skipSkus);
 	const apiVersion = await currentApiVersion.call(this);
-	// Several locations (option Locations filled in): one pass over every mapped location.
-	const locationMapping = locationMappingOf.call(this);
+	// Several locations (option Locations, else the credential's Locations): one pass over every mapped location.
+	const locationMapping = await syncLocationMappingOf.call(this, run);
 	if (locationMapping.length > 0) {
 		return await executeMultiLocationSync.call(this, run, items, locationMapping, {
 			skuField, quantityField, onlySku, onlyInputSkus, reportMissingInFileMaker, dryRun, outputMode,

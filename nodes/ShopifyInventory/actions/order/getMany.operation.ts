@@ -13,7 +13,8 @@ import { deepCopy, NodeOperationError, type IDataObject, type IExecuteFunctions,
 import { filterByLocation, stockChangesFromGraphqlOrder, toLegacyId, type StockChange } from '../../../shared/orders';
 import { orderOutputOption } from '../../../shared/orders/outputOption';
 import { locateChanges } from '../../../shared/orders/locations';
-import { orderLocationProperties, orderLocationSettings } from '../../../shared/orders/locationOptions';
+import { credentialOrderLocationSettings, orderLocationProperties, orderLocationSettings } from '../../../shared/orders/locationOptions';
+import { resolvedCredentialLocations } from '../../../shared/shopify/credentialLocationMapping';
 import { resolveUpdatedSince, updatedSinceQuery } from '../../logic/catchUp';
 import { fetchOrdersUpdatedSince } from '../../transport/orders';
 import { locationPicker, optionsCollection } from '../common.descriptions';
@@ -80,6 +81,18 @@ export async function execute(this: IExecuteFunctions, run: ShopifyExecution, it
 			itemIndex,
 			description: 'Fix Options → Locations / Default Location: one FileMaker value and one Shopify location per line.',
 		});
+	}
+	if (locationSettings === null) {
+		// No Locations on the node: the credential's (one location when that is empty too).
+		run.credentialLocations ??= resolvedCredentialLocations.call(this, run.budget, itemIndex);
+		const fromCredential = await run.credentialLocations;
+		if (fromCredential !== null) {
+			try {
+				locationSettings = credentialOrderLocationSettings(fromCredential, options.defaultLocation);
+			} catch (error) {
+				throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: 'Fix Options → Default Location, or leave it empty.' });
+			}
+		}
 	}
 	const lineLocations = locationSettings !== null;
 
