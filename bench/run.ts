@@ -3,16 +3,17 @@
  * and against the floor Shopify's cost model allows, on the same emulators, in one run.
  * Method, formula and measured figures: bench/README.md.
  *
- * This process owns the emulators (FileMaker with a per-request latency, Shopify with the Standard
- * plan's leaky bucket and, where stated, a faster clock); each measurement runs in its own child
- * process (bench/lib/child.ts) so its peak RSS is the n8n process's own.
+ * This process owns the emulators: Shopify (the Standard plan's leaky bucket and, where stated, a
+ * faster clock) in this process, FileMaker (a per-request latency) in a child process of its own
+ * (bench/lib/filemaker-process.ts), so neither waits on the other's CPU. Each measurement runs in its
+ * own child process (bench/lib/child.ts) so its peak RSS is the n8n process's own.
  */
+// First: graphql (the Shopify emulator) must see NODE_ENV=production when it is imported.
+import { MEASURED_NODE_ENV, measuredEnv } from './lib/emulator-env';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { seedCatalogue as seedFileMaker, startFileMakerEmulator } from '../test/emulators/filemaker';
-import type { FileMakerEmulator } from '../test/emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../test/emulators/shopify';
 import { seedCatalogue as seedShopify } from '../test/emulators/shopify/catalogue';
 import { parseArgs, PLAN_BUCKETS, speedUpFor, type BenchOptions } from './lib/args';
@@ -27,9 +28,10 @@ import {
 	type FileMakerFigures,
 	type ShopifyFigures,
 } from './lib/metrics';
+import { bundleFileMakerChild, startFileMakerProcess, type FileMakerProcess } from './lib/filemaker-process';
+import type { FileMakerRequestLogEntry } from '../test/emulators/filemaker';
 import { probeFileMaker, probeShopify, type FileMakerRtt, type ShopifyRtt } from './lib/probe';
 import type { SideConfig, SideResult } from './lib/protocol';
-import { numberedCatalogue } from '../test/emulators/filemaker/catalogue';
 import { makeIncrementalScenario, makeScenario, type Scenario } from './lib/scenario';
 import { startTlsFront, type TlsFront } from './lib/tls-front';
 
@@ -98,37 +100,25 @@ function log(line = '') {
 }
 
 async function startEmulators(options: BenchOptions, speedUp: number) {
-	const fm = await startFileMakerEmulator({ latencyMs: options.fmLatencyMs, accounts: [FM_ACCOUNT] });
+	const fm = await startFileMakerProcess({ latencyMs: options.fmLatencyMs, accounts: [FM_ACCOUNT] });
 	const shop = await startShopifyEmulator({ clock: { speedUp }, bulkDurationMs: BULK_DURATION_MS, bucket: PLAN_BUCKETS[options.plan] });
 	return { fm, shop };
 }
 
-async function closeEmulators(e: { fm: FileMakerEmulator; shop: ShopifyEmulator }) {
+async function closeEmulators(e: { fm: FileMakerProcess; shop: ShopifyEmulator }) {
 	await e.shop.close();
 	await e.fm.close();
 }
 
-function seed(e: { fm: FileMakerEmulator; shop: ShopifyEmulator }, scenario: Scenario) {
+async function seed(e: { fm: FileMakerProcess; shop: ShopifyEmulator }, scenario: Scenario) {
 	if (scenario.recentlyModified) {
 		// Incremental: every record last modified an hour ago, the changed ones a second ago.
-		const now = e.fm.now();
-		const longAgo = e.fm.timestampOf(now - 60 * 60_000);
-		const justNow = e.fm.timestampOf(now - 1000);
-		const recent = scenario.recentlyModified;
-		e.fm.seed(
-			LAYOUT,
-			numberedCatalogue(scenario.size).map((item, i) => ({
-				SKU: item.sku,
-				Quantity: scenario.fileMaker[i],
-				Name: item.name,
-				ModifiedAt: recent.has(i) ? justNow : longAgo,
-			})),
-		);
-	} else seedFileMaker(e.fm, scenario.size);
+		await e.fm.seedModifiedCatalogue(LAYOUT, scenario.fileMaker, [...scenario.recentlyModified], 60 * 60_000, 1000);
+	} else await e.fm.seedCatalogue(LAYOUT, scenario.size);
 	seedShopify(e.shop, scenario.size, { available: (i) => scenario.shopify[i - 1] });
-	const fmRecords = e.fm.records(LAYOUT);
+	const fmQuantities = await e.fm.quantities(LAYOUT, 'Quantity');
 	for (let i = 0; i < scenario.size; i++) {
-		if (Number(fmRecords[i].fieldData.Quantity) !== scenario.fileMaker[i]) {
+		if (fmQuantities[i] !== scenario.fileMaker[i]) {
 			throw new Error('The FileMaker catalogue is not the one the scenario expects (seedCatalogue changed?)');
 		}
 	}
@@ -154,7 +144,7 @@ async function probeRoundTrips(
 	const emulators = await startEmulators(options, speedUp);
 	try {
 		const { fm, shop } = emulators;
-		seed(emulators, scenario);
+		await seed(emulators, scenario);
 		const location = shop.location();
 		const filemaker = await probeFileMaker({
 			url: fm.url,
@@ -198,7 +188,7 @@ async function setUp(
 	options: BenchOptions,
 	speedUp: number,
 ): Promise<{
-	fm: FileMakerEmulator;
+	fm: FileMakerProcess;
 	shop: ShopifyEmulator;
 	tls?: TlsFront;
 	target: Pick<SideConfig, 'size' | 'filemaker' | 'shopify' | 'baseline'>;
@@ -206,7 +196,7 @@ async function setUp(
 }> {
 	const emulators = await startEmulators(options, speedUp);
 	const { fm, shop } = emulators;
-	seed(emulators, scenario);
+	await seed(emulators, scenario);
 	const location = shop.location();
 	const tls = side === 'baseline' ? await startTlsFront(fm.url) : undefined;
 	const target: Pick<SideConfig, 'size' | 'filemaker' | 'shopify' | 'baseline'> = {
@@ -265,17 +255,19 @@ async function measure(
 			warmUp: warm?.target,
 		};
 		const bucket = shop.bucketState(SHOPIFY_TOKEN);
-		fm.requestLog.length = 0;
+		await fm.clearRequestLog();
 		shop.requestLog.length = 0;
 		const clockAt = { real: Date.now(), shopify: shop.clock.now() };
 		const child = await runSide(bundles[side], config, {
 			verbose: options.verbose,
 			profile: options.profile,
+			baseEnv: measuredEnv(),
 			env: side === 'baseline' ? { NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' } : {},
 		});
 		const result: SideResult = child.result;
+		const fmLog = await fm.requestLog();
 		const shopify = shopifyFigures(shop.requestLog);
-		const filemaker = fileMakerFigures(fm.requestLog, fm.stats);
+		const filemaker = fileMakerFigures(fmLog, await fm.stats());
 		const report: SideReport = {
 			side,
 			ok: result.ok,
@@ -288,7 +280,7 @@ async function measure(
 			filemaker,
 			mismatchesAfter: mismatches(shop, location.id, scenario),
 			phasesMs: result.phases,
-			timeline: result.startedAtEpochMs ? timeline(fm, shop, clockAt, speedUp, result.startedAtEpochMs) : undefined,
+			timeline: result.startedAtEpochMs ? timeline(fmLog, shop, clockAt, speedUp, result.startedAtEpochMs) : undefined,
 			details: result.details,
 		};
 		if (!result.ok) {
@@ -303,7 +295,7 @@ async function measure(
 }
 
 function timeline(
-	fm: FileMakerEmulator,
+	fmLog: FileMakerRequestLogEntry[],
 	shop: ShopifyEmulator,
 	clockAt: { real: number; shopify: number },
 	speedUp: number,
@@ -311,8 +303,8 @@ function timeline(
 ): [number, string][] | undefined {
 	if (shop.requestLog.length > 200) return undefined;
 	const events: [number, string][] = [];
-	const reads = fm.requestLog.filter((e) => /\/(records|_find)$/.test(e.path));
-	for (const e of fm.requestLog) if (!reads.includes(e)) events.push([e.at - syncStart, `FileMaker ${e.method} ${e.path.split('/').slice(-1)[0]}`]);
+	const reads = fmLog.filter((e) => /\/(records|_find)$/.test(e.path));
+	for (const e of fmLog) if (!reads.includes(e)) events.push([e.at - syncStart, `FileMaker ${e.method} ${e.path.split('/').slice(-1)[0]}`]);
 	if (reads.length) {
 		events.push([reads[0].at - syncStart, `FileMaker first record read (${reads.length} reads)`]);
 		events.push([reads[reads.length - 1].at - syncStart, 'FileMaker last record read']);
@@ -565,7 +557,7 @@ async function main() {
 		`sizes ${options.sizes.join(', ')} · ${options.changedFraction * 100} % changed · FileMaker latency ${options.fmLatencyMs} ms · Shopify ${options.plan === 'plus' ? 'Plus' : 'Standard'} plan (GraphQL bucket ${PLAN_BUCKETS[options.plan].maximumAvailable}, restore ${PLAN_BUCKETS[options.plan].restoreRate}/s; REST bucket 40, 2/s)`,
 	);
 	if (options.sides.includes('ours') && !fs.existsSync(TEMPLATE)) throw new Error(`The sync template is missing: ${path.relative(REPO_ROOT, TEMPLATE)}`);
-	const bundles = await bundleSides();
+	const [bundles] = await Promise.all([bundleSides(), bundleFileMakerChild()]);
 
 	const reports: SizeReport[] = [];
 	for (const size of options.sizes) {
@@ -655,6 +647,7 @@ async function main() {
 				shopifyPlan: `${options.plan === 'plus' ? 'Plus' : 'Standard'}: GraphQL bucket ${PLAN_BUCKETS[options.plan].maximumAvailable} points, restore ${PLAN_BUCKETS[options.plan].restoreRate} points/s; REST bucket 40, leak 2/s`,
 				incremental: options.incremental.length ? { changed: options.incremental, catalogue: options.incrementalSize, template: 'workflows/filemaker-to-shopify-incremental.json (its incremental chain)' } : 'none',
 				shopifyApiVersion: SHOPIFY_API_VERSION,
+				processes: `Shopify emulator in the bench's process, FileMaker emulator in its own process, both with NODE_ENV=production; each measured n8n process with NODE_ENV=${MEASURED_NODE_ENV ?? '(unset)'}`,
 			},
 			floorFormula: FLOOR_FORMULA,
 			incrementalFormula: INCREMENTAL_FORMULA,

@@ -57,7 +57,14 @@ export interface ChildRun {
 export async function runSide(
 	bundle: string,
 	config: SideConfig,
-	opts: { verbose?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; profile?: boolean } = {},
+	opts: {
+		verbose?: boolean;
+		/** The child's environment (default: this process's), before `env`. */
+		baseEnv?: NodeJS.ProcessEnv;
+		env?: NodeJS.ProcessEnv;
+		timeoutMs?: number;
+		profile?: boolean;
+	} = {},
 ): Promise<ChildRun> {
 	const dir = path.join(REPO_ROOT, '.cache', 'bench', 'runs');
 	fs.mkdirSync(dir, { recursive: true });
@@ -74,7 +81,7 @@ export async function runSide(
 	}
 	const child = spawn(process.execPath, [...nodeArgs, bundle, configPath, resultPath], {
 		cwd: REPO_ROOT,
-		env: { ...process.env, ...opts.env },
+		env: { ...(opts.baseEnv ?? process.env), ...opts.env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let stdout = '';
