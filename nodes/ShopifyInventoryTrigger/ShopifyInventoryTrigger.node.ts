@@ -48,7 +48,7 @@ function settleCredentialLocations(pending: PendingCredentialLocations, shopLoca
 	try {
 		return credentialOrderLocationSettings(resolveCredentialLocations(pending.written, shopLocations as ShopLocation[]), pending.nodeDefaultLocation);
 	} catch (error) {
-		return `${(error as Error).message}. Fix Locations / Default Location in the Shopify Inventory API credential`;
+		return `${(error as Error).message.replace(/\.$/, '')}. Fix Locations / Default Location in the Shopify Inventory API credential`;
 	}
 }
 
