@@ -1,6 +1,6 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
@@ -143,14 +143,14 @@ export class FileMakerDataApi implements ICredentialType {
 		return await logIn.call(this, credentials);
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.sessionToken}}',
-			},
-		},
-	};
+	/**
+	 * Adds the session token to every request. A function, not a generic block with an expression:
+	 * n8n resolves a generic block's expression for each request, which costs more than the request
+	 * itself on a busy order webhook path.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.sessionToken ?? '')}` } };
+	}
 
 	// n8n logs in (preAuthentication) before this request, so a wrong host, database or account
 	// is reported by the login with a specific message; this request then proves the session works.

@@ -1,6 +1,6 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
@@ -214,14 +214,13 @@ export class ShopifyInventoryApi implements ICredentialType {
 		return { sessionToken: token.accessToken };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-Shopify-Access-Token': '={{$credentials.sessionToken}}',
-			},
-		},
-	};
+	/**
+	 * Adds the access token to every request. A function, not a generic block with an expression:
+	 * n8n resolves a generic block's expression for each request (see the FileMaker credential).
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-Shopify-Access-Token': String(credentials.sessionToken ?? '') } };
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -56,7 +56,7 @@ async function successBodyRuleMessage(token: string): Promise<string | undefined
 }
 
 describe('credential definition', () => {
-	it('has the contract property names and defaults', () => {
+	it('has the contract property names and defaults', async () => {
 		const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
 		expect(Object.keys(byName).sort()).toEqual(
 			['accessToken', 'apiVersion', 'authentication', 'clientId', 'clientSecret', 'defaultLocation', 'locationMapping', 'sessionToken', 'shop', 'webhookSigningSecret'].sort(),
@@ -69,7 +69,8 @@ describe('credential definition', () => {
 		for (const secret of ['accessToken', 'clientSecret', 'webhookSigningSecret']) {
 			expect(byName[secret].typeOptions?.password, secret).toBe(true);
 		}
-		expect(credential.authenticate.properties.headers).toEqual({ 'X-Shopify-Access-Token': '={{$credentials.sessionToken}}' });
+		const signed = await credential.authenticate({ sessionToken: 'shpat_from_session' }, { url: '/x', headers: { Accept: 'application/json' } });
+		expect(signed.headers).toEqual({ Accept: 'application/json', 'X-Shopify-Access-Token': 'shpat_from_session' });
 	});
 });
 

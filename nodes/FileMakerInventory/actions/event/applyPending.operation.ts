@@ -12,6 +12,7 @@ import { itemSkuProperty, locationFieldOption, locationValueOption, optionsColle
 import { isItemProblem } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
+import { waitUnlessCancelled } from '../../../shared/wait';
 
 const properties: INodeProperties[] = [
 	{
@@ -60,6 +61,15 @@ const properties: INodeProperties[] = [
 			],
 			default: 'wait',
 		},
+		{
+			displayName: 'Wait Before Applying (Seconds)',
+			name: 'waitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 60 },
+			default: 0,
+			description:
+				'Wait this long before reading the pending events, so that the events of a burst (many orders for one SKU at once) are applied together in one batch by the first run, and the others find nothing left to do. 0: at once.',
+		},
 		locationFieldOption,
 		locationValueOption,
 	]),
@@ -96,6 +106,8 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxAttempts = positiveInt(options.maxAttempts, STOCK_CHANGE_MAX_ATTEMPTS);
 	const output: INodeExecutionData[] = [];
+	const waitSeconds = Number(options.waitSeconds ?? 0);
+	if (Number.isFinite(waitSeconds) && waitSeconds > 0) await waitUnlessCancelled(this, Math.min(waitSeconds, 60) * 1000);
 	const targets = new Map<string, number[]>();
 	if (options.scope === 'all') {
 		const all = items.map((_, i) => i);

@@ -5,12 +5,14 @@ import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { errorItem } from '../../../shared/router';
 import type { StockEvent } from '../../helpers/eventStore';
 import { checkSkus, skuProblem, storeEvents, storeFailureAdvice } from '../../helpers/eventStore';
-import { getEventStoreConfig, getText, readLocation, readSku } from '../../helpers/parameters';
+import { getEventStoreConfig, getText, readLocation } from '../../helpers/parameters';
 import { stockKey } from '../../logic/stockKey';
 import { itemProblem } from '../../helpers/problems';
 import { idempotencyKeyProblem } from '../../logic/events';
 import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
 import { DEFAULTS, itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
+
+const DEFINE_BELOW = { show: { inputItems: ['defineBelow'] } };
 
 const properties: INodeProperties[] = [
 	{
@@ -20,7 +22,23 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	itemSkuProperty('SKU of the stock record (exact match: a SKU that differs only in case or spaces is reported, never used)', true),
+	{
+		displayName: 'Input Items',
+		name: 'inputItems',
+		type: 'options',
+		options: [
+			{
+				name: 'Shopify Stock Changes',
+				value: 'shopifyChanges',
+				description:
+					'Items as the Shopify Inventory Trigger and Shopify Inventory → Order → Get Many output them: sku, quantity, idempotencyKey, kind, orderName, location. Nothing to map.',
+			},
+			{ name: 'Define Below', value: 'defineBelow', description: 'Map SKU, change, key, reason and reference yourself' },
+		],
+		default: 'defineBelow',
+		description: 'Where the fields of each event come from',
+	},
+	{ ...itemSkuProperty('SKU of the stock record (exact match: a SKU that differs only in case or spaces is reported, never used)', true), displayOptions: DEFINE_BELOW },
 	{
 		displayName: 'Change',
 		name: 'change',
@@ -28,6 +46,7 @@ const properties: INodeProperties[] = [
 		default: 0,
 		placeholder: 'e.g. -1',
 		description: 'Signed whole number to add to the quantity: -2 for a sale of two, 2 for a restock of two. Ignored when Set To is given.',
+		displayOptions: DEFINE_BELOW,
 	},
 	{
 		displayName: 'Set To',
@@ -36,9 +55,10 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 25',
 		description: 'Leave empty for a change. A whole number makes this a Set event: the quantity becomes this number when the event is applied (in order with the other events).',
+		displayOptions: DEFINE_BELOW,
 	},
-	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', placeholder: 'e.g. order paid', description: 'Written to the event row' },
-	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', placeholder: 'e.g. #1001', description: 'Written to the event row' },
+	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', placeholder: 'e.g. order paid', description: 'Written to the event row', displayOptions: DEFINE_BELOW },
+	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', placeholder: 'e.g. #1001', description: 'Written to the event row', displayOptions: DEFINE_BELOW },
 	{ displayName: 'Source', name: 'source', type: 'string', default: 'n8n', placeholder: 'e.g. shopify', description: 'Written to the event row (where the event came from)' },
 	{
 		displayName: 'Change Key',
@@ -50,6 +70,7 @@ const properties: INodeProperties[] = [
 		description:
 			'A name for this event, one per real-world change (for example the order line it comes from), at most 100 characters. FileMaker keeps it unique: the same event delivered again is not stored twice.',
 		hint: 'The Shopify Inventory Trigger outputs one per change as idempotencyKey',
+		displayOptions: DEFINE_BELOW,
 	},
 	optionsCollection([
 		{
@@ -77,34 +98,78 @@ const displayOptions = { show: { resource: ['event'], operation: ['store'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function readEvent(this: IExecuteFunctions, itemIndex: number, locationField: string): StockEvent {
-	const sku = readSku.call(this, itemIndex);
+/** The fields of one event as given (parameters read once each, or the item's own fields). */
+interface EventFields {
+	sku: string;
+	key: string;
+	change: unknown;
+	setTo: string;
+	reason: string;
+	reference: string;
+	source: string;
+}
+
+function textOf(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+/**
+ * Input Items "Shopify Stock Changes": the item's own fields, as the trigger and the catch-up
+ * output them (no expression to evaluate: the busy webhook path stays cheap).
+ */
+export function shopifyChangeFields(json: IDataObject, source: string): EventFields {
+	const kind = textOf(json.kind);
+	return {
+		sku: textOf(json.sku),
+		key: textOf(json.idempotencyKey),
+		change: json.quantity,
+		setTo: textOf(json.setTo),
+		reason: kind === '' ? '' : `Shopify ${kind}`,
+		reference: textOf(json.orderName) || textOf(json.orderId),
+		source,
+	};
+}
+
+function definedFields(this: IExecuteFunctions, itemIndex: number, source: string): EventFields {
+	return {
+		sku: getText.call(this, 'sku', itemIndex),
+		key: getText.call(this, 'idempotencyKey', itemIndex),
+		change: this.getNodeParameter('change', itemIndex, undefined) as unknown,
+		setTo: getText.call(this, 'setTo', itemIndex),
+		reason: getText.call(this, 'reason', itemIndex),
+		reference: getText.call(this, 'reference', itemIndex),
+		source,
+	};
+}
+
+function readEvent(this: IExecuteFunctions, itemIndex: number, fields: EventFields, locationField: string): StockEvent {
+	const { sku, key } = fields;
+	if (sku === '') {
+		throw itemProblem(this.getNode(), 'The SKU is empty. Map the SKU of the item to the SKU field of the node.', itemIndex);
+	}
 	const location = readLocation.call(this, itemIndex, locationField);
-	const key = getText.call(this, 'idempotencyKey', itemIndex);
 	if (key === '') {
 		throw itemProblem(this.getNode(), `The change key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
 	}
 	const problem = idempotencyKeyProblem(key);
 	if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
-	const setToRaw = getText.call(this, 'setTo', itemIndex);
 	let setTo: number | undefined;
 	let change = 0;
-	if (setToRaw !== '') {
-		const rawChange = this.getNodeParameter('change', itemIndex, 0) as unknown;
+	if (fields.setTo !== '') {
+		const rawChange = fields.change;
 		if (rawChange !== undefined && rawChange !== null && rawChange !== '' && Number(rawChange) !== 0) {
 			throw itemProblem(
 				this.getNode(),
-				`The event for SKU '${sku}' has both a change (${String(rawChange)}) and Set To (${setToRaw}). Give one of them: a change, or Set To for an absolute quantity.`,
+				`The event for SKU '${sku}' has both a change (${String(rawChange)}) and Set To (${fields.setTo}). Give one of them: a change, or Set To for an absolute quantity.`,
 				itemIndex,
 			);
 		}
-		const parsed = parseWholeNumber(setToRaw);
-		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'quantity', sku, raw: setToRaw, reason: parsed.reason }), itemIndex);
+		const parsed = parseWholeNumber(fields.setTo);
+		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'quantity', sku, raw: fields.setTo, reason: parsed.reason }), itemIndex);
 		setTo = parsed.value;
 	} else {
-		const raw = this.getNodeParameter('change', itemIndex, undefined) as unknown;
-		const parsed = parseWholeNumber(raw);
-		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'change', sku, raw, reason: parsed.reason }), itemIndex);
+		const parsed = parseWholeNumber(fields.change);
+		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'change', sku, raw: fields.change, reason: parsed.reason }), itemIndex);
 		change = parsed.value;
 	}
 	return {
@@ -113,19 +178,10 @@ function readEvent(this: IExecuteFunctions, itemIndex: number, locationField: st
 		key,
 		change,
 		setTo,
-		reason: getText.call(this, 'reason', itemIndex),
-		reference: getText.call(this, 'reference', itemIndex),
-		source: getText.call(this, 'source', itemIndex, DEFAULTS.source),
+		reason: fields.reason,
+		reference: fields.reference,
+		source: fields.source,
 	};
-}
-
-function safeText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-	try {
-		const value = getText.call(this, name, itemIndex);
-		return value === '' ? undefined : value;
-	} catch {
-		return undefined;
-	}
 }
 
 export async function execute(this: IExecuteFunctions, client: FileMakerClient, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -133,28 +189,36 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const report = options.onRetryableFailure === 'report';
 	const output: INodeExecutionData[] = [];
+	const fromShopify = this.getNodeParameter('inputItems', 0, 'defineBelow') === 'shopifyChanges';
+	// Each item's SKU and key as read (once), for the error items.
+	const given = new Map<number, { sku: string; key: string }>();
 	const problem = (error: unknown, itemIndex: number, retryable: boolean) => {
 		const extra: IDataObject = { retryable };
-		const sku = safeText.call(this, 'sku', itemIndex);
-		const key = safeText.call(this, 'idempotencyKey', itemIndex);
-		if (sku !== undefined) extra.sku = sku;
-		if (key !== undefined) extra.idempotencyKey = key;
+		const fields = given.get(itemIndex);
+		if (fields && fields.sku !== '') extra.sku = fields.sku;
+		if (fields && fields.key !== '') extra.idempotencyKey = fields.key;
 		output.push(errorItem.call(this, error, [itemIndex], extra));
 	};
 
 	const valid: Array<{ itemIndex: number; event: StockEvent }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let fields: EventFields;
+		try {
+			const source = getText.call(this, 'source', itemIndex, DEFAULTS.source);
+			fields = fromShopify ? shopifyChangeFields(items[itemIndex].json, source) : definedFields.call(this, itemIndex, source);
+		} catch (error) {
+			problem(error, itemIndex, false);
+			continue;
+		}
+		given.set(itemIndex, { sku: fields.sku, key: fields.key });
 		// Lines the trigger or catch-up marked skipped (no SKU, untracked, gift card) and items with
 		// neither SKU nor key (the empty item of "Always Output Data") are not events: passed on as such.
-		const passOver =
-			items[itemIndex].json.skipped === true ||
-			(safeText.call(this, 'sku', itemIndex) === undefined && safeText.call(this, 'idempotencyKey', itemIndex) === undefined);
-		if (passOver) {
+		if (items[itemIndex].json.skipped === true || (fields.sku === '' && fields.key === '')) {
 			output.push({ json: { ...items[itemIndex].json, status: 'skipped' }, pairedItem: { item: itemIndex } });
 			continue;
 		}
 		try {
-			valid.push({ itemIndex, event: readEvent.call(this, itemIndex, config.stock.locationField ?? '') });
+			valid.push({ itemIndex, event: readEvent.call(this, itemIndex, fields, config.stock.locationField ?? '') });
 		} catch (error) {
 			problem(error, itemIndex, false);
 		}
