@@ -96,6 +96,22 @@ describe('Store', () => {
 		expect(requestsTo(env.fm, 'POST', '/layouts/StockMovements/records')).toHaveLength(3);
 	});
 
+	it("Input Items 'Shopify Stock Changes': the trigger's items stored as they are (no mapping), skipped lines passed over", async () => {
+		const params = { resource: 'event', operation: 'store', inputItems: 'shopifyChanges', source: 'shopify' };
+		const res = await env.run(params, [
+			{ kind: 'sale', sku: 'HOT-1', quantity: -2, idempotencyKey: 'shopify:order:7:line:1:sale', orderId: '7', orderName: '#1007', skipped: false },
+			{ kind: 'restock', sku: 'B-2', quantity: 1, idempotencyKey: 'shopify:refund:9:line:3:restock', orderId: '8', orderName: null, skipped: false },
+			{ kind: 'sale', sku: null, quantity: -1, idempotencyKey: 'shopify:order:7:line:2:sale', skipped: true, reason: 'Line has no SKU' },
+		]);
+		expect(res.error).toBeUndefined();
+		const out = env.json(res);
+		expect(out.map((o) => o.status)).toEqual(['stored', 'stored', 'skipped']);
+		const hot = rows('HOT-1')[0].fieldData;
+		expect([hot.Change, hot.EventKey, hot.Reason, hot.Reference, hot.Source]).toEqual([-2, 'shopify:order:7:line:1:sale', 'Shopify sale', '#1007', 'shopify']);
+		const b2 = rows('B-2')[0].fieldData;
+		expect([b2.Change, b2.Reason, b2.Reference]).toEqual([1, 'Shopify restock', '8']);
+	});
+
 	it('unknown SKU and near match are error items (retryable: false) naming both spellings; the rest is stored', async () => {
 		const res = await env.run(store(), [
 			{ sku: 'abc-1', change: -1, key: 'k1' },
