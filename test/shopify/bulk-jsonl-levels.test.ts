@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { levelsFromBulkJsonl, parseJsonl, stitchJsonl } from '../../nodes/ShopifyInventory/logic/jsonl';
+import { BulkLevelsReader, levelsFromBulkJsonl, parseJsonl, stitchJsonl } from '../../nodes/ShopifyInventory/logic/jsonl';
 import { levelFromItemNode, type ShopifyLevel } from '../../nodes/ShopifyInventory/logic/levels';
 
 /** The stitched reading, as the node read bulk results before the one-pass reader. */
@@ -68,5 +68,25 @@ describe('bulk JSONL → levels in one pass', () => {
 	it('reads an empty result as no levels', () => {
 		expect(levelsFromBulkJsonl('')).toEqual([]);
 		expect(levelsFromBulkJsonl('\n')).toEqual([]);
+	});
+
+	it('reads a result that arrives in pieces (a download stream) as the whole text, wherever the pieces break', () => {
+		const lines = [variant(20, 2, false), item(1), item(2, 0), variant(21, 2, true), '', item(3, null), item(4), item(1, 99)];
+		const text = lines.join('\r\n') + '\n';
+		const whole = levelsFromBulkJsonl(text);
+		expect(whole.map((l) => l.sku)).toEqual(['SKU-1', 'SKU-2', 'SKU-4', 'SKU-1']);
+		for (const size of [1, 2, 7, 64, text.length]) {
+			const reader = new BulkLevelsReader();
+			for (let at = 0; at < text.length; at += size) reader.write(text.slice(at, at + size));
+			expect(reader.end(), `pieces of ${size} characters`).toEqual(whole);
+		}
+	});
+
+	it('names the line that is not JSON when the result arrives in pieces', () => {
+		const reader = new BulkLevelsReader();
+		expect(() => {
+			reader.write(`${item(1)}\n\n{oo`);
+			reader.write('ps}\n');
+		}).toThrow(/Line 3/);
 	});
 });

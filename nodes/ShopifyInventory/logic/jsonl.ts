@@ -76,43 +76,96 @@ export function forEachJsonlLine(text: string, visit: (line: JsonlObject) => voi
  * parent is not in the file counts as an item line of its own, in its place.
  */
 export function levelsFromBulkJsonl(text: string): ShopifyLevel[] {
-	const levels: ShopifyLevel[] = [];
+	const reader = new BulkLevelsReader();
+	reader.write(text);
+	return reader.end();
+}
+
+/**
+ * levelsFromBulkJsonl for a result that arrives in pieces (a download read as a stream): `write` each
+ * piece of text as it comes, `end` once at the end. Only an unfinished last line is kept between
+ * pieces, so neither the downloaded bytes nor the whole text are ever held.
+ */
+export class BulkLevelsReader {
+	private readonly levels: ShopifyLevel[] = [];
 	/** First item line of each id → its level (undefined: not stocked at the location). */
-	const itemLevels = new Map<string, ShopifyLevel | undefined>();
-	const children: Array<{ line: JsonlObject; parentId: string; position: number }> = [];
-	const childIds = new Set<string>();
-	forEachJsonlLine(text, (line) => {
+	private readonly itemLevels = new Map<string, ShopifyLevel | undefined>();
+	private readonly children: Array<{ line: JsonlObject; parentId: string; position: number }> = [];
+	private readonly childIds = new Set<string>();
+	/** The text after the last line break seen so far. */
+	private rest = '';
+	private lineNo = 0;
+
+	write(piece: string): void {
+		const text = this.rest === '' ? piece : this.rest + piece;
+		let start = 0;
+		for (;;) {
+			const end = text.indexOf('\n', start);
+			if (end === -1) break;
+			this.line(text.slice(start, end));
+			start = end + 1;
+		}
+		this.rest = start === 0 ? text : text.slice(start);
+	}
+
+	end(): ShopifyLevel[] {
+		this.line(this.rest);
+		this.rest = '';
+		return this.assemble();
+	}
+
+	private line(raw: string): void {
+		this.lineNo++;
+		const t = raw.trim();
+		if (t === '') return;
+		let parsed: unknown;
+		let valid = true;
+		try {
+			parsed = JSON.parse(t);
+		} catch {
+			valid = false;
+		}
+		if (!valid) throw new Error(`Line ${this.lineNo} of the bulk operation result is not valid JSON`);
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+		const line = parsed as JsonlObject;
 		if (typeof line.__parentId === 'string') {
-			children.push({ line, parentId: line.__parentId, position: levels.length });
-			if (typeof line.id === 'string') childIds.add(line.id);
+			this.children.push({ line, parentId: line.__parentId, position: this.levels.length });
+			if (typeof line.id === 'string') this.childIds.add(line.id);
 			return;
 		}
 		const level = levelFromItemNode(line);
-		if (typeof line.id === 'string' && !itemLevels.has(line.id)) itemLevels.set(line.id, level);
-		if (level) levels.push(level);
-	});
-	const variantsOf = new Map<string, JsonlObject[]>();
-	const orphans: Array<{ level: ShopifyLevel; position: number }> = [];
-	for (const { line, parentId, position } of children) {
-		if (itemLevels.has(parentId)) {
-			if (typeof line.id === 'string' && line.id.startsWith('gid://shopify/ProductVariant/')) {
-				const variants = variantsOf.get(parentId) ?? [];
-				variants.push(line);
-				variantsOf.set(parentId, variants);
+		if (typeof line.id === 'string' && !this.itemLevels.has(line.id)) this.itemLevels.set(line.id, level);
+		if (level) this.levels.push(level);
+	}
+
+	private assemble(): ShopifyLevel[] {
+		const { levels, itemLevels, children, childIds } = this;
+		const variantsOf = new Map<string, JsonlObject[]>();
+		const orphans: Array<{ level: ShopifyLevel; position: number }> = [];
+		for (const { line, parentId, position } of children) {
+			if (itemLevels.has(parentId)) {
+				if (typeof line.id === 'string' && line.id.startsWith('gid://shopify/ProductVariant/')) {
+					const variants = variantsOf.get(parentId) ?? [];
+					variants.push(line);
+					variantsOf.set(parentId, variants);
+				}
+			} else if (!childIds.has(parentId)) {
+				const level = levelFromItemNode(line);
+				if (level) orphans.push({ level, position });
 			}
-		} else if (!childIds.has(parentId)) {
-			const level = levelFromItemNode(line);
-			if (level) orphans.push({ level, position });
 		}
+		for (const [itemId, variants] of variantsOf) {
+			const level = itemLevels.get(itemId);
+			if (!level) continue;
+			if (!level.variantId) level.variantId = variants[0].id as string;
+			if (variants.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
+			else if (level.requiresComponents === undefined && variants.some((c) => c.requiresComponents === false))
+				level.requiresComponents = false;
+		}
+		for (let k = orphans.length - 1; k >= 0; k--) levels.splice(orphans[k].position, 0, orphans[k].level);
+		itemLevels.clear();
+		childIds.clear();
+		children.length = 0;
+		return levels;
 	}
-	for (const [itemId, variants] of variantsOf) {
-		const level = itemLevels.get(itemId);
-		if (!level) continue;
-		if (!level.variantId) level.variantId = variants[0].id as string;
-		if (variants.some((c) => c.requiresComponents === true)) level.requiresComponents = true;
-		else if (level.requiresComponents === undefined && variants.some((c) => c.requiresComponents === false))
-			level.requiresComponents = false;
-	}
-	for (let k = orphans.length - 1; k >= 0; k--) levels.splice(orphans[k].position, 0, orphans[k].level);
-	return levels;
 }

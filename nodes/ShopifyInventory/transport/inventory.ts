@@ -15,7 +15,7 @@ import { apiError } from '../../shared/errors';
 import { estimateAvailable } from '../../shared/shopify/cost';
 import { chunk, MAX_ROWS_PER_MUTATION } from '../logic/batching';
 import { idempotencyKey } from '../logic/idempotency';
-import { levelsFromBulkJsonl } from '../logic/jsonl';
+import { BulkLevelsReader } from '../logic/jsonl';
 import {
 	levelFromItemNode,
 	levelFromLevelNode,
@@ -193,6 +193,28 @@ function jsonlText(body: unknown): string {
 	return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
+function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
+	return typeof (body as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The levels of a bulk result, read line by line as the download arrives: neither the downloaded bytes
+ * nor the whole text are held (at 250,000 SKUs the JSONL is tens of MB). A body already read whole
+ * (a string or bytes) is read the same way.
+ */
+async function levelsFromDownload(body: unknown): Promise<ShopifyLevel[]> {
+	const reader = new BulkLevelsReader();
+	if (isAsyncIterable(body)) {
+		const decoder = new TextDecoder('utf-8');
+		for await (const piece of body) {
+			if (typeof piece === 'string') reader.write(piece);
+			else reader.write(decoder.decode(piece as Uint8Array, { stream: true }));
+		}
+		reader.write(decoder.decode());
+	} else reader.write(jsonlText(body));
+	return reader.end();
+}
+
 /**
  * Waits for a bulk read of the levels (polling with sleep), downloads the JSONL from the pre-signed URL
  * (no authentication) and stitches child lines (`__parentId`). `firstPollMs` is the wait before the first
@@ -230,17 +252,14 @@ export async function collectBulkLevelsRead(
 		if (status === 'COMPLETED') {
 			const url = typeof op.url === 'string' ? op.url : undefined;
 			if (!url) return [];
-			// The downloaded bytes are held by no variable: only the text stays alive while it is read.
-			return levelsFromBulkJsonl(
-				jsonlText(
-					await this.helpers.httpRequest({
-						method: 'GET',
-						url,
-						encoding: 'arraybuffer',
-						json: false,
-						timeout: 10 * 60 * 1000,
-					}),
-				),
+			return await levelsFromDownload(
+				await this.helpers.httpRequest({
+					method: 'GET',
+					url,
+					encoding: 'stream',
+					json: false,
+					timeout: 10 * 60 * 1000,
+				}),
 			);
 		}
 		if (status === 'FAILED' || status === 'CANCELED' || status === 'CANCELING' || status === 'EXPIRED') {
