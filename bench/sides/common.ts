@@ -36,6 +36,32 @@ export class Stopwatch {
 	}
 }
 
+/**
+ * process.memoryUsage() every `everyMs` while the sync runs (diagnostic: which phase holds the peak).
+ * Each sample: [ms since the sync started, rss, heapUsed, external + arrayBuffers] in MB.
+ */
+export class MemorySampler {
+	readonly samples: [number, number, number, number][] = [];
+	private timer: NodeJS.Timeout | undefined;
+
+	start(everyMs = 100): void {
+		const t0 = Date.now();
+		const mb = (n: number) => Math.round(n / 1024 / 1024);
+		const sample = () => {
+			const m = process.memoryUsage();
+			this.samples.push([Date.now() - t0, mb(m.rss), mb(m.heapUsed), mb(m.external + m.arrayBuffers)]);
+		};
+		sample();
+		this.timer = setInterval(sample, everyMs);
+		this.timer.unref();
+	}
+
+	stop(): void {
+		if (this.timer) clearInterval(this.timer);
+		this.timer = undefined;
+	}
+}
+
 /** Runs a side: reads its config, runs `fn`, writes the result file the parent reads. */
 export function sideMain(fn: (config: SideConfig, sw: Stopwatch) => Promise<Record<string, unknown>>): void {
 	const [configPath, resultPath] = process.argv.slice(2);
@@ -64,8 +90,12 @@ export function sideMain(fn: (config: SideConfig, sw: Stopwatch) => Promise<Reco
 			warm.stop();
 			warmUpMs = Math.round(warm.wallMs);
 		}
+		const memory = new MemorySampler();
+		memory.start();
 		const details = await fn(config, sw);
-		return warmUpMs === undefined ? details : { ...details, warmUpMs };
+		memory.stop();
+		const withMemory = { ...details, memorySamples: memory.samples };
+		return warmUpMs === undefined ? withMemory : { ...withMemory, warmUpMs };
 	};
 	run()
 		.then((details) => {
