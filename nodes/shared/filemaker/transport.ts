@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	ICredentialsDecrypted,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	JsonObject,
@@ -9,6 +10,7 @@ import type {
 import type { NodeApiError } from 'n8n-workflow';
 
 import { apiError } from '../errors';
+import { waitUnlessCancelled, wasCancelled } from '../wait';
 
 import type { ErrorContext, FailureInfo, MappedError } from './errors';
 import { describeFileMakerError, extractFailure } from './errors';
@@ -85,13 +87,26 @@ export type CallResult =
 	| { ok: false; info: FailureInfo; error: unknown; sessionExpired?: true };
 
 /**
+ * How long, at most, a request that met an expired session waits (a random part of it) before it
+ * looks again whether another run has renewed the session meanwhile.
+ */
+export const SESSION_RENEWAL_JITTER_MS = 1000;
+
+/**
  * Sends one Data API request: {host}/fmi/data/{version}/databases/{db}{endpoint}.
  *
  * Goes through httpRequestWithAuthentication, so n8n adds the session token (logging in first if
- * there is none yet) and, when FileMaker answers HTTP 401 (code 952: token expired), logs in once
- * more and resends. No ignoreHttpStatusErrors on purpose: that 401 must throw for n8n to renew the
- * session. FileMaker errors (HTTP 500 + messages[0].code) arrive as thrown errors and are returned
- * here as `{ ok: false, info }` with the code extracted.
+ * there is none yet). An expired session (HTTP 401, code 952) is renewed once between all the runs
+ * that meet it, also across n8n's queue-mode workers:
+ *  1. the request is sent with the token n8n holds for the credential (n8n reads the credential
+ *     anew for every request, so a token another run saved is used at once);
+ *  2. on 401 it waits a random moment (up to SESSION_RENEWAL_JITTER_MS) and is sent again: by then
+ *     the first run to wake has usually renewed the session, and this one simply uses the new token;
+ *  3. only if it is still refused does this run renew: n8n logs in (the credential's
+ *     preAuthentication), saves the token for every other run, and sends the request.
+ * With `renewSession: false` the 401 is returned as `sessionExpired` (the caller renews once for a
+ * set of requests sent together, see FileMakerClient.readAllPages). FileMaker errors (HTTP 500 +
+ * messages[0].code) are returned as `{ ok: false, info }` with the code extracted.
  */
 export async function fileMakerCall(
 	this: FileMakerContext,
@@ -112,32 +127,51 @@ export async function fileMakerCall(
 		request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 	}
 	if (options.qs !== undefined) request.qs = options.qs;
-	if (options.renewSession === false) {
-		const answer = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-			...request,
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
-		})) as { statusCode?: number; body?: unknown };
-		if (answer.statusCode === 401) {
-			return { ok: false, info: { httpStatus: 401, code: '952', rawMessage: 'Invalid FileMaker Data API token' }, error: undefined, sessionExpired: true };
-		}
-		const parsed = typeof answer.body === 'string' ? (safeJson(answer.body) ?? answer.body) : answer.body;
-		if (answer.statusCode === undefined || answer.statusCode < 400) {
-			return { ok: true, response: (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {} };
-		}
-		const failure = Object.assign(new Error(`Request failed with status code ${answer.statusCode}`), {
-			response: { status: answer.statusCode, body: parsed },
-		});
-		return { ok: false, info: extractFailure(failure), error: failure };
-	}
+	const expired: CallResult = {
+		ok: false,
+		info: { httpStatus: 401, code: '952', rawMessage: 'Invalid FileMaker Data API token' },
+		error: undefined,
+		sessionExpired: true,
+	};
 	try {
-		const body = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)) as unknown;
+		const first = await sendWithoutRenewal.call(this, request);
+		if (first !== 'expired') return first;
+		if (options.renewSession === false) return expired;
+		await waitUnlessCancelled(this, Math.floor(Math.random() * SESSION_RENEWAL_JITTER_MS));
+		const second = await sendWithoutRenewal.call(this, request);
+		if (second !== 'expired') return second;
+		// Still refused: this run renews the session. Given the credential without a token, n8n logs
+		// in (preAuthentication), saves the new token for every other run, and sends the request.
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const withoutToken: ICredentialsDecrypted = { id: '', name: '', type: CREDENTIAL_TYPE, data: { ...credentials, sessionToken: '' } };
+		const body = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
+			credentialsDecrypted: withoutToken,
+		})) as unknown;
 		const parsed = typeof body === 'string' ? (safeJson(body) as unknown) : body;
 		const response = (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {};
 		return { ok: true, response };
 	} catch (error) {
+		if (wasCancelled(this)) throw error;
 		return { ok: false, info: extractFailure(error), error };
 	}
+}
+
+/** One send that leaves an expired token alone: 'expired' on HTTP 401, else the answer. */
+async function sendWithoutRenewal(this: FileMakerContext, request: IHttpRequestOptions): Promise<CallResult | 'expired'> {
+	const answer = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+		...request,
+		ignoreHttpStatusErrors: true,
+		returnFullResponse: true,
+	})) as { statusCode?: number; body?: unknown };
+	if (answer.statusCode === 401) return 'expired';
+	const parsed = typeof answer.body === 'string' ? (safeJson(answer.body) ?? answer.body) : answer.body;
+	if (answer.statusCode === undefined || answer.statusCode < 400) {
+		return { ok: true, response: (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {} };
+	}
+	const failure = Object.assign(new Error(`Request failed with status code ${answer.statusCode}`), {
+		response: { status: answer.statusCode, body: parsed },
+	});
+	return { ok: false, info: extractFailure(failure), error: failure };
 }
 
 function safeJson(text: string): unknown {
