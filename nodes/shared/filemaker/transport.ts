@@ -10,7 +10,7 @@ import type {
 import type { NodeApiError } from 'n8n-workflow';
 
 import { apiError } from '../errors';
-import { waitUnlessCancelled, wasCancelled } from '../wait';
+import { waitUnlessCancelled } from '../wait';
 
 import type { ErrorContext, FailureInfo, MappedError } from './errors';
 import { describeFileMakerError, extractFailure } from './errors';
@@ -133,27 +133,31 @@ export async function fileMakerCall(
 		error: undefined,
 		sessionExpired: true,
 	};
-	try {
-		const first = await sendWithoutRenewal.call(this, request);
-		if (first !== 'expired') return first;
-		if (options.renewSession === false) return expired;
-		await waitUnlessCancelled(this, Math.floor(Math.random() * SESSION_RENEWAL_JITTER_MS));
-		const second = await sendWithoutRenewal.call(this, request);
-		if (second !== 'expired') return second;
-		// Still refused: this run renews the session. Given the credential without a token, n8n logs
-		// in (preAuthentication), saves the new token for every other run, and sends the request.
+	const attempt = async (send: () => Promise<CallResult | 'expired'>): Promise<CallResult | 'expired'> => {
+		try {
+			return await send();
+		} catch (error) {
+			return { ok: false, info: extractFailure(error), error };
+		}
+	};
+	const first = await attempt(async () => await sendWithoutRenewal.call(this, request));
+	if (first !== 'expired') return first;
+	if (options.renewSession === false) return expired;
+	await waitUnlessCancelled(this, Math.floor(Math.random() * SESSION_RENEWAL_JITTER_MS));
+	const second = await attempt(async () => await sendWithoutRenewal.call(this, request));
+	if (second !== 'expired') return second;
+	// Still refused: this run renews the session. Given the credential without a token, n8n logs
+	// in (preAuthentication), saves the new token for every other run, and sends the request.
+	const renewed = await attempt(async () => {
 		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 		const withoutToken: ICredentialsDecrypted = { id: '', name: '', type: CREDENTIAL_TYPE, data: { ...credentials, sessionToken: '' } };
 		const body = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
 			credentialsDecrypted: withoutToken,
 		})) as unknown;
 		const parsed = typeof body === 'string' ? (safeJson(body) as unknown) : body;
-		const response = (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {};
-		return { ok: true, response };
-	} catch (error) {
-		if (wasCancelled(this)) throw error;
-		return { ok: false, info: extractFailure(error), error };
-	}
+		return { ok: true, response: (parsed as { response?: FileMakerResponse } | undefined)?.response ?? {} };
+	});
+	return renewed === 'expired' ? expired : renewed;
 }
 
 /** One send that leaves an expired token alone: 'expired' on HTTP 401, else the answer. */
