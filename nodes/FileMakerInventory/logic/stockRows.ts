@@ -85,16 +85,24 @@ export function toStockRows(
  * them. Returns one problem per duplicated SKU.
  */
 export function markDuplicateSkus(rows: StockRow[]): RowProblem[] {
-	const bySku = new Map<string, StockRow[]>();
-	for (const row of rows) {
-		if (row.sku === '') continue;
-		const list = bySku.get(row.sku);
-		if (list) list.push(row);
-		else bySku.set(row.sku, [row]);
-	}
+	// SKU → the index of its first row; a list only for the SKUs on more than one record.
+	const firstIndex = new Map<string, number>();
+	const repeated = new Map<string, { first: number; list: StockRow[] }>();
+	rows.forEach((row, index) => {
+		if (row.sku === '') return;
+		const first = firstIndex.get(row.sku);
+		if (first === undefined) firstIndex.set(row.sku, index);
+		else {
+			const group = repeated.get(row.sku);
+			if (group) group.list.push(row);
+			else repeated.set(row.sku, { first, list: [rows[first], row] });
+		}
+	});
+	firstIndex.clear();
+	// In the order of each SKU's first record.
+	const ordered = [...repeated.entries()].sort((a, b) => a[1].first - b[1].first).map(([sku, group]) => [sku, group.list] as const);
 	const problems: RowProblem[] = [];
-	for (const [sku, list] of bySku) {
-		if (list.length < 2) continue;
+	for (const [sku, list] of ordered) {
 		const ids = list.map((r) => r.recordId);
 		for (const row of list) {
 			row.duplicateSku = true;

@@ -29,20 +29,23 @@ export interface LevelIndex {
 	duplicates: Map<string, ShopifyLevel[]>;
 }
 
+/** SKU → its level, and the SKUs carried by more than one inventory item (a list only for those). */
 export function indexLevels(levels: readonly ShopifyLevel[]): LevelIndex {
-	const groups = new Map<string, ShopifyLevel[]>();
-	for (const l of levels) {
-		if (!l.sku) continue;
-		const g = groups.get(l.sku);
-		if (g) {
-			if (!g.some((x) => x.inventoryItemId === l.inventoryItemId)) g.push(l);
-		} else groups.set(l.sku, [l]);
-	}
 	const bySku = new Map<string, ShopifyLevel>();
 	const duplicates = new Map<string, ShopifyLevel[]>();
-	for (const [sku, g] of groups) {
-		if (g.length === 1) bySku.set(sku, g[0]);
-		else duplicates.set(sku, g);
+	for (const l of levels) {
+		if (!l.sku) continue;
+		const group = duplicates.get(l.sku);
+		if (group) {
+			if (!group.some((x) => x.inventoryItemId === l.inventoryItemId)) group.push(l);
+			continue;
+		}
+		const first = bySku.get(l.sku);
+		if (first === undefined) bySku.set(l.sku, l);
+		else if (first.inventoryItemId !== l.inventoryItemId) {
+			bySku.delete(l.sku);
+			duplicates.set(l.sku, [first, l]);
+		}
 	}
 	return { bySku, duplicates };
 }

@@ -116,14 +116,15 @@ export class BulkLevelsReader {
 
 	private line(raw: string): void {
 		this.lineNo++;
-		const t = raw.trim();
-		if (t === '') return;
+		if (raw.length === 0) return;
 		let parsed: unknown;
 		let valid = true;
 		try {
-			parsed = JSON.parse(t);
+			// JSON allows whitespace (also a CR) around the value: no trimmed copy of the line.
+			parsed = JSON.parse(raw);
 		} catch {
-			valid = false;
+			valid = raw.trim() === '';
+			if (valid) return;
 		}
 		if (!valid) throw new Error(`Line ${this.lineNo} of the bulk operation result is not valid JSON`);
 		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;

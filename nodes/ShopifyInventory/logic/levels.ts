@@ -49,35 +49,34 @@ function firstVariantId(item: Record<string, unknown>): string | undefined {
 
 /** Whether any variant of the item (`variant`, `variants.nodes`, `variants.edges`) requires components. */
 export function itemRequiresComponents(item: Record<string, unknown>): boolean | undefined {
-	const candidates: unknown[] = [];
-	const variants = item.variants as { nodes?: unknown; edges?: unknown } | undefined;
-	if (variants && Array.isArray(variants.nodes)) candidates.push(...variants.nodes);
-	if (variants && Array.isArray(variants.edges)) candidates.push(...variants.edges.map((e) => (e as { node?: unknown })?.node));
-	if (item.variant) candidates.push(item.variant);
 	let seen = false;
-	for (const v of candidates) {
+	/** true: a variant requires components (the answer); else notes a `false`. */
+	const found = (v: unknown): boolean => {
 		const flag = (v as { requiresComponents?: unknown } | null | undefined)?.requiresComponents;
-		if (flag === true) return true;
 		if (flag === false) seen = true;
-	}
+		return flag === true;
+	};
+	const variants = item.variants as { nodes?: unknown; edges?: unknown } | undefined;
+	if (variants && Array.isArray(variants.nodes)) for (const v of variants.nodes) if (found(v)) return true;
+	if (variants && Array.isArray(variants.edges)) for (const e of variants.edges) if (found((e as { node?: unknown })?.node)) return true;
+	if (item.variant && found(item.variant)) return true;
 	return seen ? false : undefined;
 }
 
 /** The level of an inventory item (`id`, `sku`, variants) with the `quantities` of one location. */
 function levelOf(item: Record<string, unknown> & { id: string }, quantities: unknown): ShopifyLevel {
 	const q = readQuantities(quantities);
-	return {
+	const level: ShopifyLevel = {
 		sku: typeof item.sku === 'string' ? item.sku.trim() : '',
 		inventoryItemId: item.id,
 		variantId: firstVariantId(item),
 		available: q.available ?? 0,
 		onHand: q.onHand,
-		...(typeof item.tracked === 'boolean' ? { tracked: item.tracked } : {}),
-		...(() => {
-			const requiresComponents = itemRequiresComponents(item);
-			return requiresComponents === undefined ? {} : { requiresComponents };
-		})(),
 	};
+	if (typeof item.tracked === 'boolean') level.tracked = item.tracked;
+	const requiresComponents = itemRequiresComponents(item);
+	if (requiresComponents !== undefined) level.requiresComponents = requiresComponents;
+	return level;
 }
 
 /** A node of `location.inventoryLevels` → level (undefined when the item has no id). */

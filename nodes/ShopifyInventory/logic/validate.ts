@@ -106,7 +106,13 @@ export function validateInputItems(
 			});
 			return;
 		}
-		const q = checkQuantity(readField(json, quantityField), { min, max, label: quantityLabel });
+		const raw = readField(json, quantityField);
+		// The usual case (a whole number in range) without the checker's result object.
+		if (typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max) {
+			candidates.push({ sku, quantity: raw, itemIndex });
+			return;
+		}
+		const q = checkQuantity(raw, { min, max, label: quantityLabel });
 		if (!q.ok) {
 			problems.push({
 				sku,
@@ -118,16 +124,23 @@ export function validateInputItems(
 		}
 		candidates.push({ sku, quantity: q.value, itemIndex });
 	});
-	const bySku = new Map<string, InputRow[]>();
+	// SKU → its first row; a list only for the SKUs that occur more than once.
+	const firstRow = new Map<string, InputRow>();
+	const repeated = new Map<string, InputRow[]>();
 	for (const row of candidates) {
-		const list = bySku.get(row.sku);
-		if (list) list.push(row);
-		else bySku.set(row.sku, [row]);
+		const first = firstRow.get(row.sku);
+		if (first === undefined) firstRow.set(row.sku, row);
+		else {
+			const list = repeated.get(row.sku);
+			if (list) list.push(row);
+			else repeated.set(row.sku, [first, row]);
+		}
 	}
+	firstRow.clear();
 	const rows: InputRow[] = [];
 	for (const row of candidates) {
-		const list = bySku.get(row.sku)!;
-		if (list.length === 1) {
+		const list = repeated.get(row.sku);
+		if (list === undefined) {
 			rows.push(row);
 			continue;
 		}

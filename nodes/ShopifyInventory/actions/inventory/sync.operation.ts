@@ -281,7 +281,13 @@ export async function execute(
 	}
 
 	// 3. Hold-back: units of orders created since the hold-back time, read after the levels.
-	const skuOfItem = new Map(readLevelsList.map((l) => [l.inventoryItemId, l.sku]));
+	// Item → SKU, only for the items of held-back orders (not a map of the whole catalogue).
+	const skusOfItems = (itemIds: Iterable<string>) => {
+		const wanted = new Set(itemIds);
+		const found = new Map<string, string>();
+		if (wanted.size > 0) for (const l of readLevelsList) if (wanted.has(l.inventoryItemId)) found.set(l.inventoryItemId, l.sku);
+		return found;
+	};
 	let holdBack: HoldBack | undefined;
 	const heldBySku = new Map<string, number>();
 	const readHoldBack = async () => {
@@ -289,6 +295,7 @@ export async function execute(
 		const orders = await fetchOrdersCreatedSince.call(this, budget, holdBackSince, onlySku !== undefined ? [onlySku] : []);
 		holdBack = holdBackFromOrders(orders, locationId);
 		heldBySku.clear();
+		const skuOfItem = skusOfItems(holdBack.unitsByItem.keys());
 		for (const [itemId, units] of holdBack.unitsByItem) {
 			const sku = skuOfItem.get(itemId);
 			if (sku !== undefined) heldBySku.set(sku, (heldBySku.get(sku) ?? 0) + units);
