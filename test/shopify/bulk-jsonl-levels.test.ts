@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { BulkLevelsReader, levelsFromBulkJsonl, parseJsonl, stitchJsonl } from '../../nodes/ShopifyInventory/logic/jsonl';
+import { BulkLevelsReader, levelsFromBulkJsonl, parseJsonl, plainItemLine, stitchJsonl } from '../../nodes/ShopifyInventory/logic/jsonl';
 import { levelFromItemNode, type ShopifyLevel } from '../../nodes/ShopifyInventory/logic/levels';
 
 /** The stitched reading, as the node read bulk results before the one-pass reader. */
@@ -88,5 +88,60 @@ describe('bulk JSONL → levels in one pass', () => {
 			reader.write(`${item(1)}\n\n{oo`);
 			reader.write('ps}\n');
 		}).toThrow(/Line 3/);
+	});
+
+	describe('item lines read without JSON.parse', () => {
+		/** An item line as Shopify writes the Sync's bulk query (the query's field order, no whitespace). */
+		const syncLine = (n: number, fields: { sku?: string | null; tracked?: boolean; level?: unknown; variant?: unknown } = {}) =>
+			JSON.stringify({
+				id: `gid://shopify/InventoryItem/${n}`,
+				sku: fields.sku === undefined ? `SKU-${n}` : fields.sku,
+				tracked: fields.tracked ?? true,
+				inventoryLevel: fields.level === undefined ? { quantities: [{ name: 'available', quantity: n }, { name: 'on_hand', quantity: n + 2 }] } : fields.level,
+				...(fields.variant === undefined ? {} : { variant: fields.variant }),
+			});
+
+		it('reads the usual item line without parsing it as JSON', () => {
+			expect(plainItemLine(syncLine(7, { variant: { requiresComponents: false } }))).toEqual({
+				id: 'gid://shopify/InventoryItem/7',
+				level: { sku: 'SKU-7', inventoryItemId: 'gid://shopify/InventoryItem/7', available: 7, onHand: 9, tracked: true, requiresComponents: false },
+			});
+			expect(plainItemLine(syncLine(8, { level: null }))).toEqual({ id: 'gid://shopify/InventoryItem/8', level: undefined });
+		});
+
+		it('leaves every other line to JSON.parse', () => {
+			expect(plainItemLine(variant(20, 2, false))).toBeUndefined();
+			expect(plainItemLine(JSON.stringify({ sku: 'A', id: 'gid://shopify/InventoryItem/1', tracked: true, inventoryLevel: null }))).toBeUndefined();
+			expect(plainItemLine(syncLine(1, { sku: 'A "quoted" \\ sku' }))).toBeUndefined();
+			expect(plainItemLine(syncLine(1).replace('"sku"', ' "sku"'))).toBeUndefined();
+			expect(plainItemLine(syncLine(1).replace('"quantity":1', '"quantity":01'))).toBeUndefined();
+			expect(plainItemLine(syncLine(1).replace('}}', '}},'))).toBeUndefined();
+		});
+
+		it('gives exactly the levels of the JSON reading, for every shape of line', () => {
+			const lines = [
+				syncLine(1),
+				syncLine(2, { variant: { requiresComponents: true } }),
+				syncLine(3, { variant: null, tracked: false }),
+				syncLine(4, { level: null }),
+				syncLine(5, { sku: null }),
+				syncLine(6, { sku: '  padded  ' }),
+				syncLine(7, { sku: 'Ünïcødé-✓' }),
+				syncLine(8, { sku: 'tab\there "and" back\\slash' }),
+				syncLine(9, { level: { quantities: [] } }),
+				syncLine(10, { level: { quantities: [{ name: 'on_hand', quantity: 3 }, { name: 'available', quantity: -2 }] } }),
+				syncLine(11, { level: { quantities: [{ name: 'available', quantity: null }] } }),
+				syncLine(12, { level: { quantities: [{ name: 'available', quantity: 1 }, { name: 'available', quantity: 4 }] } }),
+				syncLine(13, { variant: { requiresComponents: false } }) + '\r',
+				variant(130, 13, true),
+				syncLine(1, { sku: 'SECOND-LINE-OF-1' }),
+				syncLine(14, { level: { quantities: [{ name: 'available', quantity: 1e21 }] } }),
+			];
+			const text = lines.join('\n');
+			expect(lines.filter((l) => plainItemLine(l) !== undefined).length).toBeGreaterThanOrEqual(10);
+			const expected = levelsByStitching(text);
+			expect(expected).toHaveLength(14);
+			expect(levelsFromBulkJsonl(text)).toEqual(expected);
+		});
 	});
 });

@@ -265,7 +265,12 @@ export async function execute(
 	const { levels: readLevelsList, mode: modeUsed } = read;
 	const readModeReported = !onlyInputSkus ? modeUsed : modeUsed === 'bySku' ? 'inputSkus' : `inputSkus:${modeUsed}`;
 	const details: SyncDetail[] = [];
-	const inputBySku = new Map(inputRows.map((r) => [r.sku, r]));
+	// SKU → input row, made only when a lookup is needed (untracked items, bundles, held-back units, a stale write).
+	let inputRowsBySku: Map<string, (typeof inputRows)[number]> | undefined;
+	const inputBySku = {
+		get: (sku: string) => (inputRowsBySku ??= new Map(inputRows.map((r) => [r.sku, r]))).get(sku),
+		has: (sku: string) => inputBySku.get(sku) !== undefined,
+	};
 	const fileMakerQuantityOf = (sku: string) => inputBySku.get(sku)?.quantity;
 	const notWritable = new Map<string, { level: ShopifyLevel; status: 'untracked' | 'bundleParent' }>();
 	const levels: ShopifyLevel[] = [];
