@@ -1,7 +1,7 @@
 /**
  * Rate limits, transient failures, idempotent retries and token renewal, on the emulator.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { LEVELS_PAGE_SIZE } from '../../nodes/ShopifyInventory/transport/inventory';
 import { LOCATION_LEVELS_PAGE_QUERY } from '../../nodes/ShopifyInventory/transport/inventory.documents';
@@ -195,88 +195,29 @@ describe('client-credentials token expiry mid-run', () => {
 			await emu.close();
 		}
 	});
-});
 
-describe('idempotency answers from Shopify (IDEMPOTENCY_* userErrors)', () => {
-	let emu: ShopifyEmulator;
-	beforeAll(async () => {
-		emu = await startShopifyEmulator();
-	});
-	afterAll(async () => emu?.close());
-
-	const adjustTwoSkus = () =>
-		runNode({
-			type: 'shopifyInventory',
-			parameters: { resource: 'inventory', operation: 'adjust', location: locationParam(emu), sku: '={{ $json.sku }}', delta: '={{ $json.delta }}' },
-			input: [{ sku: 'ADJ-1', delta: 5 }, { sku: 'ADJ-2', delta: -3 }],
-			credentials: tokenCredentials(emu),
+	it('a token that expired is requested again once, not once per execution, when 8 executions meet it at once', async () => {
+		const emu = await startShopifyEmulator({
+			apps: [{ clientId: 'app-1', clientSecret: 'shpss_app_secret', scopes: PACKAGE_SCOPES, tokenTtlSeconds: 3600 }],
 		});
-
-	for (const code of ['IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED', 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH'] as const) {
-		it(`${code}: the key is spent, the write is sent again with a NEW key and applies once`, async () => {
-			emu.reset();
-			emu.seed({ items: [{ sku: 'ADJ-1', available: 10 }, { sku: 'ADJ-2', available: 20 }] });
-			emu.setOptions({ idempotencyAnswers: [code] });
-			try {
-				const r = await adjustTwoSkus();
-				expect(r.error).toBeUndefined();
-				const writes = mutationsOf(emu, 'InventoryAdjustQuantities');
-				expect(writes.length).toBe(2);
-				expect(writes[0].idempotencyKey).toBeTruthy();
-				expect(writes[1].idempotencyKey).toBeTruthy();
-				expect(writes[1].idempotencyKey).not.toBe(writes[0].idempotencyKey);
-				expect(emu.levels().get('ADJ-1')!.available).toBe(15);
-				expect(emu.levels().get('ADJ-2')!.available).toBe(17);
-				expect(r.items.map((i) => [i.json.sku, i.json.from, i.json.to, i.json.status])).toEqual([
-					['ADJ-1', 10, 15, 'updated'],
-					['ADJ-2', 20, 17, 'updated'],
-				]);
-			} finally {
-				emu.setOptions({ idempotencyAnswers: [] });
-			}
-		});
-	}
-
-	it('IDEMPOTENCY_CONCURRENT_REQUEST: waits and resends with the SAME key; the delta applies once', async () => {
-		emu.reset();
-		emu.seed({ items: [{ sku: 'ADJ-1', available: 10 }, { sku: 'ADJ-2', available: 20 }] });
-		// The first request is applied by Shopify while its answer says "in progress, try again".
-		emu.setOptions({ idempotencyAnswers: ['IDEMPOTENCY_CONCURRENT_REQUEST'] });
+		const random = vi.spyOn(Math, 'random');
 		try {
-			const r = await adjustTwoSkus();
-			expect(r.error).toBeUndefined();
-			const writes = mutationsOf(emu, 'InventoryAdjustQuantities');
-			expect(writes.length).toBe(2);
-			expect(writes[0].idempotencyKey).toBeTruthy();
-			expect(writes[1].idempotencyKey).toBe(writes[0].idempotencyKey);
-			// A new key would have applied the deltas a second time (20 and 14).
-			expect(emu.levels().get('ADJ-1')!.available).toBe(15);
-			expect(emu.levels().get('ADJ-2')!.available).toBe(17);
-			expect(r.items.map((i) => [i.json.sku, i.json.from, i.json.to, i.json.status])).toEqual([
-				['ADJ-1', 10, 15, 'updated'],
-				['ADJ-2', 20, 17, 'updated'],
-			]);
+			emu.seed({ items: skus(8).map((sku) => ({ sku, available: 0 })) });
+			const creds = new CredentialStore();
+			creds.set('shopifyInventoryApi', { shop: emu.url, authentication: 'clientCredentials', clientId: 'app-1', clientSecret: 'shpss_app_secret' });
+			expect((await runSync(emu, creds, [{ sku: skus(8)[0], quantity: 1 }])).error).toBeUndefined();
+			expect(emu.requestLog.filter((l) => l.kind === 'oauth')).toHaveLength(1);
+			emu.clock.advance(2 * 3600 * 1000); // the token has run out
+			// The random part of each wait, spread over the window (the node draws it from Math.random).
+			let draw = 0;
+			random.mockImplementation(() => (draw++ % 8) / 8);
+			const runs = await Promise.all(skus(8).map(async (sku) => await runSync(emu, creds, [{ sku, quantity: 5 }])));
+			for (const r of runs) expect(r.error).toBeUndefined();
+			expect(emu.requestLog.filter((l) => l.kind === 'oauth')).toHaveLength(2);
+			for (const sku of skus(8)) expect(availableBySku(emu)[sku]).toBe(5);
 		} finally {
-			emu.setOptions({ idempotencyAnswers: [] });
-		}
-	});
-
-	it('Sync: a failed attempt, then a concurrent one: new key once, then the same key; every value set once', async () => {
-		emu.reset();
-		emu.seed({ items: skus(10).map((sku) => ({ sku, available: 1 })) });
-		emu.setOptions({ idempotencyAnswers: ['IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED', 'IDEMPOTENCY_CONCURRENT_REQUEST'] });
-		try {
-			const input = skus(10).map((sku, i) => ({ sku, quantity: i + 2 }));
-			const r = await runSync(emu, tokenCredentials(emu), input, { options: { readMode: 'paged' } });
-			expect(r.error).toBeUndefined();
-			expect(r.summary).toMatchObject({ updated: 10, failed: 0 });
-			const keys = mutationsOf(emu).map((w) => w.idempotencyKey);
-			expect(keys.length).toBe(3);
-			expect(keys[1]).not.toBe(keys[0]);
-			expect(keys[2]).toBe(keys[1]);
-			for (const row of input) expect(availableBySku(emu)[row.sku]).toBe(row.quantity);
-		} finally {
-			emu.setOptions({ idempotencyAnswers: [] });
+			random.mockRestore();
+			await emu.close();
 		}
 	});
 });

@@ -19,13 +19,18 @@ function httpError(status: number, data: unknown = {}, headers: Record<string, s
 
 function fakeContext(script: Answer[], credentials: Record<string, unknown> = {}) {
 	const sent: Array<Record<string, unknown>> = [];
+	const renewals: Array<Record<string, unknown>> = [];
 	const ctx = {
 		getNode: () => ({ id: 'n', name: 'Shopify Inventory', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),
-		getCredentials: async () => ({ shop: 'my-shop', apiVersion: '2026-04', accessToken: 'shpat_secret_token_1', ...credentials }),
+		getCredentials: async () => ({ shop: 'my-shop', apiVersion: '2026-04', authentication: 'accessToken', accessToken: 'shpat_secret_token_1', ...credentials }),
 		helpers: {
-			httpRequestWithAuthentication: async (type: string, options: Record<string, unknown>) => {
+			httpRequestWithAuthentication: async (type: string, options: Record<string, unknown>, extra?: { credentialsDecrypted?: { type: string; data: Record<string, unknown> } }) => {
 				expect(type).toBe('shopifyInventoryApi');
 				sent.push(options);
+				if (extra?.credentialsDecrypted) {
+					const { type: credentialType, data } = extra.credentialsDecrypted;
+					renewals.push({ type: credentialType, sessionToken: data.sessionToken, clientId: data.clientId });
+				}
 				const next = script.shift();
 				if (next === undefined) throw new Error('script exhausted');
 				const value = typeof next === 'function' ? (next as (o: Record<string, unknown>) => unknown)(options) : next;
@@ -34,7 +39,7 @@ function fakeContext(script: Answer[], credentials: Record<string, unknown> = {}
 			},
 		},
 	};
-	return { ctx: ctx as never, sent };
+	return { ctx: ctx as never, sent, renewals };
 }
 
 const ok = (data: unknown, available = 1990, requested = 10, actual = 8) => ({
@@ -173,6 +178,33 @@ describe('shopifyGraphql', () => {
 		const temporary = fakeContext([Object.assign(new Error('wrapped'), { cause: new ShopifyAuthError('try later', true) }), ok({ x: 1 })]);
 		await shopifyGraphql.call(temporary.ctx, '{ x }');
 		expect(temporary.sent.length).toBe(2);
+	});
+
+	it('client credentials: an expired token is looked at again after a random moment, and renewed only if still refused', async () => {
+		const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+		try {
+			const full = (statusCode: number, body: unknown = {}) => ({ statusCode, headers: {}, body });
+			// Another run renewed meanwhile: the second look succeeds, no renewal here.
+			const renewedElsewhere = fakeContext([full(401), full(200, ok({ x: 1 }))], { authentication: 'clientCredentials', sessionToken: 'old' });
+			expect((await shopifyGraphql.call(renewedElsewhere.ctx, '{ x }')).data).toEqual({ x: 1 });
+			expect(renewedElsewhere.sent.map((o) => [o.ignoreHttpStatusErrors, o.returnFullResponse])).toEqual([
+				[true, true],
+				[true, true],
+			]);
+			expect(renewedElsewhere.renewals).toEqual([]);
+			// Still refused: this run renews (the credential handed to n8n without a token).
+			const stillExpired = fakeContext([full(401), full(401), ok({ y: 2 })], { authentication: 'clientCredentials', sessionToken: 'old' });
+			expect((await shopifyGraphql.call(stillExpired.ctx, '{ y }')).data).toEqual({ y: 2 });
+			expect(stillExpired.sent).toHaveLength(3);
+			expect(stillExpired.sent[2].ignoreHttpStatusErrors).toBeUndefined();
+			expect(stillExpired.renewals).toEqual([{ type: 'shopifyInventoryApi', sessionToken: '', clientId: undefined }]);
+			// Other HTTP failures keep their handling (a 503 is retried with back-off).
+			const unavailable = fakeContext([full(503, { errors: 'busy' }), full(200, ok({ z: 3 }))], { authentication: 'clientCredentials' });
+			expect((await shopifyGraphql.call(unavailable.ctx, '{ z }')).data).toEqual({ z: 3 });
+			expect(unavailable.sent).toHaveLength(2);
+		} finally {
+			random.mockRestore();
+		}
 	});
 
 	it('ACCESS_DENIED names the missing scope', async () => {

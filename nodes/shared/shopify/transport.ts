@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
@@ -241,6 +242,51 @@ function httpFailureError(
 }
 
 /**
+ * How long, at most, a request refused for an expired client-credentials token waits (a random part
+ * of it) before it looks again whether another run has renewed the token meanwhile.
+ */
+export const TOKEN_RENEWAL_JITTER_MS = 1000;
+
+/**
+ * One request through httpRequestWithAuthentication. With client credentials, an expired token
+ * (HTTP 401) is renewed once between all the runs that meet it, also across queue-mode workers:
+ * the refused request waits a random moment and is sent again (n8n reads the credential anew for
+ * every request, so a token another run saved is used at once); only if it is still refused does
+ * this run renew (n8n requests a token through the credential's preAuthentication, saves it for
+ * every other run and sends the request). With a fixed access token, n8n's own handling is kept.
+ * HTTP failures are thrown as before (status, headers and body on `response`).
+ */
+async function sendRenewingOnce(this: ShopifyContext, request: IHttpRequestOptions, credentials: ICredentialDataDecryptedObject): Promise<unknown> {
+	if (credentials.authentication === 'accessToken') {
+		return await this.helpers.httpRequestWithAuthentication.call(this, SHOPIFY_CREDENTIAL_TYPE, request);
+	}
+	const probe = async (): Promise<{ expired: true } | { expired: false; body: unknown }> => {
+		const answer = (await this.helpers.httpRequestWithAuthentication.call(this, SHOPIFY_CREDENTIAL_TYPE, {
+			...request,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		})) as { statusCode?: number; headers?: unknown; body?: unknown };
+		const status = answer.statusCode ?? 200;
+		if (status === 401) return { expired: true };
+		if (status >= 400) {
+			throw Object.assign(new Error(`Request failed with status code ${status}`), {
+				response: { status, headers: answer.headers, body: answer.body },
+			});
+		}
+		return { expired: false, body: answer.body };
+	};
+	const first = await probe();
+	if (!first.expired) return first.body;
+	await waitUnlessCancelled(this, Math.floor(Math.random() * TOKEN_RENEWAL_JITTER_MS));
+	const second = await probe();
+	if (!second.expired) return second.body;
+	// Still refused: this run renews. Given the credential without a token, n8n requests one
+	// (preAuthentication), saves it for every other run, and sends the request.
+	const withoutToken: ICredentialsDecrypted = { id: '', name: '', type: SHOPIFY_CREDENTIAL_TYPE, data: { ...credentials, sessionToken: '' } };
+	return await this.helpers.httpRequestWithAuthentication.call(this, SHOPIFY_CREDENTIAL_TYPE, request, { credentialsDecrypted: withoutToken });
+}
+
+/**
  * Sends one GraphQL document to the Admin API of the credential's shop and version.
  *
  * - Rate limiting from the live throttleStatus kept in `options.budget` (per call chain).
@@ -313,11 +359,7 @@ export async function shopifyGraphql(
 		budget.calls++;
 		let body: unknown;
 		try {
-			body = await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				SHOPIFY_CREDENTIAL_TYPE,
-				requestOptions,
-			);
+			body = await sendRenewingOnce.call(this, requestOptions, credentials);
 		} catch (error) {
 			const failure = describeHttpError(error);
 			const kind = failure.preAuth
