@@ -477,11 +477,12 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		for (const s of shop!.subscriptions()) expect(s.uri.startsWith(`http://127.0.0.1:`) && !s.uri.includes(`:${main!.port}/`), s.uri).toBe(true);
 	});
 
-	it('a client-credentials token that expires while both workers run is requested again at most once per worker', async () => {
+	it('a client-credentials token that expires while both workers run is requested again once between them (at most twice)', async () => {
 		printLogTailsOnFailure();
 		const before = tokenRequests();
 		shop!.clock.advance((TOKEN_TTL_SECONDS + 60) * 1000);
-		// Four syncs at once: both workers pick some up, each finds the token expired (401) and renews it.
+		// Four syncs at once on both workers: each meets the expired token (401), waits a random moment and
+		// looks again; the first to wake renews it, the others use the token it saved.
 		const runIds = await Promise.all([0, 1, 2, 3].map(() => runSyncOnWorker()));
 		const runs = await Promise.all(runIds.map((id) => waitForExecutionEnd(id)));
 		expect(runs.map((e) => e.status)).toEqual(['success', 'success', 'success', 'success']);
@@ -492,8 +493,9 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		figures.push(line);
 		console.log(`[queue-e2e] ${line}`);
 		expect(requested).toBeGreaterThanOrEqual(1);
-		// At most one token request per sync execution that met the expired token (4 here).
-		expect(requested).toBeLessThanOrEqual(runIds.length);
+		// One renewal between them; a second only when two runs wake within one token request of each
+		// other (random waits over 1 s), never one per execution.
+		expect(requested).toBeLessThanOrEqual(2);
 	});
 
 	it('100 orders for one SKU × 3 deliveries, FileMaker session expiring and a worker SIGKILLed mid-burst: exact, nothing stuck', async () => {
@@ -507,10 +509,10 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		figures.push(line);
 		console.log(`[queue-e2e] ${line}`);
 		expect(r.loginsAfterExpiry).toBeGreaterThanOrEqual(1);
-		// n8n renews an expirable credential inside the execution that met the expiry, and keeps no
-		// state shared between executions: each execution in flight at that moment may log in once
-		// (at most workers × concurrency), never more (no retry storm). The figure goes to the doc.
-		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(r.workersAtExpiry! * 10);
+		// Every request in flight at that moment is refused; each waits a random moment (up to 1 s) and
+		// looks again, and only a run still refused logs in: one login between all the runs, a second
+		// only when two runs wake within one login of each other. The figure goes to the doc.
+		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(2);
 	});
 
 	// Figures for docs/queue-mode.md: two more bursts (about 4 more minutes on 2 shared cores), only with
