@@ -89,7 +89,7 @@ export function levelsFromBulkJsonl(text: string): ShopifyLevel[] {
  * Any other line (escapes, other fields or order, child lines) does not match and is parsed as JSON.
  */
 const PLAIN_ITEM_LINE = new RegExp(
-	'^\\{"id":"(gid://shopify/InventoryItem/\\d+)",' +
+	'^\\{"id":"gid://shopify/InventoryItem/(\\d+)",' +
 		'"sku":(?:"([^"\\\\\\u0000-\\u001f]*)"|null),' +
 		'"tracked":(true|false),' +
 		'"inventoryLevel":(null|\\{"quantities":\\[(?:' +
@@ -101,6 +101,15 @@ const PLAIN_ITEM_LINE = new RegExp(
 );
 
 /**
+ * A string that holds its own characters. V8 gives a part of a longer string (a regular expression's
+ * capture, slice) as a view that keeps the whole longer string alive; a concatenation, once read as a
+ * whole, is copied into a string of its own.
+ */
+function ownCopy(text: string): string {
+	return text.length < 13 ? text : ` ${text}`.slice(1);
+}
+
+/**
  * The item id and level (undefined: not stocked at the location) of a plain item line, the same as
  * JSON.parse + levelFromItemNode give, without the parsed objects (at 250,000 SKUs, five objects a line
  * less to make and collect). undefined when the line is not a plain item line.
@@ -108,7 +117,9 @@ const PLAIN_ITEM_LINE = new RegExp(
 export function plainItemLine(raw: string): { id: string; level: ShopifyLevel | undefined } | undefined {
 	const m = PLAIN_ITEM_LINE.exec(raw);
 	if (m === null) return undefined;
-	const [, id, sku, tracked, inventoryLevel, name1, quantity1, name2, quantity2, requiresComponents] = m;
+	const [, itemNumber, sku, tracked, inventoryLevel, name1, quantity1, name2, quantity2, requiresComponents] = m;
+	// Strings made here, not parts of the line: a level kept to the end must not keep its piece of the download alive.
+	const id = `gid://shopify/InventoryItem/${itemNumber}`;
 	if (inventoryLevel === 'null') return { id, level: undefined };
 	let available: number | undefined;
 	let onHand: number | undefined;
@@ -121,7 +132,7 @@ export function plainItemLine(raw: string): { id: string; level: ShopifyLevel | 
 	take(name1, quantity1);
 	take(name2, quantity2);
 	const level: ShopifyLevel = {
-		sku: sku === undefined ? '' : sku.trim(),
+		sku: sku === undefined ? '' : ownCopy(sku.trim()),
 		inventoryItemId: id,
 		variantId: undefined,
 		available: available ?? 0,
