@@ -161,6 +161,28 @@ describe('two locations configured only in the credentials, shipped templates un
 		expect(afterSync.fileMaker).toEqual(AS_SHOPIFY_DID);
 	});
 
+	it('incremental template, nightly chain: no bulk read of one location is started; a drift at one location is written back there', async () => {
+		seedTwoLocations();
+		const creds = twoLocationCredentials();
+		shop.sell('MUG-BLUE', 2, warehouse());
+		moveClockForward(LATER);
+		const bulkStarts = () => shop.requestLog.filter((r) => r.kind === 'mutation' && /BulkRunQuery|bulkOperationRunQuery/i.test(r.operationName ?? '')).length;
+		const startsBefore = bulkStarts();
+		const nightly = await runWorkflow({
+			workflow: await loadTemplate('filemaker-to-shopify-incremental.json'),
+			credentials: creds,
+			startNode: 'Every night at 2:00',
+			triggerItems: [{ json: { timestamp: new Date().toISOString() } }],
+		});
+		expect(nightly.error).toBeUndefined();
+		expect(nightly.outputOf('Nightly: 4. Start reading Shopify')[0].json).toMatchObject({ bulkOperationId: null });
+		expect(nightly.outputOf('Nightly: summary')[0].json).toMatchObject({ updated: 1, failed: 0 });
+		// Only what Sync itself reads per location (none started for a single location and left unread).
+		expect(bulkStarts() - startsBefore).toBeLessThanOrEqual(2);
+		const after = bothSystems();
+		expect(after.shopify).toEqual(after.fileMaker);
+	});
+
 	it('the catch-up (Order → Get Many) and the trigger give every change the same location', async () => {
 		seedTwoLocations();
 		const creds = twoLocationCredentials();

@@ -10,6 +10,7 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { parseCredentialLocations } from '../../../shared/shopify/credentialLocations';
 import { startBulkLevelsRead } from '../../transport/inventory';
 import { resolveLocation } from '../../transport/locations';
 import { locationLocator } from '../common.descriptions';
@@ -34,6 +35,29 @@ export async function execute(
 	run: ShopifyExecution,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	const credentials = await this.getCredentials('shopifyInventoryApi');
+	let severalLocations = false;
+	try {
+		severalLocations = parseCredentialLocations(credentials.locationMapping, credentials.defaultLocation).lines.length > 0;
+	} catch {
+		// A malformed Locations field is reported by Sync, which reads it for real.
+		severalLocations = true;
+	}
+	if (severalLocations) {
+		// Sync over several locations reads each mapped location itself: a bulk read of one location
+		// started here would be read by nobody.
+		return [
+			{
+				json: {
+					operation: 'startRead',
+					bulkOperationId: null,
+					startedAt: new Date().toISOString(),
+					message: 'Several locations are set in the Shopify credential: Sync reads each location itself, nothing was started',
+				},
+				pairedItem: items.map((_, item) => ({ item })),
+			},
+		];
+	}
 	const location = await resolveLocation.call(this, run, 0);
 	const bulkOperationId = (await startBulkLevelsRead.call(this, run.budget, location.id)) ?? null;
 	return [
