@@ -97,6 +97,23 @@ describe('diff', () => {
 		expect(d.missingInFileMaker).toEqual([]);
 	});
 
+	it('reports, after comparing every row, only the levels no row was compared with (rows repeated, duplicates with and without a row)', () => {
+		const rows = [
+			{ sku: 'A', quantity: 1, itemIndex: 0 },
+			{ sku: 'A', quantity: 2, itemIndex: 1 },
+			{ sku: 'D', quantity: 2, itemIndex: 2 },
+		];
+		const levels = [level('A', 1), level('B', 1), level('D', 1, 'd1'), level('D', 2, 'd2'), level('E', 1, 'e1'), level('E', 1, 'e2'), level('O', 4)];
+		const d = diffInventory(rows, levels, { otherInputSkus: ['O'] });
+		expect(d.unchanged.map((u) => u.itemIndex)).toEqual([0]);
+		expect(d.changes.map((c) => c.itemIndex)).toEqual([1]);
+		expect(d.missingInFileMaker.map((m) => m.sku)).toEqual(['B']);
+		expect(d.duplicateInShopify.map((x) => [x.sku, x.itemIndex])).toEqual([['D', 2], ['E', undefined]]);
+		const all = diffInventory([{ sku: 'A', quantity: 1, itemIndex: 0 }, { sku: 'B', quantity: 1, itemIndex: 1 }], [level('A', 1), level('B', 1)]);
+		expect(all.missingInFileMaker).toEqual([]);
+		expect(diffInventory([], [level('A', 1)], { reportMissingInFileMaker: false }).missingInFileMaker).toEqual([]);
+	});
+
 	it('indexes the same item only once', () => {
 		const idx = indexLevels([level('A', 1), level('A', 1)]);
 		expect(idx.duplicates.size).toBe(0);

@@ -31,23 +31,31 @@ export interface LevelIndex {
 
 /** SKU → its level, and the SKUs carried by more than one inventory item (a list only for those). */
 export function indexLevels(levels: readonly ShopifyLevel[]): LevelIndex {
+	const { positionOf, duplicates } = indexLevelPositions(levels);
 	const bySku = new Map<string, ShopifyLevel>();
+	for (const [sku, position] of positionOf) bySku.set(sku, levels[position]);
+	return { bySku, duplicates };
+}
+
+/** indexLevels with each SKU's position in `levels` (the diff marks the levels it compared by position). */
+function indexLevelPositions(levels: readonly ShopifyLevel[]): { positionOf: Map<string, number>; duplicates: Map<string, ShopifyLevel[]> } {
+	const positionOf = new Map<string, number>();
 	const duplicates = new Map<string, ShopifyLevel[]>();
-	for (const l of levels) {
-		if (!l.sku) continue;
+	levels.forEach((l, position) => {
+		if (!l.sku) return;
 		const group = duplicates.get(l.sku);
 		if (group) {
 			if (!group.some((x) => x.inventoryItemId === l.inventoryItemId)) group.push(l);
-			continue;
+			return;
 		}
-		const first = bySku.get(l.sku);
-		if (first === undefined) bySku.set(l.sku, l);
-		else if (first.inventoryItemId !== l.inventoryItemId) {
-			bySku.delete(l.sku);
-			duplicates.set(l.sku, [first, l]);
+		const first = positionOf.get(l.sku);
+		if (first === undefined) positionOf.set(l.sku, position);
+		else if (levels[first].inventoryItemId !== l.inventoryItemId) {
+			positionOf.delete(l.sku);
+			duplicates.set(l.sku, [levels[first], l]);
 		}
-	}
-	return { bySku, duplicates };
+	});
+	return { positionOf, duplicates };
 }
 
 export function diffInventory(
@@ -64,7 +72,7 @@ export function diffInventory(
 		otherInputSkus?: Iterable<string | undefined>;
 	} = {},
 ): DiffResult {
-	const { bySku, duplicates } = indexLevels(levels);
+	const { positionOf, duplicates } = indexLevelPositions(levels);
 	const result: DiffResult = {
 		changes: [],
 		unchanged: [],
@@ -73,12 +81,16 @@ export function diffInventory(
 		duplicateInShopify: [],
 	};
 	const selected = onlySku === undefined ? rows : rows.filter((r) => r.sku === onlySku);
-	const seen = new Set<string>();
-	for (const sku of otherInputSkus) if (sku !== undefined) seen.add(sku);
+	const otherSkus = new Set<string>();
+	for (const sku of otherInputSkus) if (sku !== undefined) otherSkus.add(sku);
+	// Which levels a row was compared with, by position (no set of every SKU), and how many.
+	const compared = new Uint8Array(levels.length);
+	let comparedCount = 0;
+	const duplicatesSeen = new Set<string>();
 	for (const row of selected) {
-		seen.add(row.sku);
-		const dup = duplicates.get(row.sku);
+		const dup = duplicates.size === 0 ? undefined : duplicates.get(row.sku);
 		if (dup) {
+			duplicatesSeen.add(row.sku);
 			result.duplicateInShopify.push({
 				sku: row.sku,
 				inventoryItemIds: dup.map((d) => d.inventoryItemId),
@@ -87,11 +99,16 @@ export function diffInventory(
 			});
 			continue;
 		}
-		const level = bySku.get(row.sku);
-		if (!level) {
+		const position = positionOf.get(row.sku);
+		if (position === undefined) {
 			result.missingInShopify.push({ sku: row.sku, to: row.quantity, itemIndex: row.itemIndex });
 			continue;
 		}
+		if (compared[position] === 0) {
+			compared[position] = 1;
+			comparedCount++;
+		}
+		const level = levels[position];
 		if (level.available === row.quantity) {
 			result.unchanged.push({
 				sku: row.sku,
@@ -110,13 +127,17 @@ export function diffInventory(
 		}
 	}
 	if (reportMissingInFileMaker) {
-		for (const [sku, level] of bySku) {
-			if (seen.has(sku)) continue;
-			if (onlySku !== undefined && sku !== onlySku) continue;
-			result.missingInFileMaker.push({ sku, inventoryItemId: level.inventoryItemId, available: level.available });
+		// Every level compared (the usual full sync): none is missing in FileMaker, nothing to look up.
+		if (comparedCount < positionOf.size) {
+			for (const [sku, position] of positionOf) {
+				if (compared[position] === 1 || otherSkus.has(sku)) continue;
+				if (onlySku !== undefined && sku !== onlySku) continue;
+				const level = levels[position];
+				result.missingInFileMaker.push({ sku, inventoryItemId: level.inventoryItemId, available: level.available });
+			}
 		}
 		for (const [sku, dup] of duplicates) {
-			if (seen.has(sku)) continue;
+			if (duplicatesSeen.has(sku) || otherSkus.has(sku)) continue;
 			if (onlySku !== undefined && sku !== onlySku) continue;
 			result.duplicateInShopify.push({ sku, inventoryItemIds: dup.map((d) => d.inventoryItemId) });
 		}
