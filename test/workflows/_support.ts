@@ -34,7 +34,6 @@ export const ORDER_STEPS = {
 	trigger: 'Shopify order webhooks',
 	store: 'Store in FileMaker',
 	answer: 'Answer Shopify: stored (200)',
-	withEvent: 'Lines with a stock event',
 	apply: 'Apply to FileMaker stock',
 	neverTake: 'FileMaker can never take it?',
 	reported: 'Lines FileMaker cannot take (reported)',

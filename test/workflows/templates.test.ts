@@ -107,8 +107,7 @@ describe('templates are shipped in the installed-package form', () => {
 		// From 1.1 on, Respond to Webhook refuses to run unless n8n's own Webhook node starts the workflow.
 		expect(respond.typeVersion).toBe(1);
 		expect(targetsOf(workflow, ORDER_STEPS.store)).toEqual([[ORDER_STEPS.answer], [ORDER_STEPS.neverTake]]);
-		expect(targetsOf(workflow, ORDER_STEPS.answer)).toEqual([[ORDER_STEPS.withEvent]]);
-		expect(targetsOf(workflow, ORDER_STEPS.withEvent)).toEqual([[ORDER_STEPS.apply]]);
+		expect(targetsOf(workflow, ORDER_STEPS.answer)).toEqual([[ORDER_STEPS.apply]]);
 		expect(workflow.nodes.find((n) => n.name === ORDER_STEPS.store)!.parameters.options).toEqual({ onRetryableFailure: 'fail' });
 	});
 });
@@ -155,10 +154,9 @@ describe('the step order does not depend on the canvas', () => {
 		const at = (name: string) => order.indexOf(name);
 		expect(order.slice(0, 2)).toEqual([ORDER_STEPS.trigger, ORDER_STEPS.store]);
 		expect(at(ORDER_STEPS.answer)).toBeGreaterThan(at(ORDER_STEPS.store));
-		expect(at(ORDER_STEPS.withEvent)).toBe(at(ORDER_STEPS.answer) + 1);
-		expect(at(ORDER_STEPS.apply)).toBe(at(ORDER_STEPS.answer) + 2);
+		expect(at(ORDER_STEPS.apply)).toBe(at(ORDER_STEPS.answer) + 1);
 		expect(at(ORDER_STEPS.reported)).toBe(at(ORDER_STEPS.neverTake) + 1);
-		expect(order).toHaveLength(7);
+		expect(order).toHaveLength(6);
 		expect(env.fileMakerStock().get(sku(5))).toBe(before.get(sku(5))! - 2);
 	});
 });

@@ -9,7 +9,7 @@ import { fieldText } from '../../helpers/inventoryRecords';
 import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
 import { stockKey, stockKeyParts } from '../../logic/stockKey';
 import { itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
-import { isItemProblem } from '../../helpers/problems';
+import { isItemProblem, itemProblem } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
 import { waitUnlessCancelled } from '../../../shared/wait';
@@ -22,7 +22,26 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	itemSkuProperty("SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.", false),
+	{
+		displayName: 'Input Items',
+		name: 'inputItems',
+		type: 'options',
+		options: [
+			{
+				name: "Store's Output",
+				value: 'storedEvents',
+				description:
+					'Items as Stock Event → Store outputs them: the SKU (and location) of every item stored or found stored; other items (lines passed over, such as gift cards) are left out. Nothing to map.',
+			},
+			{ name: 'Define Below', value: 'defineBelow', description: 'Map the SKU yourself' },
+		],
+		default: 'defineBelow',
+		description: "Where each item's SKU comes from (Scope: SKUs of the Input Items)",
+	},
+	{
+		...itemSkuProperty("SKU whose pending events to apply (items with the same SKU are applied once). Not used with Scope 'All'.", false),
+		displayOptions: { show: { inputItems: ['defineBelow'] } },
+	},
 	optionsCollection([
 		{
 			displayName: 'Scope',
@@ -113,9 +132,18 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		const all = items.map((_, i) => i);
 		for (const sku of await pendingSkus(client, config)) targets.set(sku, all);
 	} else {
+		const fromStore = this.getNodeParameter('inputItems', 0, 'defineBelow') === 'storedEvents';
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				const key = stockKey(readSku.call(this, itemIndex), readLocation.call(this, itemIndex, config.stock.locationField ?? ''));
+				let sku: string;
+				if (fromStore) {
+					// Only events Store stored (or found stored): lines it passed over are not events.
+					const { status } = items[itemIndex].json;
+					if (status !== 'stored' && status !== 'duplicate') continue;
+					sku = typeof items[itemIndex].json.sku === 'string' ? (items[itemIndex].json.sku as string).trim() : '';
+					if (sku === '') throw itemProblem(this.getNode(), "The item has no SKU: connect Apply Pending to Stock Event → Store's output.", itemIndex);
+				} else sku = readSku.call(this, itemIndex);
+				const key = stockKey(sku, readLocation.call(this, itemIndex, config.stock.locationField ?? ''));
 				targets.set(key, [...(targets.get(key) ?? []), itemIndex]);
 			} catch (error) {
 				output.push(errorItem.call(this, error, [itemIndex], { retryable: false }));
