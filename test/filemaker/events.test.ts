@@ -333,6 +333,23 @@ describe('Apply Pending', () => {
 		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toHaveLength(0);
 	});
 
+	it("Input Items 'Store's Output': the SKUs of stored and duplicate items are applied, skipped lines left out", async () => {
+		const stored = env.json(
+			await env.run({ resource: 'event', operation: 'store', inputItems: 'shopifyChanges', source: 'shopify' }, [
+				{ kind: 'sale', sku: 'B-2', quantity: -2, idempotencyKey: 'so:1', orderName: '#1' },
+				{ kind: 'sale', sku: 'B-2', quantity: -2, idempotencyKey: 'so:1', orderName: '#1' },
+				{ kind: 'sale', sku: null, quantity: -1, idempotencyKey: 'so:2', skipped: true },
+				{ kind: 'sale', sku: 'HOT-1', quantity: -3, idempotencyKey: 'so:3', orderName: '#1' },
+			]),
+		);
+		expect(stored.map((o) => o.status)).toEqual(['stored', 'duplicate', 'skipped', 'stored']);
+		const applied = env.json(await env.run({ resource: 'event', operation: 'applyPending', inputItems: 'storedEvents' }, stored));
+		expect(applied.map((o) => [o.sku, o.applied, o.quantityAfter])).toEqual([
+			['B-2', 1, 8],
+			['HOT-1', 1, 997],
+		]);
+	});
+
 	it('Wait Before Applying: events stored while the run waits are applied by it, in one batch', async () => {
 		const waiting = env.run(apply({ waitSeconds: 0.5 }), [{ sku: 'B-2' }]);
 		await env.run(store(), [
