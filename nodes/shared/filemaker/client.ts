@@ -166,14 +166,17 @@ class DataApiClient implements FileMakerClient {
 		/** Hands a page's new records on; false when the reader asked to stop. */
 		const deliver = (page: FoundSet): boolean => {
 			foundCount = page.foundCount ?? foundCount;
-			const fresh = page.records.filter((r) => {
-				if (r.recordId === '' || !seen.has(r.recordId)) {
-					seen.add(r.recordId);
-					return true;
-				}
-				return false;
-			});
-			return args.onPage(fresh) !== false;
+			// The page itself; a copy only from the first record that was handed on before.
+			const records = page.records;
+			let fresh: FileMakerRecord[] | undefined;
+			for (let i = 0; i < records.length; i++) {
+				const recordId = records[i].recordId;
+				const known = recordId !== '' && seen.has(recordId);
+				if (!known) seen.add(recordId);
+				if (known && fresh === undefined) fresh = records.slice(0, i);
+				else if (!known && fresh !== undefined) fresh.push(records[i]);
+			}
+			return args.onPage(fresh ?? records) !== false;
 		};
 
 		let offset = 1;
