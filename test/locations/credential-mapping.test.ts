@@ -21,6 +21,7 @@ import {
 	type WorkflowJson,
 } from '../helpers/n8n-harness';
 import { ORDERS, ORDER_STEPS, SECRET, SYNC, SYNC_STEPS, moveClockForward } from '../workflows/_support';
+import { tokenCredentials } from '../shopify/helpers';
 
 const SKUS = ['MUG-RED', 'MUG-BLUE', 'CAP-GREEN'];
 const START = 20;
@@ -70,17 +71,13 @@ function seedTwoLocations() {
  * its name, one by its id), and the FileMaker Location Field once. Nothing else.
  */
 function twoLocationCredentials(shopify: { locationMapping?: string; defaultLocation?: string } = {}): CredentialStore {
-	const creds = new CredentialStore();
-	creds.set('fileMakerDataApi', credentialData(fm, { locationField: 'Location' }));
-	creds.set('shopifyInventoryApi', {
-		shop: shop.url,
-		authentication: 'accessToken',
-		accessToken: 'shpat_test_token',
+	const creds = tokenCredentials(shop, {
 		apiVersion: '2026-10',
 		webhookSigningSecret: SECRET,
 		locationMapping: shopify.locationMapping ?? `# FileMaker value = Shopify location\nWH = Warehouse\nSHOP = ${store()}`,
 		defaultLocation: shopify.defaultLocation ?? 'Warehouse',
 	});
+	creds.set('fileMakerDataApi', credentialData(fm, { locationField: 'Location' }));
 	return creds;
 }
 
@@ -241,17 +238,8 @@ describe('one location: the credential fields empty', () => {
 	it('the shipped templates work as before (records per SKU, no location on the items)', async () => {
 		shop.seed({ locations: [{ name: 'Main warehouse' }], items: SKUS.map((sku) => ({ sku, available: START })) });
 		singleFm.seed('Stock', SKUS.map((SKU) => ({ SKU, Quantity: START })));
-		const creds = new CredentialStore();
+		const creds = tokenCredentials(shop, { apiVersion: '2026-10', webhookSigningSecret: SECRET, locationMapping: '\n# no locations yet\n', defaultLocation: '' });
 		creds.set('fileMakerDataApi', credentialData(singleFm, { locationField: '' }));
-		creds.set('shopifyInventoryApi', {
-			shop: shop.url,
-			authentication: 'accessToken',
-			accessToken: 'shpat_test_token',
-			apiVersion: '2026-10',
-			webhookSigningSecret: SECRET,
-			locationMapping: '\n# no locations yet\n',
-			defaultLocation: '',
-		});
 		const runner = await activateOrders(creds);
 		const placed = await shop.placeOrder({ lineItems: [{ sku: 'MUG-RED', quantity: 3 }], deliver: false });
 		const delivery = await shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-1' });
