@@ -81,6 +81,28 @@ export const USAGE = `npm run bench -- [options]
   --profile                     write a CPU profile of each measured process to .cache/bench/profiles/
   --verbose                     show the child processes' output`;
 
+/**
+ * Walks `--flag value` and `--flag=value` options (a lone `--` is skipped); `--help` prints `usage`
+ * and exits. `handle` reads the flag's value with `value()` and returns false for a flag it does not know.
+ */
+export function walkOptions(argv: string[], usage: string, handle: (flag: string, value: () => string) => boolean): void {
+	const args = argv.filter((a) => a !== '--');
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const value = () => {
+			const v = inline ?? args[++i];
+			if (v === undefined) throw new Error(`${flag} needs a value`);
+			return v;
+		};
+		if (flag === '--help' || flag === '-h') {
+			console.log(usage);
+			process.exit(0);
+		}
+		if (!handle(flag, value)) throw new Error(`Unknown option ${arg}\n${usage}`);
+	}
+}
+
 function parseSpeedUp(spec: string): Map<number, number> {
 	const map = new Map<number, number>();
 	const parts = spec.split(',').map((p) => p.trim()).filter(Boolean);
@@ -127,15 +149,7 @@ export function parseArgs(argv: string[]): BenchOptions {
 		incrementalSize: DEFAULTS.incrementalSize,
 		nightly: false,
 	};
-	const args = argv.filter((a) => a !== '--');
-	for (let i = 0; i < args.length; i++) {
-		const arg = args[i];
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-		const value = () => {
-			const v = inline ?? args[++i];
-			if (v === undefined) throw new Error(`${flag} needs a value`);
-			return v;
-		};
+	walkOptions(argv, USAGE, (flag, value) => {
 		switch (flag) {
 			case '--sizes': {
 				const raw = value();
@@ -143,72 +157,67 @@ export function parseArgs(argv: string[]): BenchOptions {
 					.split(',')
 					.map((s) => Number(s.trim().replace(/_/g, '')))
 					.filter((n) => n > 0);
-				break;
+				return true;
 			}
 			case '--plan': {
 				const plan = value();
 				if (plan !== 'standard' && plan !== 'plus') throw new Error('--plan takes standard or plus');
 				options.plan = plan;
-				break;
+				return true;
 			}
 			case '--incremental':
 				options.incremental = value()
 					.split(',')
 					.map((s) => Number(s.trim().replace(/_/g, '')))
 					.filter((n) => n > 0);
-				break;
+				return true;
 			case '--nightly':
 				options.nightly = true;
-				break;
+				return true;
 			case '--incremental-size':
 				options.incrementalSize = Number(value().replace(/_/g, ''));
-				break;
+				return true;
 			case '--changed':
 				options.changedFraction = Number(value());
-				break;
+				return true;
 			case '--fm-latency':
 				options.fmLatencyMs = Number(value());
-				break;
+				return true;
 			case '--speedup':
 			case '--speed-up':
 				options.speedUp = parseSpeedUp(value());
-				break;
+				return true;
 			case '--baseline-fm-page':
 				options.baselineFmPage = Number(value());
-				break;
+				return true;
 			case '--only': {
 				const side = value();
 				if (side !== 'ours' && side !== 'baseline') throw new Error('--only takes ours or baseline');
 				options.sides = [side];
-				break;
+				return true;
 			}
 			case '--out':
 				options.out = value();
-				break;
+				return true;
 			case '--no-write':
 				options.noWrite = true;
-				break;
+				return true;
 			case '--template':
 				options.template = value();
-				break;
+				return true;
 			case '--no-warm-up':
 				options.warmUp = false;
-				break;
+				return true;
 			case '--profile':
 				options.profile = true;
-				break;
+				return true;
 			case '--verbose':
 				options.verbose = true;
-				break;
-			case '--help':
-			case '-h':
-				console.log(USAGE);
-				process.exit(0);
-				break;
+				return true;
 			default:
-				throw new Error(`Unknown option ${arg}\n${USAGE}`);
+				return false;
 		}
-	}
+	});
 	if (!(options.changedFraction > 0 && options.changedFraction <= 1)) throw new Error('--changed must be in (0, 1]');
 	if (!(options.fmLatencyMs >= 0)) throw new Error('--fm-latency must be >= 0');
 	if (!options.sizes.length && !options.incremental.length) throw new Error('--sizes is empty (and no --incremental)');

@@ -1,5 +1,6 @@
 /** Command-line options of the order-bursts section (`npm run bench -- --section order-bursts …`). */
 import type { OrdersMode } from './workflows';
+import { walkOptions } from '../lib/args';
 
 export type OrdersTarget = 'in-process' | 'n8n';
 export type BurstKind = 'one-sku' | 'many-skus';
@@ -61,75 +62,62 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 		verbose: false,
 		profile: false,
 	};
-	const args = argv.filter((a) => a !== '--');
-	for (let i = 0; i < args.length; i++) {
-		const arg = args[i];
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-		const value = () => {
-			const v = inline ?? args[++i];
-			if (v === undefined) throw new Error(`${flag} needs a value`);
-			return v;
-		};
+	walkOptions(argv, ORDER_BURSTS_USAGE, (flag, value) => {
 		switch (flag) {
 			case '--targets': {
 				const t = list(value());
 				for (const x of t) if (x !== 'in-process' && x !== 'n8n') throw new Error(`--targets: "${x}" is not in-process or n8n`);
 				o.targets = t as OrdersTarget[];
-				break;
+				return true;
 			}
 			case '--latencies':
 			case '--fm-latency':
 				o.latenciesMs = list(value()).map(Number);
 				if (o.latenciesMs.some((n) => !(n >= 0))) throw new Error('--latencies takes numbers ≥ 0');
-				break;
+				return true;
 			case '--modes': {
 				const m = list(value());
 				for (const x of m) if (x !== 'default' && x !== 'direct') throw new Error(`--modes: "${x}" is not default or direct`);
 				o.modes = m as OrdersMode[];
-				break;
+				return true;
 			}
 			case '--bursts': {
 				const b = list(value());
 				for (const x of b) if (x !== 'one-sku' && x !== 'many-skus') throw new Error(`--bursts: "${x}" is not one-sku or many-skus`);
 				o.bursts = b as BurstKind[];
-				break;
+				return true;
 			}
 			case '--one-sku-orders':
 				o.oneSkuOrders = whole(flag, value());
-				break;
+				return true;
 			case '--orders':
 				o.manyOrders = whole(flag, value());
-				break;
+				return true;
 			case '--skus':
 				o.manySkus = whole(flag, value());
-				break;
+				return true;
 			case '--delivery-timeout':
 				o.deliveryTimeoutMs = whole(flag, value());
-				break;
+				return true;
 			case '--settle-timeout':
 				o.settleTimeoutMs = whole(flag, value());
-				break;
+				return true;
 			case '--out':
 				o.out = value();
-				break;
+				return true;
 			case '--no-write':
 				o.noWrite = true;
-				break;
+				return true;
 			case '--verbose':
 				o.verbose = true;
-				break;
+				return true;
 			case '--profile':
 				o.profile = true;
-				break;
-			case '--help':
-			case '-h':
-				console.log(ORDER_BURSTS_USAGE);
-				process.exit(0);
-				break;
+				return true;
 			default:
-				throw new Error(`Unknown option ${arg}\n${ORDER_BURSTS_USAGE}`);
+				return false;
 		}
-	}
+	});
 	if (!o.targets.length || !o.latenciesMs.length || !o.modes.length || !o.bursts.length) throw new Error('an option list is empty');
 	return o;
 }
