@@ -20,6 +20,23 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
  */
 const BUNDLE_DIR = path.join(REPO_ROOT, '.cache', 'bench', 'sides');
 
+/** Bundles one TypeScript entry of the bench into a CommonJS file Node runs as a child process. */
+export async function bundleForNode(entry: string, outfile: string, sourcemap = false): Promise<void> {
+	const esbuild = await import('esbuild');
+	fs.mkdirSync(path.dirname(outfile), { recursive: true });
+	await esbuild.build({
+		entryPoints: [entry],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		packages: 'external',
+		...(sourcemap ? { sourcemap: 'inline' as const } : {}),
+		logLevel: 'error',
+	});
+}
+
 export async function bundleSides(): Promise<Record<'ours' | 'baseline', string>> {
 	const esbuild = await import('esbuild');
 	fs.mkdirSync(BUNDLE_DIR, { recursive: true });

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import type { FileMakerRequestLogEntry, FileMakerStats } from '../../test/emulators/filemaker';
-import { REPO_ROOT } from './child';
+import { bundleForNode, REPO_ROOT } from './child';
 
 const BUNDLE = path.join(REPO_ROOT, '.cache', 'bench', 'emulators', 'filemaker.cjs');
 
@@ -27,18 +27,7 @@ type Answer = { id: number; ok: boolean; value?: unknown; error?: string };
 
 /** Bundles the child once per run (call before the first startFileMakerProcess). */
 export async function bundleFileMakerChild(): Promise<void> {
-	const esbuild = await import('esbuild');
-	fs.mkdirSync(path.dirname(BUNDLE), { recursive: true });
-	await esbuild.build({
-		entryPoints: [path.join(REPO_ROOT, 'bench', 'lib', 'filemaker-child.ts')],
-		outfile: BUNDLE,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		packages: 'external',
-		logLevel: 'error',
-	});
+	await bundleForNode(path.join(REPO_ROOT, 'bench', 'lib', 'filemaker-child.ts'), BUNDLE);
 }
 
 /** What the bench asks of a FileMaker emulator running in its own process. */

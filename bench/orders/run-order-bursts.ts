@@ -24,7 +24,7 @@ import {
 	shopifyOptions,
 } from '../../scripts/lib/scenario';
 import { describeMachine } from '../lib/machine';
-import { REPO_ROOT } from '../lib/child';
+import { bundleForNode, REPO_ROOT } from '../lib/child';
 import { parseOrderBurstArgs, percentile, type BurstKind, type OrderBurstOptions, type OrdersTarget } from './args';
 import { defaultWorkflow, directWorkflow, loadOrdersTemplate, type BenchWorkflow, type OrdersMode } from './workflows';
 
@@ -183,21 +183,8 @@ function prepareWorkflows(): Record<OrdersMode, BenchWorkflow> {
 }
 
 async function startInProcess(fm: FileMakerEmulator, shop: ShopifyEmulator, options: OrderBurstOptions): Promise<Target> {
-	const esbuild = await import('esbuild');
-	const dir = path.join(REPO_ROOT, '.cache', 'bench', 'sides');
-	fs.mkdirSync(dir, { recursive: true });
-	const bundle = path.join(dir, 'in-process-n8n.cjs');
-	await esbuild.build({
-		entryPoints: [path.join(REPO_ROOT, 'bench', 'orders', 'in-process-n8n.ts')],
-		outfile: bundle,
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		packages: 'external',
-		sourcemap: 'inline',
-		logLevel: 'error',
-	});
+	const bundle = path.join(REPO_ROOT, '.cache', 'bench', 'sides', 'in-process-n8n.cjs');
+	await bundleForNode(path.join(REPO_ROOT, 'bench', 'orders', 'in-process-n8n.ts'), bundle, true);
 	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-bursts-'));
 	const configPath = path.join(runDir, 'config.json');
 	const readyPath = path.join(runDir, 'ready.json');

@@ -97,3 +97,15 @@ export function conflictBackoff(cycleMs: number): BackoffOptions {
 		maxMs: Math.max(CONFLICT_BACKOFF.maxMs, Math.round(100 * cycle)),
 	};
 }
+
+/**
+ * The wait of a run whose credential token was refused (401) before it looks again (see the FileMaker
+ * and Shopify transports): up to `windowMs`, drawn as windowMs × √u. Every run in flight at an expiry
+ * draws one; the first to wake renews the token and the others use it, unless they wake within one
+ * renewal of the first. The √ makes early wakes rare, so fewer runs wake close behind the first than
+ * with an even spread: about 2·L·√n / windowMs of n runs renew again (L: the renewal's duration),
+ * against n·L / windowMs. Mean wait: 2/3 of the window.
+ */
+export function renewalLookAgainMs(windowMs: number, random: () => number = Math.random): number {
+	return Math.floor(windowMs * Math.sqrt(random()));
+}

@@ -494,7 +494,7 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		console.log(`[queue-e2e] ${line}`);
 		expect(requested).toBeGreaterThanOrEqual(1);
 		// One renewal between them; a second only when two runs wake within one token request of each
-		// other (random waits over 1 s), never one per execution.
+		// other (random waits over 1.5 s, √-shaped), never one per execution.
 		expect(requested).toBeLessThanOrEqual(2);
 	});
 
@@ -509,10 +509,13 @@ describe('n8n 2.x in queue mode (PostgreSQL, Redis, main + webhook + 2 workers)'
 		figures.push(line);
 		console.log(`[queue-e2e] ${line}`);
 		expect(r.loginsAfterExpiry).toBeGreaterThanOrEqual(1);
-		// Every request in flight at that moment is refused; each waits a random moment (up to 1 s) and
-		// looks again, and only a run still refused logs in: one login between all the runs, a second
-		// only when two runs wake within one login of each other. The figure goes to the doc.
-		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(2);
+		// Every request in flight at that moment is refused; each waits a random moment (up to 1.5 s,
+		// √-shaped) and looks again, and only a run still refused logs in: one login between all the
+		// runs, more only when runs wake within one login (about 0.1 s here) of the first. n8n offers the
+		// nodes no shared lock, so this is a likelihood, not a guarantee: with 20 runs in flight, 2 or more
+		// extra logins happen about once in 7 expiries, 3 or more once in 30 (simulated). One per
+		// execution in flight (up to 20) was the behaviour before. The figure goes to the doc.
+		expect(r.loginsAfterExpiry).toBeLessThanOrEqual(4);
 	});
 
 	// Figures for docs/queue-mode.md: two more bursts (about 4 more minutes on 2 shared cores), only with

@@ -19,6 +19,7 @@ import {
 	LOCKED_BACKOFF,
 	backoffCeilings,
 	backoffDelayMs,
+	renewalLookAgainMs,
 } from '../../nodes/shared/backoff';
 import { databaseBaseUrl, normalizeHost } from '../../nodes/shared/filemaker/url';
 import { DateInputError, toFileMakerDate, toFileMakerTimestamp } from '../../nodes/FileMakerInventory/logic/dates';
@@ -436,5 +437,31 @@ describe('parameter defaults', () => {
 		expect(pageSizeOption.default).toBe(DEFAULT_PAGE_SIZE);
 		const options = Object.fromEntries(changeOptions().map((o) => [o.name, o.default]));
 		expect(options).toEqual({ maxAttempts: STOCK_CHANGE_MAX_ATTEMPTS, locationField: "", location: "={{ $json.location }}" });
+	});
+});
+
+describe('renewalLookAgainMs (the wait before a refused request looks again)', () => {
+	it('stays within the window, √-shaped', () => {
+		expect(renewalLookAgainMs(1000, () => 0)).toBe(0);
+		expect(renewalLookAgainMs(1000, () => 0.25)).toBe(500);
+		expect(renewalLookAgainMs(1000, () => 0.999999)).toBe(999);
+	});
+
+	it('leaves fewer runs waking close behind the first than an even spread (seeded: 20 runs, renewal 100 ms of a 1 s window)', () => {
+		let seed = 42;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const closeBehindFirst = (draw: () => number) => {
+			let total = 0;
+			for (let trial = 0; trial < 2000; trial++) {
+				const waits = Array.from({ length: 20 }, draw).sort((a, b) => a - b);
+				total += waits.filter((w, i) => i > 0 && w - waits[0] < 100).length;
+			}
+			return total / 2000;
+		};
+		const shaped = closeBehindFirst(() => renewalLookAgainMs(1000, random));
+		const even = closeBehindFirst(() => Math.floor(1000 * random()));
+		expect(even).toBeGreaterThan(1.5);
+		// About half as many (simulated: 1.04 against 2.07 on average).
+		expect(shaped).toBeLessThan(even * 0.6);
 	});
 });

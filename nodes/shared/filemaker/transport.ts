@@ -10,6 +10,7 @@ import type {
 import type { NodeApiError } from 'n8n-workflow';
 
 import { apiError } from '../errors';
+import { renewalLookAgainMs } from '../backoff';
 import { waitUnlessCancelled } from '../wait';
 
 import type { ErrorContext, FailureInfo, MappedError } from './errors';
@@ -90,7 +91,7 @@ export type CallResult =
  * How long, at most, a request that met an expired session waits (a random part of it) before it
  * looks again whether another run has renewed the session meanwhile.
  */
-export const SESSION_RENEWAL_JITTER_MS = 1000;
+export const SESSION_RENEWAL_JITTER_MS = 1500;
 
 /**
  * Sends one Data API request: {host}/fmi/data/{version}/databases/{db}{endpoint}.
@@ -100,7 +101,7 @@ export const SESSION_RENEWAL_JITTER_MS = 1000;
  * that meet it, also across n8n's queue-mode workers:
  *  1. the request is sent with the token n8n holds for the credential (n8n reads the credential
  *     anew for every request, so a token another run saved is used at once);
- *  2. on 401 it waits a random moment (up to SESSION_RENEWAL_JITTER_MS) and is sent again: by then
+ *  2. on 401 it waits a random moment (up to SESSION_RENEWAL_JITTER_MS, renewalLookAgainMs) and is sent again: by then
  *     the first run to wake has usually renewed the session, and this one simply uses the new token;
  *  3. only if it is still refused does this run renew: n8n logs in (the credential's
  *     preAuthentication), saves the token for every other run, and sends the request.
@@ -143,7 +144,7 @@ export async function fileMakerCall(
 	const first = await attempt(async () => await sendWithoutRenewal.call(this, request));
 	if (first !== 'expired') return first;
 	if (options.renewSession === false) return expired;
-	await waitUnlessCancelled(this, Math.floor(Math.random() * SESSION_RENEWAL_JITTER_MS));
+	await waitUnlessCancelled(this, renewalLookAgainMs(SESSION_RENEWAL_JITTER_MS));
 	const second = await attempt(async () => await sendWithoutRenewal.call(this, request));
 	if (second !== 'expired') return second;
 	// Still refused: this run renews the session. Given the credential without a token, n8n logs

@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { apiError, errorChain } from '../errors';
-import { httpRetryDelayMs, HTTP_MAX_ATTEMPTS } from '../backoff';
+import { httpRetryDelayMs, HTTP_MAX_ATTEMPTS, renewalLookAgainMs } from '../backoff';
 import { waitUnlessCancelled } from '../wait';
 import {
 	createCostBudget,
@@ -245,7 +245,7 @@ function httpFailureError(
  * How long, at most, a request refused for an expired client-credentials token waits (a random part
  * of it) before it looks again whether another run has renewed the token meanwhile.
  */
-export const TOKEN_RENEWAL_JITTER_MS = 1000;
+export const TOKEN_RENEWAL_JITTER_MS = 1500;
 
 /**
  * One request through httpRequestWithAuthentication. With client credentials, an expired token
@@ -277,7 +277,7 @@ async function sendRenewingOnce(this: ShopifyContext, request: IHttpRequestOptio
 	};
 	const first = await probe();
 	if (!first.expired) return first.body;
-	await waitUnlessCancelled(this, Math.floor(Math.random() * TOKEN_RENEWAL_JITTER_MS));
+	await waitUnlessCancelled(this, renewalLookAgainMs(TOKEN_RENEWAL_JITTER_MS));
 	const second = await probe();
 	if (!second.expired) return second.body;
 	// Still refused: this run renews. Given the credential without a token, n8n requests one
