@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { clarisIdProperties, clarisIdStoredProperties } from '../nodes/shared/filemaker/clarisId/properties';
+import { locationFieldProperty } from '../nodes/shared/filemaker/locationField';
 import { logIn } from '../nodes/shared/filemaker/session';
 import { dataApiPath } from '../nodes/shared/filemaker/url';
 
@@ -123,15 +124,9 @@ export class FileMakerDataApi implements ICredentialType {
 			description: 'Version segment of the Data API URLs. vLatest suits FileMaker Server 19 and later.',
 		},
 		ignoreTlsErrorsProperty,
-		{
-			displayName: 'Location Field',
-			name: 'locationField',
-			type: 'string',
-			default: '',
-			placeholder: 'Location',
-			description:
-				'Several locations only (empty: one location, records per SKU). The field of the stock layout and the stock event layout (same name on both) that holds the location, e.g. WH. Every FileMaker Inventory operation uses it unless its own Location Field option is set.',
-		},
+		locationFieldProperty(
+			'Several locations only (empty: one location, records per SKU). The field of the stock layout and the stock event layout (same name on both) that holds the location, e.g. WH. Every FileMaker Inventory operation uses it unless its own Location Field option is set.',
+		),
 	];
 
 	/**

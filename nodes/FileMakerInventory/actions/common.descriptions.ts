@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { locationFieldProperty } from '../../shared/filemaker/locationField';
+
 // Literal defaults in the descriptions below (the linter needs literals); they equal DEFAULTS,
 // DEFAULT_PAGE_SIZE (nodes/shared/filemaker/paging) and STOCK_CHANGE_MAX_ATTEMPTS (nodes/shared/backoff).
 // A unit test checks they agree.
@@ -304,15 +306,9 @@ export function extraFieldsOption(
 }
 
 /** Option of the stock and event operations (several locations): the location field of the layouts. */
-export const locationFieldOption: INodeProperties = {
-	displayName: 'Location Field',
-	name: 'locationField',
-	type: 'string',
-	default: '',
-	placeholder: 'Location',
-	description:
-		'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: the Location Field of the FileMaker credential; empty there too: one location (records per SKU).',
-};
+export const locationFieldOption: INodeProperties = locationFieldProperty(
+	'For several locations: the field that holds the location on the stock layout and the event layout (same name on both). Stock records are then one per SKU and location, and events are stored and applied per SKU and location. Empty: the Location Field of the FileMaker credential; empty there too: one location (records per SKU).',
+);
 
 /** Option (with Location Field): the item's location value. */
 export const locationValueOption: INodeProperties = {
