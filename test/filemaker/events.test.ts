@@ -309,30 +309,6 @@ describe('Apply Pending', () => {
 		expect(expectSequential('HOT-1', 1000)).toBe(860);
 	});
 
-	it("whenBusy 'leave': a run that finds another run's committed batch with rows still unmarked leaves them to it (no second marking)", async () => {
-		await env.run(store(), [
-			{ sku: 'B-2', change: -1, key: 'm1' },
-			{ sku: 'B-2', change: -2, key: 'm2' },
-			{ sku: 'B-2', change: -3, key: 'm3' },
-		]);
-		let follower: Array<Record<string, unknown>> = [];
-		// The leader has committed its batch to the stock record and is about to mark its first row:
-		// a second run (leave) starts right then.
-		env.fm.onRequest({
-			when: isPatchToEvents,
-			times: 1,
-			action: async () => {
-				follower = env.json(await env.run(apply({ whenBusy: 'leave' }), [{ sku: 'B-2' }]));
-			},
-		});
-		const leader = env.json(await env.run(apply({ whenBusy: 'leave' }), [{ sku: 'B-2' }]));
-		expect(leader).toEqual([{ sku: 'B-2', applied: 3, change: -6, quantityBefore: 10, quantityAfter: 4 }]);
-		expect(follower).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 4, quantityAfter: 4, leftPending: true }]);
-		expect(env.fm.requestLog.filter(isPatchToEvents)).toHaveLength(3);
-		expect(quantity('B-2')).toBe(4);
-		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toHaveLength(0);
-	});
-
 	it("Input Items 'Store's Output': the SKUs of stored and duplicate items are applied, skipped lines left out", async () => {
 		const stored = env.json(
 			await env.run({ resource: 'event', operation: 'store', inputItems: 'shopifyChanges', source: 'shopify' }, [

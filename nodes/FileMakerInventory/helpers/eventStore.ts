@@ -219,10 +219,9 @@ export interface ApplyOptions {
 	/** Stop after the batch that holds this event row (direct mode), instead of applying every pending event. */
 	untilRecordId?: string;
 	/**
-	 * When another run changed the stock record in between (306), it is open (301), or another run's
-	 * committed batch still has rows to mark, stop instead of retrying or helping: the events stay
-	 * pending for that other run or the scheduled sweep. On a sale day this keeps hundreds of
-	 * executions from queueing on one hot SKU.
+	 * When another run changed the stock record in between (306) or it is open (301), stop instead of
+	 * retrying: the events stay pending for that other run or the scheduled sweep. On a sale day this
+	 * keeps hundreds of executions from queueing on one hot SKU.
 	 */
 	leaveWhenBusy?: boolean;
 }
@@ -428,12 +427,6 @@ export async function applyPendingForSku(
 				// Our edit was committed although its answer was lost.
 				countBatch(state, mine.events, mine.before, mine.final);
 				mine.counted = true;
-			}
-			if (pendingNamed.length > 0 && !mine && options.leaveWhenBusy) {
-				// Another run committed this batch and is marking its rows now (or stopped: the sweep
-				// marks them). Marking them here too would only double the writes on a busy SKU.
-				result.leftPending = true;
-				return result;
 			}
 			if (pendingNamed.length > 0) {
 				const all = await rowsOfBatch(client, events, last, pendingNamed, itemIndex);
