@@ -3,23 +3,16 @@
  * fails leaves through the error output (output 1) with its message and details, paired with its
  * input item; the other items leave through the success output (output 0).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8n-harness';
-import { startEnv, stockOf, type Env } from '../filemaker/_support';
+import { stockOf, useFileMakerEnv, type Env } from '../filemaker/_support';
 
 let env: Env;
-beforeAll(async () => {
-	env = await startEnv();
-});
-afterAll(async () => {
-	await env.close();
-});
+useFileMakerEnv((e) => (env = e));
 beforeEach(() => {
-	env.fm.reset();
-	env.creds.update('fileMakerDataApi', { sessionToken: '' });
 	env.fm.seed('Stock', [
 		{ SKU: 'A-1', Quantity: 10 },
 		{ SKU: 'B-2', Quantity: 20 },

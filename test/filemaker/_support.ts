@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 import { DEFAULT_LAYOUTS, startFileMakerEmulator } from '../emulators/filemaker';
 import type { FileMakerEmulator, FileMakerEmulatorOptions } from '../emulators/filemaker';
@@ -28,6 +29,26 @@ export function credentialData(fm: FileMakerEmulator, patch: IDataObject = {}) {
 		string,
 		string | boolean
 	>;
+}
+
+/**
+ * One emulator and credential store for a test file: started before its tests and closed after them;
+ * before each test the emulator is emptied (tables, request log, sessions, faults, hooks) and the
+ * stored session token cleared. `use` receives the environment once it is started.
+ */
+export function useFileMakerEnv(use: (env: Env) => void, options: FileMakerEmulatorOptions = {}): void {
+	let env: Env | undefined;
+	beforeAll(async () => {
+		env = await startEnv(options);
+		use(env);
+	});
+	afterAll(async () => {
+		await env?.close();
+	});
+	beforeEach(() => {
+		env!.fm.reset();
+		env!.creds.update('fileMakerDataApi', { sessionToken: '' });
+	});
 }
 
 export async function startEnv(options: FileMakerEmulatorOptions = {}): Promise<Env> {

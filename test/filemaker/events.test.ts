@@ -2,26 +2,18 @@
  * The stock-event store: Stock Event → Store / Apply Pending / Get Many, the direct mode of
  * Adjust and Set, the horizon of idempotency keys and the faults of issue 12, on the emulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { Env } from './_support';
-import { movementsOf, requestsTo, startEnv, stockOf } from './_support';
+import { movementsOf, requestsTo, stockOf, useFileMakerEnv } from './_support';
 
 let env: Env;
 const DAY = 24 * 60 * 60 * 1000;
 
-beforeAll(async () => {
-	env = await startEnv();
-});
-
-afterAll(async () => {
-	await env.close();
-});
+useFileMakerEnv((e) => (env = e));
 
 beforeEach(() => {
 	env.fm.setOptions({ latencyMs: undefined, now: undefined });
-	env.fm.reset();
-	env.creds.update('fileMakerDataApi', { sessionToken: '' });
 	env.fm.seed('Stock', [
 		{ SKU: 'HOT-1', Quantity: 1000 },
 		{ SKU: 'B-2', Quantity: 10 },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
@@ -6,22 +6,10 @@ import { FileMakerDataApi } from '../../credentials/FileMakerDataApi.credentials
 import { FileMakerInventory } from '../../nodes/FileMakerInventory/FileMakerInventory.node';
 import { runWorkflow } from '../helpers/n8n-harness';
 import type { Env } from './_support';
-import { credentialData, n8nHttpHelpers, requestsTo, startEnv } from './_support';
+import { credentialData, n8nHttpHelpers, requestsTo, useFileMakerEnv } from './_support';
 
 let env: Env;
-
-beforeAll(async () => {
-	env = await startEnv();
-});
-
-afterAll(async () => {
-	await env.close();
-});
-
-beforeEach(() => {
-	env.fm.reset();
-	env.creds.update('fileMakerDataApi', { sessionToken: '' });
-});
+useFileMakerEnv((e) => (env = e));
 
 /** Captures the JSON bodies of requests whose path ends with `pathEnd`. */
 function captureBodies(pathEnd: string) {

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { seedCatalogue } from '../emulators/filemaker';
 import type { Env } from './_support';
-import { requestsTo, startEnv } from './_support';
+import { requestsTo, useFileMakerEnv } from './_support';
 
 let env: Env;
-
-beforeAll(async () => {
-	env = await startEnv();
-});
-
-afterAll(async () => {
-	await env.close();
-});
-
+useFileMakerEnv((e) => (env = e));
 beforeEach(() => {
 	env.fm.setOptions({ numbersAsStrings: false, latencyMs: undefined });
-	env.fm.reset();
-	env.creds.update('fileMakerDataApi', { sessionToken: '' });
 });
 
 const getMany = (options: Record<string, unknown> = {}) => ({ resource: 'stock', operation: 'getMany', options });

@@ -1,19 +1,12 @@
 /** Stock → Set takes its quantity as a number; a quantity left empty fails instead of setting the stock to 0. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { FileMakerInventory } from '../../nodes/FileMakerInventory/FileMakerInventory.node';
-import { startEnv, stockOf, type Env } from './_support';
+import { stockOf, useFileMakerEnv, type Env } from './_support';
 
 let env: Env;
-beforeAll(async () => {
-	env = await startEnv();
-});
-afterAll(async () => {
-	await env.close();
-});
+useFileMakerEnv((e) => (env = e));
 beforeEach(() => {
-	env.fm.reset();
-	env.creds.update('fileMakerDataApi', { sessionToken: '' });
 	env.fm.seed('Stock', [{ SKU: 'A-1', Quantity: 10 }]);
 });
 

@@ -8,7 +8,7 @@ import { applyPendingForSku } from '../../helpers/eventStore';
 import { fieldText } from '../../helpers/inventoryRecords';
 import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
 import { stockKey, stockKeyParts } from '../../logic/stockKey';
-import { itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
+import { changeOptions, itemSkuProperty, optionsCollection } from '../common.descriptions';
 import { isItemProblem, itemProblem } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
@@ -54,14 +54,6 @@ const properties: INodeProperties[] = [
 			default: 'inputSkus',
 		},
 		{
-			displayName: 'Max Attempts',
-			name: 'maxAttempts',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10,
-			description: 'How often to read and write a stock record that was changed by someone else in between (306) or is open in FileMaker (301)',
-		},
-		{
 			displayName: 'When Another Run Is Applying the Same SKU',
 			name: 'whenBusy',
 			type: 'options',
@@ -89,8 +81,8 @@ const properties: INodeProperties[] = [
 			description:
 				'Wait this long before reading the pending events, so that the events of a burst (many orders for one SKU at once) are applied together in one batch by the first run, and the others find nothing left to do. 0: at once.',
 		},
-		locationFieldOption,
-		locationValueOption,
+		// Max Attempts and the location options, as Adjust and Set have them.
+		...changeOptions(),
 	]),
 ];
 
