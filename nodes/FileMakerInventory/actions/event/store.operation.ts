@@ -4,12 +4,12 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import { errorItem } from '../../../shared/router';
 import type { StockEvent } from '../../helpers/eventStore';
-import { checkSkus, skuProblem, storeEvents, storeFailureAdvice } from '../../helpers/eventStore';
+import { skuProblem, storeFailureAdvice } from '../../helpers/eventStore';
+import type { EventFields } from '../../helpers/storeStockEvents';
+import { EMPTY_SKU_PROBLEM, checkAndStoreEvents, eventFromFields, isNotAnEvent, shopifyChangeFields } from '../../helpers/storeStockEvents';
 import { getEventStoreConfig, getText, readLocation } from '../../helpers/parameters';
 import { stockKey } from '../../logic/stockKey';
 import { itemProblem } from '../../helpers/problems';
-import { idempotencyKeyProblem } from '../../logic/events';
-import { invalidInputNumberMessage, parseWholeNumber } from '../../logic/quantity';
 import { DEFAULTS, itemSkuProperty, locationFieldOption, locationValueOption, optionsCollection } from '../common.descriptions';
 
 const DEFINE_BELOW = { show: { inputItems: ['defineBelow'] } };
@@ -98,38 +98,6 @@ const displayOptions = { show: { resource: ['event'], operation: ['store'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-/** The fields of one event as given (parameters read once each, or the item's own fields). */
-interface EventFields {
-	sku: string;
-	key: string;
-	change: unknown;
-	setTo: string;
-	reason: string;
-	reference: string;
-	source: string;
-}
-
-function textOf(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
-/**
- * Input Items "Shopify Stock Changes": the item's own fields, as the trigger and the catch-up
- * output them (no expression to evaluate: the busy webhook path stays cheap).
- */
-export function shopifyChangeFields(json: IDataObject, source: string): EventFields {
-	const kind = textOf(json.kind);
-	return {
-		sku: textOf(json.sku),
-		key: textOf(json.idempotencyKey),
-		change: json.quantity,
-		setTo: textOf(json.setTo),
-		reason: kind === '' ? '' : `Shopify ${kind}`,
-		reference: textOf(json.orderName) || textOf(json.orderId),
-		source,
-	};
-}
-
 function definedFields(this: IExecuteFunctions, itemIndex: number, source: string): EventFields {
 	return {
 		sku: getText.call(this, 'sku', itemIndex),
@@ -143,45 +111,10 @@ function definedFields(this: IExecuteFunctions, itemIndex: number, source: strin
 }
 
 function readEvent(this: IExecuteFunctions, itemIndex: number, fields: EventFields, locationField: string): StockEvent {
-	const { sku, key } = fields;
-	if (sku === '') {
-		throw itemProblem(this.getNode(), 'The SKU is empty. Map the SKU of the item to the SKU field of the node.', itemIndex);
-	}
-	const location = readLocation.call(this, itemIndex, locationField);
-	if (key === '') {
-		throw itemProblem(this.getNode(), `The change key of SKU '${sku}' is empty. Map a key that names the event, e.g. the order line.`, itemIndex);
-	}
-	const problem = idempotencyKeyProblem(key);
-	if (problem) throw itemProblem(this.getNode(), `${problem} (SKU '${sku}')`, itemIndex);
-	let setTo: number | undefined;
-	let change = 0;
-	if (fields.setTo !== '') {
-		const rawChange = fields.change;
-		if (rawChange !== undefined && rawChange !== null && rawChange !== '' && Number(rawChange) !== 0) {
-			throw itemProblem(
-				this.getNode(),
-				`The event for SKU '${sku}' has both a change (${String(rawChange)}) and Set To (${fields.setTo}). Give one of them: a change, or Set To for an absolute quantity.`,
-				itemIndex,
-			);
-		}
-		const parsed = parseWholeNumber(fields.setTo);
-		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'quantity', sku, raw: fields.setTo, reason: parsed.reason }), itemIndex);
-		setTo = parsed.value;
-	} else {
-		const parsed = parseWholeNumber(fields.change);
-		if (!parsed.ok) throw itemProblem(this.getNode(), invalidInputNumberMessage({ what: 'change', sku, raw: fields.change, reason: parsed.reason }), itemIndex);
-		change = parsed.value;
-	}
-	return {
-		sku,
-		...(location !== undefined ? { location } : {}),
-		key,
-		change,
-		setTo,
-		reason: fields.reason,
-		reference: fields.reference,
-		source: fields.source,
-	};
+	if (fields.sku === '') throw itemProblem(this.getNode(), EMPTY_SKU_PROBLEM, itemIndex);
+	const read = eventFromFields(fields, readLocation.call(this, itemIndex, locationField));
+	if ('problem' in read) throw itemProblem(this.getNode(), read.problem, itemIndex);
+	return read.event;
 }
 
 export async function execute(this: IExecuteFunctions, client: FileMakerClient, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -213,7 +146,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		given.set(itemIndex, { sku: fields.sku, key: fields.key });
 		// Lines the trigger or catch-up marked skipped (no SKU, untracked, gift card) and items with
 		// neither SKU nor key (the empty item of "Always Output Data") are not events: passed on as such.
-		if (items[itemIndex].json.skipped === true || (fields.sku === '' && fields.key === '')) {
+		if (isNotAnEvent(items[itemIndex].json, fields)) {
 			output.push({ json: { ...items[itemIndex].json, status: 'skipped' }, pairedItem: { item: itemIndex } });
 			continue;
 		}
@@ -225,27 +158,24 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	}
 	if (valid.length === 0) return output;
 
-	let checks;
+	let outcomes;
 	try {
-		checks = await checkSkus(client, config.stock, valid.map((v) => stockKey(v.event.sku, v.event.location)));
+		outcomes = await checkAndStoreEvents(client, config, valid.map((v) => v.event));
 	} catch (error) {
 		if (!report) throw asNodeError.call(this, error);
 		for (const v of valid) problem(error, v.itemIndex, true);
 		return output;
 	}
-	const known = valid.filter((v) => {
-		const key = stockKey(v.event.sku, v.event.location);
-		const check = checks.get(key);
-		if (check && check.status === 'found') return true;
-		problem(skuProblem.call(this, config.stock, key, check ?? { status: 'notFound' }, v.itemIndex), v.itemIndex, false);
-		return false;
-	});
-
-	const outcomes = await storeEvents(client, config.events, known.map((k) => k.event));
 	const failed: number[] = [];
 	let firstFailure: Error | undefined;
+	let attempted = 0;
 	outcomes.forEach((outcome, i) => {
-		const { itemIndex, event } = known[i];
+		const { itemIndex, event } = valid[i];
+		if (outcome.status === 'unknownSku') {
+			problem(skuProblem.call(this, config.stock, stockKey(event.sku, event.location), outcome.check, itemIndex), itemIndex, false);
+			return;
+		}
+		attempted++;
 		if (outcome.status === 'failed') {
 			outcome.error.context.itemIndex = itemIndex;
 			outcome.error.description = `${outcome.error.description ?? ''} ${storeFailureAdvice(outcome.info)}`.trim();
@@ -263,10 +193,10 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		output.push({ json, pairedItem: { item: itemIndex } });
 	});
 	if (firstFailure) {
-		const stored = known.length - failed.length;
+		const stored = attempted - failed.length;
 		throw new NodeOperationError(
 			this.getNode(),
-			`${failed.length} of ${known.length} stock events could not be stored: ${firstFailure.message}`,
+			`${failed.length} of ${attempted} stock events could not be stored: ${firstFailure.message}`,
 			{
 				description: `${(firstFailure as { description?: string }).description ?? ''} The other ${stored} events are stored. Delivering all of them again is safe: stored events are reported as duplicates.`.trim(),
 				itemIndex: failed[0],
