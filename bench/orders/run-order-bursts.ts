@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --section order-bursts`: bursts of signed order webhooks (orders/create) through
- * the trigger path, for the orders template's default (Store → answer → Apply Pending) and the direct
+ * the trigger path, for the orders template's default (the trigger stores and answers, then Apply Pending) and the direct
  * mode (Stock → Adjust, then answer), in-process and on a real n8n, with the FileMaker emulator at
  * each latency. Per burst: answer times (p50, p95, max), FileMaker requests per order before the
  * answer, time until FileMaker holds the final quantities, and stock exactness (asserted: a wrong

@@ -25,6 +25,8 @@ import {
 } from '../shared/shopify/credentialLocations';
 import { searchLocations } from '../ShopifyInventory/methods/listSearch';
 import { fetchOrderById } from '../ShopifyInventory/transport/orders';
+import { searchLayouts } from '../FileMakerInventory/methods/listSearch';
+import { RESPOND_AFTER_STORED, storeAndAnswer, storeOnDeliveryProperties } from './storeOnDelivery';
 
 /**
  * What to answer: a delivery decision after any order read, "the order could not be read" (503), or
@@ -135,12 +137,18 @@ export class ShopifyInventoryTrigger implements INodeType {
 				name: 'shopifyInventoryApi',
 				required: true,
 			},
+			{
+				name: 'fileMakerDataApi',
+				required: true,
+				displayOptions: { show: { responseMode: [RESPOND_AFTER_STORED] } },
+			},
 		],
 		webhooks: [
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"]}}',
+				// "After storing" answers from the trigger itself; for n8n that is "answer on receipt".
+				responseMode: `={{$parameter["responseMode"] === "${RESPOND_AFTER_STORED}" ? "onReceived" : $parameter["responseMode"]}}`,
 				path: 'shopify-inventory',
 			},
 		],
@@ -228,6 +236,12 @@ export class ShopifyInventoryTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
+						name: 'After Storing the Changes in FileMaker (Fastest, Recommended for Orders)',
+						value: RESPOND_AFTER_STORED,
+						description:
+							'The trigger stores each stock change in FileMaker (event layout, change key unique) and answers Shopify at once; the workflow then applies them (Stock Event → Apply Pending). No workflow step is on the answer path, also on sale days. If FileMaker fails, Shopify gets an error and delivers again.',
+					},
+					{
 						name: 'When the Workflow Has Finished (Recommended: Shopify Retries if FileMaker Failed)',
 						value: 'lastNode',
 						description:
@@ -248,17 +262,22 @@ export class ShopifyInventoryTrigger implements INodeType {
 				],
 				default: 'lastNode',
 			},
-			orderOutputOption({
+			...storeOnDeliveryProperties,
+			{
+				...orderOutputOption({
 				stockChanges:
 					'One item per stock-affecting line: SKU, quantity (negative = sold, positive = restocked) and change key (field idempotencyKey)',
-				raw: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
-			}),
+					raw: 'One item per delivery with the payload as Shopify sent it (the order, or the refund for Refund Created)',
+				}),
+				// Storing needs the stock changes.
+				displayOptions: { hide: { responseMode: [RESPOND_AFTER_STORED] } },
+			},
 			...orderLocationProperties().map((p) => ({ ...p, displayOptions: { show: { output: ['stockChanges'] } } })),
 		],
 	};
 
 	methods = {
-		listSearch: { searchLocations },
+		listSearch: { searchLocations, searchLayouts },
 	};
 
 	webhookMethods = {
@@ -278,7 +297,8 @@ export class ShopifyInventoryTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const registration = this.getNodeParameter('registration', 'api') === 'manual' ? 'manual' : 'api';
 		const topics = this.getNodeParameter('topics', [...DEFAULT_ORDER_TOPICS]) as string[] | string;
-		const output = (this.getNodeParameter('output', 'stockChanges') === 'raw' ? 'raw' : 'stockChanges') as OutputMode;
+		const respondAfterStored = this.getNodeParameter('responseMode', 'lastNode') === RESPOND_AFTER_STORED;
+		const output = (!respondAfterStored && this.getNodeParameter('output', 'stockChanges') === 'raw' ? 'raw' : 'stockChanges') as OutputMode;
 
 		let secret: string | undefined;
 		let credentialLocationsText: { locationMapping: unknown; defaultLocation: unknown } | undefined;
@@ -367,6 +387,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 			// No workflowData: n8n answers 200 with this body and starts no execution.
 			return { webhookResponse: decision.body };
 		}
+		if (respondAfterStored) return await storeAndAnswer.call(this, decision.items as IDataObject[]);
 		const items: INodeExecutionData[] = decision.items.map((json) => ({ json: json as IDataObject }));
 		return { workflowData: [items] };
 	}

@@ -264,6 +264,11 @@ export class CredentialStore {
 		return this.byType.get(type);
 	}
 
+	/** Removes a credential (a node that needs it then fails as in n8n without one). */
+	delete(type: string): void {
+		this.byType.delete(type);
+	}
+
 	/** Current stored data (including the persisted session token). */
 	data(type: string): ICredentialDataDecryptedObject {
 		return { ...(this.byType.get(type)?.data ?? {}) };
@@ -1115,7 +1120,9 @@ export async function startWebhookRunner(opts: StartWebhookRunnerOptions): Promi
 					return;
 				}
 				if (response.noWebhookResponse) {
+					// As n8n 2.41: the node answered itself; workflowData given still starts the workflow.
 					if (!res.writableEnded) res.end();
+					if (response.workflowData) await execute(response.workflowData);
 					return;
 				}
 				if (!response.workflowData) {

@@ -31,12 +31,10 @@ export const SYNC_STEPS = {
 } as const;
 
 export const ORDER_STEPS = {
+	/** Stores the changes and answers Shopify (Respond: After Storing the Changes in FileMaker). */
 	trigger: 'Shopify order webhooks',
-	store: 'Store in FileMaker',
-	answer: 'Answer Shopify: stored (200)',
 	apply: 'Apply to FileMaker stock',
-	neverTake: 'FileMaker can never take it?',
-	reported: 'Lines FileMaker cannot take (reported)',
+	couldNotStore: 'FileMaker could not store it?',
 	fail: 'Fail: Shopify delivers again',
 	sweepTrigger: 'Every minute',
 	sweep: 'Apply whatever is pending',

@@ -49,7 +49,8 @@ export interface MovementConfig {
 	locationField?: string;
 }
 
-function text(value: unknown, fallback: string): string {
+/** A parameter value (or a resource locator's value) as trimmed text. */
+export function text(value: unknown, fallback: string): string {
 	if (value === undefined || value === null) return fallback;
 	if (typeof value === 'object' && 'value' in (value as IDataObject)) {
 		return text((value as IDataObject).value, fallback);
@@ -76,13 +77,7 @@ export function getLayout(
 }
 
 export function getStockConfig(this: IExecuteFunctions, itemIndex: number): StockConfig {
-	const fields = this.getNodeParameter('stockFields', itemIndex, {}) as IDataObject;
-	const config: StockConfig = {
-		layout: getLayout.call(this, 'stockLayout', itemIndex),
-		skuField: text(fields.skuField, DEFAULTS.stock.skuField),
-		quantityField: text(fields.quantityField, DEFAULTS.stock.quantityField),
-		lastBatchField: text(fields.lastBatchField, DEFAULTS.stock.lastBatchField),
-	};
+	const config = stockConfigFrom(getLayout.call(this, 'stockLayout', itemIndex), this.getNodeParameter('stockFields', itemIndex, {}) as IDataObject);
 	if (config.skuField === '' || config.quantityField === '') {
 		throw new NodeOperationError(this.getNode(), 'The SKU and Quantity field names of the stock layout must not be empty.', {
 			itemIndex,
@@ -91,15 +86,38 @@ export function getStockConfig(this: IExecuteFunctions, itemIndex: number): Stoc
 	return config;
 }
 
+/** The stock configuration of a layout and the "Stock Field Names" given ({} = the defaults). */
+export function stockConfigFrom(layout: string, fields: IDataObject): StockConfig {
+	return {
+		layout,
+		skuField: text(fields.skuField, DEFAULTS.stock.skuField),
+		quantityField: text(fields.quantityField, DEFAULTS.stock.quantityField),
+		lastBatchField: text(fields.lastBatchField, DEFAULTS.stock.lastBatchField),
+	};
+}
+
 export function getMovementConfig(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	layoutParameter: 'movementLayout' | 'eventLayout' = 'movementLayout',
 	layoutName?: string,
 ): MovementConfig {
-	const fields = this.getNodeParameter('movementFields', itemIndex, {}) as IDataObject;
-	const config: MovementConfig = {
-		layout: layoutName ?? getLayout.call(this, layoutParameter, itemIndex),
+	const config = movementConfigFrom(
+		layoutName ?? getLayout.call(this, layoutParameter, itemIndex),
+		this.getNodeParameter('movementFields', itemIndex, {}) as IDataObject,
+	);
+	if (config.skuField === '' || config.changeField === '') {
+		throw new NodeOperationError(this.getNode(), 'The SKU and Change field names of the movement layout must not be empty.', {
+			itemIndex,
+		});
+	}
+	return config;
+}
+
+/** The event/movement configuration of a layout and the "Movement Field Names" given ({} = the defaults). */
+export function movementConfigFrom(layout: string, fields: IDataObject): MovementConfig {
+	return {
+		layout,
 		skuField: text(fields.skuField, DEFAULTS.movement.skuField),
 		changeField: text(fields.changeField, DEFAULTS.movement.changeField),
 		quantityAfterField: text(fields.quantityAfterField, DEFAULTS.movement.quantityAfterField),
@@ -112,12 +130,6 @@ export function getMovementConfig(
 		appliedBatchField: text(fields.appliedBatchField, DEFAULTS.movement.appliedBatchField),
 		createdAtField: DEFAULTS.createdAtField,
 	};
-	if (config.skuField === '' || config.changeField === '') {
-		throw new NodeOperationError(this.getNode(), 'The SKU and Change field names of the movement layout must not be empty.', {
-			itemIndex,
-		});
-	}
-	return config;
 }
 
 /** A string parameter, trimmed; numbers from expressions are accepted. */

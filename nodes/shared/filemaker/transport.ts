@@ -5,6 +5,7 @@ import type {
 	ICredentialsDecrypted,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
@@ -25,7 +26,7 @@ import { databaseBaseUrl, normalizeDatabase, normalizeHost } from './url';
 
 export const CREDENTIAL_TYPE = 'fileMakerDataApi';
 
-export type FileMakerContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type FileMakerContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface FileMakerRecord {
 	recordId: string;
