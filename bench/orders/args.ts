@@ -30,7 +30,7 @@ export const ORDER_BURSTS_USAGE = `npm run bench -- --section order-bursts [opti
   --targets in-process          where the workflows run: in-process and/or n8n (the real n8n 2.x: package built,
                                 packed and installed; about 3 orders/s on 2 busy cores, so use smaller bursts)
   --latencies 20,100            FileMaker emulator latency per request, ms
-  --modes default,direct        default = Store → answer → Apply Pending; direct = Stock → Adjust before answering
+  --modes default,direct        default = the template: the trigger stores and answers, then Apply Pending; direct = Stock → Adjust before answering
   --bursts one-sku,many-skus    which bursts
   --one-sku-orders 200          orders for one SKU
   --orders 1000 --skus 50       orders of the many-SKU burst, and over how many SKUs

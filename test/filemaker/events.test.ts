@@ -179,6 +179,23 @@ describe('Apply Pending', () => {
 		expect(quantity('B-2')).toBe(7);
 	});
 
+	it("whenBusy 'leave': after its write, the run reads once more and applies events stored meanwhile (a run its write made leave relies on it)", async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -1, key: 'r1' }]);
+		// While this run writes its batch, another delivery's event arrives; that delivery's own run would
+		// meet this write (306) and leave its event to this one.
+		env.fm.onRequest({
+			when: isPatchToStock,
+			times: 1,
+			action: async () => {
+				await env.run(store(), [{ sku: 'B-2', change: -2, key: 'r2' }]);
+			},
+		});
+		const out = env.json(await env.run(apply({ whenBusy: 'leave' }), [{ sku: 'B-2' }]));
+		expect(out).toEqual([{ sku: 'B-2', applied: 2, change: -3, quantityBefore: 10, quantityAfter: 7 }]);
+		expect(env.fm.requestLog.filter(isPatchToStock)).toHaveLength(2);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toEqual([]);
+	});
+
 	it('n8n stopped after Store, before Apply: the sweep (scope all) applies every SKU once', async () => {
 		await env.run(store(), [
 			{ sku: 'B-2', change: -1, key: 's1' },

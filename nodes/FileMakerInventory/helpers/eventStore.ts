@@ -460,8 +460,10 @@ export async function applyPendingForSku(
 			countBatch(state, batch, current, final);
 			const failures = await markRows(client, events, batchId, batch, current, batch, state);
 			if (failures.length > 0) throw markingError.call(this, client, stock, events, sku, failures, batch.length, itemIndex);
-			if (rest.length <= batchSize) return result;
 			if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
+			// Leave mode: a run that met our write (306) left its events to us, and they were stored before
+			// that run read the record, so before our write: read once more and apply them.
+			if (rest.length <= batchSize && !options.leaveWhenBusy) return result;
 			continue;
 		}
 		const code = update.info.code;
