@@ -13,6 +13,7 @@
  * last, so the execution shows what happened.
  */
 import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { fileMakerClient } from '../shared/filemaker/client';
 import { CREDENTIAL_TYPE as FILEMAKER_CREDENTIAL } from '../shared/filemaker/transport';
@@ -22,6 +23,7 @@ import { skuProblem, storeFailureAdvice } from '../FileMakerInventory/helpers/ev
 import { movementConfigFrom, stockConfigFrom, text } from '../FileMakerInventory/helpers/parameters';
 import { checkAndStoreEvents, eventFromFields, isNotAnEvent, shopifyChangeFields } from '../FileMakerInventory/helpers/storeStockEvents';
 import { locationValue, stockKey } from '../FileMakerInventory/logic/stockKey';
+import { waitForQuiet } from './startWhenQuiet';
 
 export const RESPOND_AFTER_STORED = 'afterStored';
 
@@ -46,6 +48,15 @@ export const storeOnDeliveryProperties: INodeProperties[] = [
 		default: 'shopify',
 		placeholder: 'e.g. shopify',
 		description: 'Written to each event row (where the change came from)',
+		displayOptions: WHEN_STORING,
+	},
+	{
+		displayName: 'Start the Workflow Once N8n Is Quiet',
+		name: 'startWhenQuiet',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to start the workflow (which applies the stored changes) only once this n8n process is no longer busy answering other deliveries, at most 10 s after the answer. On sale days the answers then go out first; a single order starts at once. The changes are stored either way.',
 		displayOptions: WHEN_STORING,
 	},
 ];
@@ -156,6 +167,8 @@ export async function storeAndAnswer(this: IWebhookFunctions, changes: IDataObje
 		const count = (status: string) => items.filter((item) => item.json.status === status).length;
 		answer.call(this, 200, { stored: count('stored'), duplicate: count('duplicate'), notStored: count('notStored') });
 	}
-	// Answered: n8n starts the workflow with the outcomes (Apply Pending takes the stored ones).
+	// Answered. n8n starts the workflow with the outcomes (Apply Pending takes the stored ones) when
+	// this returns: once the process is quiet, so that a burst's answers are not slowed by its applies.
+	if (this.getNodeParameter('startWhenQuiet', true) !== false) await waitForQuiet({ now: () => performance.now(), sleep: async (ms) => await sleep(ms) });
 	return { noWebhookResponse: true, workflowData: [items] };
 }

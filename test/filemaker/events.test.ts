@@ -196,6 +196,27 @@ describe('Apply Pending', () => {
 		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toEqual([]);
 	});
 
+	it("whenBusy 'leave': another run's committed batch still being marked → leave it to that run (no second marking); the sweep repairs a stopped one", async () => {
+		await env.run(store(), [
+			{ sku: 'B-2', change: -1, key: 'm1' },
+			{ sku: 'B-2', change: -2, key: 'm2' },
+		]);
+		// the first run commits its batch, then stops before marking the rows (n8n killed)
+		env.fm.injectFault({ when: (req) => req.method === 'PATCH' && req.path.includes('/layouts/StockMovements/records/'), times: 2, httpStatus: 502, code: '-1', message: 'Bad gateway' });
+		await env.run(apply(), [{ sku: 'B-2' }]).catch(() => undefined);
+		expect(quantity('B-2')).toBe(7);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toHaveLength(2);
+		await env.run(store(), [{ sku: 'B-2', change: -4, key: 'm3' }]);
+		env.fm.requestLog.length = 0;
+		const left = env.json(await env.run(apply({ whenBusy: 'leave' }), [{ sku: 'B-2' }]));
+		expect(left).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 7, quantityAfter: 7, leftPending: true }]);
+		// nothing written: no row marked twice, no stock edit
+		expect(env.fm.requestLog.filter((r) => r.method === 'PATCH')).toEqual([]);
+		const swept = env.json(await env.run(apply({ scope: 'all' }), [{}]));
+		expect(swept).toEqual([{ sku: 'B-2', applied: 1, change: -4, quantityBefore: 7, quantityAfter: 3, repaired: 2 }]);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toEqual([]);
+	});
+
 	it('n8n stopped after Store, before Apply: the sweep (scope all) applies every SKU once', async () => {
 		await env.run(store(), [
 			{ sku: 'B-2', change: -1, key: 's1' },

@@ -428,6 +428,12 @@ export async function applyPendingForSku(
 				countBatch(state, mine.events, mine.before, mine.final);
 				mine.counted = true;
 			}
+			if (pendingNamed.length > 0 && !mine && options.leaveWhenBusy) {
+				// Another run committed this batch and is marking its rows (or stopped while marking: the
+				// sweep repairs it). It reads again once it is done, after our events were stored.
+				result.leftPending = true;
+				return result;
+			}
 			if (pendingNamed.length > 0) {
 				const all = await rowsOfBatch(client, events, last, pendingNamed, itemIndex);
 				const failures = await markRows(client, events, last.batchId, pendingNamed, last.quantityBefore, all, state);
