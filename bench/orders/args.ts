@@ -24,6 +24,8 @@ export interface OrderBurstOptions {
 	verbose: boolean;
 	/** Write a V8 CPU profile of the in-process n8n to .cache/bench/profiles/. */
 	profile: boolean;
+	/** Extra environment of the real n8n (n8n's own settings, e.g. its expression engine). */
+	n8nEnv: Record<string, string>;
 }
 
 export const ORDER_BURSTS_USAGE = `npm run bench -- --section order-bursts [options]
@@ -37,6 +39,7 @@ export const ORDER_BURSTS_USAGE = `npm run bench -- --section order-bursts [opti
   --delivery-timeout 30000      ms a delivery may stay unanswered before it counts as failed
   --out <file>, --no-write      JSON output (default bench/results/<date>-order-bursts.json)
   --profile                     write a CPU profile of the in-process n8n to .cache/bench/profiles/
+  --n8n-env K=V,K=V             settings of the real n8n, e.g. N8N_EXPRESSION_ENGINE_POOL_SIZE=32
   --verbose                     show n8n's output`;
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -61,6 +64,7 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 		noWrite: false,
 		verbose: false,
 		profile: false,
+		n8nEnv: {},
 	};
 	walkOptions(argv, ORDER_BURSTS_USAGE, (flag, value) => {
 		switch (flag) {
@@ -113,6 +117,13 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 				return true;
 			case '--profile':
 				o.profile = true;
+				return true;
+			case '--n8n-env':
+				for (const pair of list(value())) {
+					const at = pair.indexOf('=');
+					if (at < 1 || !pair.startsWith('N8N_')) throw new Error(`--n8n-env takes N8N_NAME=value pairs, not "${pair}"`);
+					o.n8nEnv[pair.slice(0, at)] = pair.slice(at + 1);
+				}
 				return true;
 			default:
 				return false;

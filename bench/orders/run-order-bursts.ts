@@ -229,7 +229,13 @@ async function startRealN8n(fm: FileMakerEmulator, shop: ShopifyEmulator, option
 	log('  … real n8n: build, pack, install the package');
 	const tarball = await lib.buildAndPack({ outDir: path.join(tmp, 'pack') });
 	await lib.installCommunityPackage({ tarball, userFolder });
-	const n8n = new lib.N8n({ install, userFolder, port: await lib.freePort(), owner: { email: 'bench@example.com', password: 'Bench-Password-1' } });
+	const n8n = new lib.N8n({
+		install,
+		userFolder,
+		port: await lib.freePort(),
+		owner: { email: 'bench@example.com', password: 'Bench-Password-1' },
+		env: options.n8nEnv,
+	});
 	await n8n.importCredentials(scenarioCredentials(fm, shop));
 	const sources = path.join(tmp, 'sources');
 	fs.mkdirSync(sources, { recursive: true });
