@@ -54,7 +54,7 @@ export const storeOnDeliveryProperties: INodeProperties[] = [
 		displayName: 'Start the Workflow Once N8n Is Quiet',
 		name: 'startWhenQuiet',
 		type: 'boolean',
-		default: true,
+		default: false,
 		description:
 			'Whether to start the workflow (which applies the stored changes) only once this n8n process is no longer busy answering other deliveries, at most 10 s after the answer. On sale days the answers then go out first; a single order starts at once. The changes are stored either way.',
 		displayOptions: WHEN_STORING,
@@ -169,6 +169,6 @@ export async function storeAndAnswer(this: IWebhookFunctions, changes: IDataObje
 	}
 	// Answered. n8n starts the workflow with the outcomes (Apply Pending takes the stored ones) when
 	// this returns: once the process is quiet, so that a burst's answers are not slowed by its applies.
-	if (this.getNodeParameter('startWhenQuiet', true) !== false) await waitForQuiet({ now: () => performance.now(), sleep: async (ms) => await sleep(ms) });
+	if (this.getNodeParameter('startWhenQuiet', false) === true) await waitForQuiet({ now: () => performance.now(), sleep: async (ms) => await sleep(ms) });
 	return { noWebhookResponse: true, workflowData: [items] };
 }

@@ -94,7 +94,19 @@ export function queueEnv(s: Services, o: { database: string; bullPrefix: string;
 		// stay "new" until the main process's queue recovery marks them crashed: every 30 s here
 		// instead of every 3 hours.
 		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.5',
+		// Figures runs only: more n8n settings for every process, e.g. QUEUE_E2E_N8N_ENV=N8N_EXPRESSION_ENGINE=legacy.
+		...n8nSettingsFrom(process.env.QUEUE_E2E_N8N_ENV),
 	};
+}
+
+/** `N8N_A=1,N8N_B=x` → { N8N_A: '1', N8N_B: 'x' } (only N8N_* names). */
+function n8nSettingsFrom(text: string | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+		const at = pair.indexOf('=');
+		if (at > 0 && pair.startsWith('N8N_')) out[pair.slice(0, at)] = pair.slice(at + 1);
+	}
+	return out;
 }
 
 /** One long-running n8n process (webhook or worker) in its own process group, with its log kept. */
