@@ -26,13 +26,17 @@ export interface OrderBurstOptions {
 	profile: boolean;
 	/** Extra environment of the real n8n (n8n's own settings, e.g. its expression engine). */
 	n8nEnv: Record<string, string>;
+	/** storing-trigger mode: the trigger's "Start the Workflow Once n8n Is Quiet". */
+	startWhenQuiet: boolean;
 }
 
 export const ORDER_BURSTS_USAGE = `npm run bench -- --section order-bursts [options]
   --targets in-process          where the workflows run: in-process and/or n8n (the real n8n 2.x: package built,
                                 packed and installed; about 3 orders/s on 2 busy cores, so use smaller bursts)
   --latencies 20,100            FileMaker emulator latency per request, ms
-  --modes default,direct        default = the template: the trigger stores and answers, then Apply Pending; direct = Stock → Adjust before answering
+  --modes default,direct        default = the template: Store → answer → Apply Pending; direct = Stock → Adjust before answering;
+                                storing-trigger = the trigger stores and answers itself → Apply Pending
+  --start-when-quiet            storing-trigger mode: the trigger's "Start the Workflow Once n8n Is Quiet" on
   --bursts one-sku,many-skus    which bursts
   --one-sku-orders 200          orders for one SKU
   --orders 1000 --skus 50       orders of the many-SKU burst, and over how many SKUs
@@ -65,6 +69,7 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 		verbose: false,
 		profile: false,
 		n8nEnv: {},
+		startWhenQuiet: false,
 	};
 	walkOptions(argv, ORDER_BURSTS_USAGE, (flag, value) => {
 		switch (flag) {
@@ -81,7 +86,7 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 				return true;
 			case '--modes': {
 				const m = list(value());
-				for (const x of m) if (x !== 'default' && x !== 'direct') throw new Error(`--modes: "${x}" is not default or direct`);
+				for (const x of m) if (x !== 'default' && x !== 'direct' && x !== 'storing-trigger') throw new Error(`--modes: "${x}" is not default, direct or storing-trigger`);
 				o.modes = m as OrdersMode[];
 				return true;
 			}
@@ -117,6 +122,9 @@ export function parseOrderBurstArgs(argv: string[]): OrderBurstOptions {
 				return true;
 			case '--profile':
 				o.profile = true;
+				return true;
+			case '--start-when-quiet':
+				o.startWhenQuiet = true;
 				return true;
 			case '--n8n-env':
 				for (const pair of list(value())) {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --section order-bursts`: bursts of signed order webhooks (orders/create) through
- * the trigger path, for the orders template's default (the trigger stores and answers, then Apply Pending) and the direct
+ * the trigger path, for the orders template's default (Store → answer → Apply Pending), the storing trigger and the direct
  * mode (Stock → Adjust, then answer), in-process and on a real n8n, with the FileMaker emulator at
  * each latency. Per burst: answer times (p50, p95, max), FileMaker requests per order before the
  * answer, time until FileMaker holds the final quantities, and stock exactness (asserted: a wrong
@@ -26,7 +26,7 @@ import {
 import { describeMachine } from '../lib/machine';
 import { bundleForNode, REPO_ROOT } from '../lib/child';
 import { parseOrderBurstArgs, percentile, type BurstKind, type OrderBurstOptions, type OrdersTarget } from './args';
-import { defaultWorkflow, directWorkflow, loadOrdersTemplate, type BenchWorkflow, type OrdersMode } from './workflows';
+import { defaultWorkflow, directWorkflow, loadOrdersTemplate, storingTriggerWorkflow, type BenchWorkflow, type OrdersMode } from './workflows';
 
 const STOCK = 'Stock';
 const EVENTS = 'StockMovements';
@@ -43,6 +43,7 @@ const TARGET_REQUESTS_PER_ORDER = 2;
 const WEBHOOK_IDS: Record<OrdersMode, string> = {
 	default: 'b3c1e0a2-0000-4000-8000-0000000000d1',
 	direct: 'b3c1e0a2-0000-4000-8000-0000000000d2',
+	'storing-trigger': 'b3c1e0a2-0000-4000-8000-0000000000d3',
 };
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -177,9 +178,13 @@ function requestKind(method: string, p: string): string {
 
 // ------------------------------------------------------------------------------------------ targets
 
-function prepareWorkflows(): Record<OrdersMode, BenchWorkflow> {
+function prepareWorkflows(options: OrderBurstOptions): Record<OrdersMode, BenchWorkflow> {
 	const template = loadOrdersTemplate(REPO_ROOT);
-	return { default: defaultWorkflow(template, WEBHOOK_IDS.default), direct: directWorkflow(template, WEBHOOK_IDS.direct) };
+	return {
+		default: defaultWorkflow(template, WEBHOOK_IDS.default),
+		direct: directWorkflow(template, WEBHOOK_IDS.direct),
+		'storing-trigger': storingTriggerWorkflow(template, WEBHOOK_IDS['storing-trigger'], options.startWhenQuiet),
+	};
 }
 
 async function startInProcess(fm: FileMakerEmulator, shop: ShopifyEmulator, options: OrderBurstOptions): Promise<Target> {
@@ -189,7 +194,7 @@ async function startInProcess(fm: FileMakerEmulator, shop: ShopifyEmulator, opti
 	const configPath = path.join(runDir, 'config.json');
 	const readyPath = path.join(runDir, 'ready.json');
 	const credentials = Object.fromEntries(scenarioCredentials(fm, shop).map((c) => [c.type, c.data]));
-	fs.writeFileSync(configPath, JSON.stringify({ workflows: prepareWorkflows(), credentials }), { mode: 0o600 });
+	fs.writeFileSync(configPath, JSON.stringify({ workflows: prepareWorkflows(options), credentials }), { mode: 0o600 });
 	const nodeArgs = ['--enable-source-maps'];
 	if (options.profile) {
 		const profiles = path.join(REPO_ROOT, '.cache', 'bench', 'profiles');
@@ -239,7 +244,7 @@ async function startRealN8n(fm: FileMakerEmulator, shop: ShopifyEmulator, option
 	await n8n.importCredentials(scenarioCredentials(fm, shop));
 	const sources = path.join(tmp, 'sources');
 	fs.mkdirSync(sources, { recursive: true });
-	const workflows = prepareWorkflows();
+	const workflows = prepareWorkflows(options);
 	const files = (Object.keys(workflows) as OrdersMode[]).map((mode) => {
 		const file = path.join(sources, `orders-${mode}.json`);
 		fs.writeFileSync(file, JSON.stringify(workflows[mode], null, 2));

@@ -1,16 +1,18 @@
 /**
- * The two workflows the order-bursts section measures:
- * - default: workflows/shopify-orders-to-filemaker.json as shipped: the trigger stores the changes
- *   and answers Shopify itself (Respond: After Storing the Changes in FileMaker), then the workflow
- *   applies them (Stock Event → Apply Pending);
- * - direct: the same trigger answering through a Respond to Webhook node after Stock → Adjust (stores
- *   the event and applies the SKU's pending events), i.e. the change is applied before Shopify hears
- *   the answer.
+ * The two workflows the order-bursts section measures, both answering Shopify through a Respond to
+ * Webhook node (trigger responseMode "responseNode"):
+ * - default: workflows/shopify-orders-to-filemaker.json as shipped (trigger → Stock Event → Store →
+ *   Respond to Webhook → Apply Pending);
+ * - direct: the same trigger → Stock → Adjust (stores the event and applies the SKU's pending events)
+ *   → Respond to Webhook, i.e. the change is applied before Shopify hears the answer.
+ * - storing-trigger: the template's trigger with Respond "After Storing the Changes in FileMaker" (it
+ *   stores the changes and answers itself) → the template's Apply Pending; `--start-when-quiet` turns on
+ *   the trigger's "Start the Workflow Once n8n Is Quiet".
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type OrdersMode = 'default' | 'direct';
+export type OrdersMode = 'default' | 'direct' | 'storing-trigger';
 
 export interface BenchWorkflowNode {
 	id?: string;
@@ -44,7 +46,7 @@ export function loadOrdersTemplate(repoRoot: string): BenchWorkflow {
 
 function find(workflow: BenchWorkflow, test: (n: BenchWorkflowNode) => boolean, what: string): BenchWorkflowNode {
 	const node = workflow.nodes.find(test);
-	if (!node) throw new Error(`${ORDERS_TEMPLATE} has no ${what} node (the bench expects the storing trigger → Apply Pending)`);
+	if (!node) throw new Error(`${ORDERS_TEMPLATE} has no ${what} node (the bench expects trigger → Store → Respond to Webhook → Apply Pending)`);
 	return node;
 }
 
@@ -52,28 +54,29 @@ function find(workflow: BenchWorkflow, test: (n: BenchWorkflowNode) => boolean, 
 export function defaultWorkflow(template: BenchWorkflow, webhookId: string): BenchWorkflow {
 	const workflow = structuredClone(template);
 	const trigger = find(workflow, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger');
-	if (trigger.parameters.responseMode !== 'afterStored') {
-		throw new Error(`${ORDERS_TEMPLATE}: the trigger's responseMode is ${String(trigger.parameters.responseMode)}, not afterStored`);
+	if (trigger.parameters.responseMode !== 'responseNode') {
+		throw new Error(`${ORDERS_TEMPLATE}: the trigger's responseMode is ${String(trigger.parameters.responseMode)}, not responseNode`);
 	}
+	find(workflow, (n) => n.type === FILEMAKER_TYPE && n.parameters.resource === 'event' && n.parameters.operation === 'store', 'Stock Event → Store');
+	find(workflow, (n) => n.type === RESPOND_TYPE, 'Respond to Webhook');
 	find(workflow, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'applyPending', 'Stock Event → Apply Pending');
 	trigger.webhookId = webhookId;
 	workflow.name = `${template.name} (bench: default)`;
 	return workflow;
 }
 
-/** Direct mode built from the template's own trigger: trigger → Stock → Adjust → Respond to Webhook (200). */
+/** Direct mode built from the template's own trigger and answer: trigger → Stock → Adjust → Respond to Webhook. */
 export function directWorkflow(template: BenchWorkflow, webhookId: string): BenchWorkflow {
 	const trigger = structuredClone(find(template, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger'));
-	const apply = find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'applyPending', 'Stock Event → Apply Pending');
-	const p = trigger.parameters;
+	const store = find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'store', 'Stock Event → Store');
+	const respond = structuredClone(find(template, (n) => n.type === RESPOND_TYPE, 'Respond to Webhook'));
 	trigger.webhookId = webhookId;
-	trigger.parameters = { topics: p.topics, registration: p.registration, responseMode: 'responseNode', output: 'stockChanges' };
-	trigger.credentials = { shopifyInventoryApi: (trigger.credentials ?? {}).shopifyInventoryApi };
+	const p = store.parameters;
 	const adjust: BenchWorkflowNode = {
 		id: 'bench-direct-adjust',
 		name: 'Adjust FileMaker stock (direct)',
 		type: FILEMAKER_TYPE,
-		typeVersion: apply.typeVersion,
+		typeVersion: store.typeVersion,
 		position: [trigger.position[0] + 240, trigger.position[1]],
 		parameters: {
 			resource: 'stock',
@@ -81,7 +84,7 @@ export function directWorkflow(template: BenchWorkflow, webhookId: string): Benc
 			adjustMode: 'node',
 			stockLayout: p.stockLayout,
 			movementLayout: p.eventLayout,
-			// The fields the storing trigger reads, mapped as a user of Adjust would.
+			// The fields Store's "Shopify Stock Changes" input reads, mapped as a user of Adjust would.
 			sku: '={{ $json.sku }}',
 			delta: '={{ $json.quantity }}',
 			idempotencyKey: '={{ $json.idempotencyKey }}',
@@ -89,16 +92,9 @@ export function directWorkflow(template: BenchWorkflow, webhookId: string): Benc
 			reference: '={{ $json.orderName || $json.orderId }}',
 			source: p.source,
 		},
-		credentials: apply.credentials,
+		credentials: store.credentials,
 	};
-	const respond: BenchWorkflowNode = {
-		id: 'bench-direct-respond',
-		name: 'Answer Shopify (200)',
-		type: RESPOND_TYPE,
-		typeVersion: 1,
-		position: [adjust.position[0] + 240, adjust.position[1]],
-		parameters: { respondWith: 'noData', options: { responseCode: 200 } },
-	};
+	respond.position = [adjust.position[0] + 240, adjust.position[1]];
 	return {
 		name: `${template.name} (bench: direct)`,
 		nodes: [trigger, adjust, respond],
@@ -106,6 +102,34 @@ export function directWorkflow(template: BenchWorkflow, webhookId: string): Benc
 			[trigger.name]: { main: [[{ node: adjust.name, type: 'main', index: 0 }]] },
 			[adjust.name]: { main: [[{ node: respond.name, type: 'main', index: 0 }]] },
 		},
+		settings: template.settings ?? { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * The storing trigger built from the template's own nodes: trigger (Respond: After Storing the Changes
+ * in FileMaker, layouts and source of the template's Store) → the template's Apply Pending.
+ */
+export function storingTriggerWorkflow(template: BenchWorkflow, webhookId: string, startWhenQuiet: boolean): BenchWorkflow {
+	const trigger = structuredClone(find(template, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger'));
+	const store = find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'store', 'Stock Event → Store');
+	const apply = structuredClone(find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'applyPending', 'Stock Event → Apply Pending'));
+	trigger.webhookId = webhookId;
+	trigger.parameters = {
+		topics: trigger.parameters.topics,
+		registration: trigger.parameters.registration,
+		responseMode: 'afterStored',
+		eventLayout: store.parameters.eventLayout,
+		stockLayout: store.parameters.stockLayout,
+		source: store.parameters.source,
+		startWhenQuiet,
+	};
+	trigger.credentials = { ...(trigger.credentials ?? {}), ...(store.credentials ?? {}) };
+	apply.position = [trigger.position[0] + 240, trigger.position[1]];
+	return {
+		name: `${template.name} (bench: storing trigger)`,
+		nodes: [trigger, apply],
+		connections: { [trigger.name]: { main: [[{ node: apply.name, type: 'main', index: 0 }]] } },
 		settings: template.settings ?? { executionOrder: 'v1' },
 	};
 }

@@ -314,7 +314,7 @@ describe('real n8n 2.x with the packed community package', () => {
 		expect(execs.filter((e) => e.status === 'error')).toEqual([]);
 	});
 
-	it('FileMaker failing while storing an order: the trigger answers 503 (Shopify retries), the execution is listed as error, the retry stores it once', async () => {
+	it('FileMaker failing while storing an order: n8n answers 500 before the Respond node (Shopify retries), the retry stores it once', async () => {
 		printLogTailOnFailure();
 		const sub = orderCreatedSubscription();
 		const [sku] = scenario.inStep.filter((s) => (fileMakerQuantities().get(s)?.[0] ?? 0) >= 5).slice(-1);
@@ -332,7 +332,8 @@ describe('real n8n 2.x with the packed community package', () => {
 		const eventId = `e2e-fail-${Date.now()}`;
 		const first = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: order, eventId, retries: 0 });
 		failing = false;
-		expect(first.attempts.map((x) => x.status), first.attempts.map((x) => x.body).join(' | ')).toEqual([503]);
+		expect(first.attempts.map((x) => x.status), first.attempts.map((x) => x.body).join(' | ')).toEqual([500]);
+		expect(first.attempts[0].body).toContain('Error in workflow');
 		const failedExecs = await waitForExecutions(ids.orders, execsBefore + 1);
 		expect(failedExecs.filter((e) => e.status === 'error')).toHaveLength(1);
 		expect(fileMakerQuantities()).toEqual(before);

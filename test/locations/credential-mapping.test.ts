@@ -135,7 +135,7 @@ describe('two locations configured only in the credentials, shipped templates un
 		const runner = await activateOrders(creds);
 		await sellAndRestock(runner);
 		for (const execution of runner.executions) expect(execution.result.error).toBeUndefined();
-		const stored = runner.executions.flatMap((e) => e.result.outputOf(ORDER_STEPS.trigger).map((i) => i.json));
+		const stored = runner.executions.flatMap((e) => e.result.outputOf(ORDER_STEPS.store).map((i) => i.json));
 		expect(stored.filter((s) => s.status === 'stored').map((s) => `${String(s.sku)}@${String(s.location)}`).sort()).toEqual(
 			['CAP-GREEN@SHOP', 'CAP-GREEN@WH', 'MUG-BLUE@SHOP', 'MUG-RED@SHOP', 'MUG-RED@WH'].sort(),
 		);

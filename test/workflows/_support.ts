@@ -31,10 +31,12 @@ export const SYNC_STEPS = {
 } as const;
 
 export const ORDER_STEPS = {
-	/** Stores the changes and answers Shopify (Respond: After Storing the Changes in FileMaker). */
 	trigger: 'Shopify order webhooks',
+	store: 'Store in FileMaker',
+	answer: 'Answer Shopify: stored (200)',
 	apply: 'Apply to FileMaker stock',
-	couldNotStore: 'FileMaker could not store it?',
+	neverTake: 'FileMaker can never take it?',
+	reported: 'Lines FileMaker cannot take (reported)',
 	fail: 'Fail: Shopify delivers again',
 	sweepTrigger: 'Every minute',
 	sweep: 'Apply whatever is pending',

@@ -98,17 +98,17 @@ describe('templates are shipped in the installed-package form', () => {
 		expect(node(SYNC_STEPS.read)).toMatchObject({ executeOnce: true, parameters: { options: { subtractPendingSales: true } } });
 	});
 
-	it('the orders template keeps its trigger webhookId, answers from the trigger once stored, then applies', async () => {
+	it('the orders template keeps its trigger webhookId and answers from a Respond to Webhook node n8n accepts for it', async () => {
 		const workflow = await loadTemplate(ORDERS);
 		const trigger = workflow.nodes.find((n) => n.type.endsWith('.shopifyInventoryTrigger'))!;
 		expect(trigger.webhookId).toBe('5f3c2b1a-9d8e-4f70-a6b5-c4d3e2f1a0b9');
-		expect(trigger.parameters).toMatchObject({ responseMode: 'afterStored', source: 'shopify' });
-		expect(Object.keys(trigger.credentials ?? {}).sort()).toEqual(['fileMakerDataApi', 'shopifyInventoryApi']);
-		// No Respond to Webhook node: nothing in the workflow is on the answer path.
-		expect(workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.respondToWebhook')).toEqual([]);
-		expect(targetsOf(workflow, ORDER_STEPS.trigger)).toEqual([[ORDER_STEPS.apply, ORDER_STEPS.couldNotStore]]);
-		expect(targetsOf(workflow, ORDER_STEPS.couldNotStore)).toEqual([[ORDER_STEPS.fail], []]);
-		expect(workflow.nodes.find((n) => n.name === ORDER_STEPS.apply)!.parameters).toMatchObject({ inputItems: 'storedEvents', options: { whenBusy: 'leave' } });
+		expect(trigger.parameters.responseMode).toBe('responseNode');
+		const respond = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.respondToWebhook')!;
+		// From 1.1 on, Respond to Webhook refuses to run unless n8n's own Webhook node starts the workflow.
+		expect(respond.typeVersion).toBe(1);
+		expect(targetsOf(workflow, ORDER_STEPS.store)).toEqual([[ORDER_STEPS.answer], [ORDER_STEPS.neverTake]]);
+		expect(targetsOf(workflow, ORDER_STEPS.answer)).toEqual([[ORDER_STEPS.apply]]);
+		expect(workflow.nodes.find((n) => n.name === ORDER_STEPS.store)!.parameters.options).toEqual({ onRetryableFailure: 'fail' });
 	});
 });
 
@@ -142,7 +142,7 @@ describe('the step order does not depend on the canvas', () => {
 		for (let k = 1; k <= 40; k++) expect(env.shopifyAvailable().get(sku(k)), sku(k)).toBe(fmStock.get(sku(k)));
 	});
 
-	it.each([1, 2, 3])('orders template, positions shuffled (seed %i): stored and answered by the trigger, then applied', async (seed) => {
+	it.each([1, 2, 3])('orders template, positions shuffled (seed %i): stored, answered, then applied', async (seed) => {
 		const runner = await startWebhookRunner({ workflow: shufflePositions(await loadTemplate(ORDERS), seed), credentials: env.creds, triggerNode: ORDER_STEPS.trigger });
 		runners.push(runner);
 		const before = env.fileMakerStock();
@@ -151,9 +151,12 @@ describe('the step order does not depend on the canvas', () => {
 		await runner.idle();
 		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
 		const order = runner.executions[0].result.executionOrder;
-		expect(order[0]).toBe(ORDER_STEPS.trigger);
-		expect([...order].sort()).toEqual([ORDER_STEPS.trigger, ORDER_STEPS.apply, ORDER_STEPS.couldNotStore].sort());
-		expect(runner.executions[0].result.outputOf(ORDER_STEPS.trigger).map((i) => i.json.status)).toEqual(['notStored', 'stored']);
+		const at = (name: string) => order.indexOf(name);
+		expect(order.slice(0, 2)).toEqual([ORDER_STEPS.trigger, ORDER_STEPS.store]);
+		expect(at(ORDER_STEPS.answer)).toBeGreaterThan(at(ORDER_STEPS.store));
+		expect(at(ORDER_STEPS.apply)).toBe(at(ORDER_STEPS.answer) + 1);
+		expect(at(ORDER_STEPS.reported)).toBe(at(ORDER_STEPS.neverTake) + 1);
+		expect(order).toHaveLength(6);
 		expect(env.fileMakerStock().get(sku(5))).toBe(before.get(sku(5))! - 2);
 	});
 });
