@@ -4,33 +4,15 @@
  * then n8n starts the workflow with the outcomes. In-process (the harness answers as n8n 2.41 does
  * for a node that writes its own response), the Shopify and FileMaker emulators.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { INode } from 'n8n-workflow';
 
 import { startWebhookRunner, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
-import { sku, startTemplateEnv, type TemplateEnv } from '../workflows/_support';
+import { sku, type TemplateEnv, useTemplateEnv } from '../workflows/_support';
 
 let env: TemplateEnv;
 const runners: WebhookRunner[] = [];
-
-beforeAll(async () => {
-	env = await startTemplateEnv();
-});
-
-afterAll(async () => {
-	await env?.close();
-});
-
-beforeEach(() => {
-	env.fm.reset();
-	env.shop.reset();
-	env.resetCredentials();
-	env.seedBothSides();
-});
-
-afterEach(async () => {
-	while (runners.length > 0) await runners.pop()!.close();
-});
+useTemplateEnv((e) => (env = e), runners);
 
 const TRIGGER = 'Store and answer';
 

@@ -3,12 +3,12 @@
  * catalogue, and readers of both systems' stock. The templates are loaded from workflows/ exactly as
  * users import them.
  */
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 
 import { credentialData } from '../filemaker/_support';
 import { startFileMakerEmulator, type FileMakerEmulator } from '../emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
-import { CredentialStore, type WorkflowJson } from '../helpers/n8n-harness';
+import { CredentialStore, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
 
 export const SECRET = 'whsec_template_tests';
 export const SYNC = 'filemaker-to-shopify-sync.json';
@@ -62,6 +62,30 @@ export interface TemplateEnv {
 	seedBothSides(): void;
 	resetCredentials(): void;
 	close(): Promise<void>;
+}
+
+/**
+ * The emulators and credentials of a test file: started once, reset and seeded (both sides) before each
+ * test; the webhook runners the test pushed to `runners` are closed after it.
+ */
+export function useTemplateEnv(use: (env: TemplateEnv) => void, runners: WebhookRunner[]): void {
+	let env: TemplateEnv | undefined;
+	beforeAll(async () => {
+		env = await startTemplateEnv();
+		use(env);
+	});
+	afterAll(async () => {
+		await env?.close();
+	});
+	beforeEach(() => {
+		env!.fm.reset();
+		env!.shop.reset();
+		env!.resetCredentials();
+		env!.seedBothSides();
+	});
+	afterEach(async () => {
+		while (runners.length > 0) await runners.pop()!.close();
+	});
 }
 
 export async function startTemplateEnv(): Promise<TemplateEnv> {

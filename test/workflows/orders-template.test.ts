@@ -4,32 +4,14 @@
  * delivers signed webhooks, FileMaker is the emulator. Assertions: what Shopify hears, and FileMaker's
  * stock and event rows afterwards.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
-import { ORDERS, ORDER_STEPS as STEP, sku, startTemplateEnv, type TemplateEnv } from './_support';
+import { ORDERS, ORDER_STEPS as STEP, sku, type TemplateEnv, useTemplateEnv } from './_support';
 
 let env: TemplateEnv;
 const runners: WebhookRunner[] = [];
-
-beforeAll(async () => {
-	env = await startTemplateEnv();
-});
-
-afterAll(async () => {
-	await env?.close();
-});
-
-beforeEach(() => {
-	env.fm.reset();
-	env.shop.reset();
-	env.resetCredentials();
-	env.seedBothSides();
-});
-
-afterEach(async () => {
-	while (runners.length > 0) await runners.pop()!.close();
-});
+useTemplateEnv((e) => (env = e), runners);
 
 async function activate(): Promise<WebhookRunner> {
 	const runner = await startWebhookRunner({ workflow: await loadTemplate(ORDERS), credentials: env.creds, triggerNode: STEP.trigger });

@@ -3,21 +3,14 @@
  * the FileMaker and Shopify emulators. Assertions are on the end state of both systems and on the
  * order in which the template's steps ran.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { credentialData } from '../filemaker/_support';
 import { loadTemplate, runWorkflow, type WorkflowRunResult } from '../helpers/n8n-harness';
-import { SYNC, SYNC_STEPS as STEP, moveClockForward, setAssignment, sku, startTemplateEnv, type TemplateEnv } from './_support';
+import { SYNC, SYNC_STEPS as STEP, moveClockForward, setAssignment, sku, type TemplateEnv, useTemplateEnv } from './_support';
 
 let env: TemplateEnv;
-
-beforeAll(async () => {
-	env = await startTemplateEnv();
-});
-
-afterAll(async () => {
-	await env?.close();
-});
+useTemplateEnv((e) => (env = e), []);
 
 afterEach(() => {
 	vi.useRealTimers();
@@ -25,13 +18,6 @@ afterEach(() => {
 
 /** Longer than the template's hold-back margin (2 minutes): orders placed before are "old". */
 const LATER = 10 * 60 * 1000;
-
-beforeEach(() => {
-	env.fm.reset();
-	env.shop.reset();
-	env.resetCredentials();
-	env.seedBothSides();
-});
 
 /** The template as a user has it after the first (dry) run: dryRun set to false in Sync settings. */
 async function writingTemplate() {

@@ -4,7 +4,7 @@
  * emulators). The single-SKU template runs here too; the sync and orders templates have their own
  * files.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
 import {
@@ -17,31 +17,16 @@ import {
 	setAssignment,
 	shufflePositions,
 	sku,
-	startTemplateEnv,
 	type TemplateEnv,
+	useTemplateEnv,
 } from './_support';
 
 let env: TemplateEnv;
 const runners: WebhookRunner[] = [];
+useTemplateEnv((e) => (env = e), runners);
 
-beforeAll(async () => {
-	env = await startTemplateEnv();
-});
-
-afterAll(async () => {
-	await env?.close();
-});
-
-beforeEach(() => {
-	env.fm.reset();
-	env.shop.reset();
-	env.resetCredentials();
-	env.seedBothSides();
-});
-
-afterEach(async () => {
+afterEach(() => {
 	vi.useRealTimers();
-	while (runners.length > 0) await runners.pop()!.close();
 });
 
 /** Target node names of a node's outputs: [[output 0 targets], [output 1 targets], …]. */
