@@ -158,6 +158,40 @@ describe('two locations configured only in the credentials, shipped templates un
 		expect(afterSync.fileMaker).toEqual(AS_SHOPIFY_DID);
 	});
 
+	it('the storing trigger (Respond: After Storing the Changes in FileMaker) → Apply Pending: the same locations from the credentials', async () => {
+		seedTwoLocations();
+		const creds = twoLocationCredentials();
+		// The template's trigger and Apply step, the trigger storing the changes itself.
+		const template = await loadTemplate(ORDERS);
+		const trigger = structuredClone(template.nodes.find((n) => n.name === ORDER_STEPS.trigger)!);
+		const storeNode = template.nodes.find((n) => n.name === ORDER_STEPS.store)!;
+		const apply = structuredClone(template.nodes.find((n) => n.name === ORDER_STEPS.apply)!);
+		trigger.parameters = {
+			topics: trigger.parameters.topics,
+			responseMode: 'afterStored',
+			eventLayout: storeNode.parameters.eventLayout,
+			stockLayout: storeNode.parameters.stockLayout,
+			source: 'shopify',
+		};
+		trigger.credentials = { ...trigger.credentials, ...storeNode.credentials };
+		const workflow: WorkflowJson = {
+			...template,
+			nodes: [trigger, apply],
+			connections: { [trigger.name]: { main: [[{ node: apply.name, type: 'main', index: 0 }]] } },
+		};
+		const runner = await activateOrders(creds, workflow);
+		await sellAndRestock(runner);
+		for (const execution of runner.executions) expect(execution.result.error).toBeUndefined();
+		const stored = runner.executions.flatMap((e) => e.result.outputOf(ORDER_STEPS.trigger).map((i) => i.json));
+		expect(stored.filter((s) => s.status === 'stored').map((s) => `${String(s.sku)}@${String(s.location)}`).sort()).toEqual(
+			['CAP-GREEN@SHOP', 'CAP-GREEN@WH', 'MUG-BLUE@SHOP', 'MUG-RED@SHOP', 'MUG-RED@WH'].sort(),
+		);
+		expect(fm.records('StockMovements').map((r) => `${String(r.fieldData.SKU)}@${String(r.fieldData.Location)}:${String(r.fieldData.Change)}`).sort()).toEqual(
+			['CAP-GREEN@SHOP:2', 'CAP-GREEN@WH:-2', 'MUG-BLUE@SHOP:-4', 'MUG-RED@SHOP:-1', 'MUG-RED@WH:-3'].sort(),
+		);
+		expect(bothSystems()).toEqual({ shopify: AS_SHOPIFY_DID, fileMaker: AS_SHOPIFY_DID });
+	});
+
 	it('incremental template, nightly chain: no bulk read of one location is started; a drift at one location is written back there', async () => {
 		seedTwoLocations();
 		const creds = twoLocationCredentials();
