@@ -236,10 +236,10 @@ export class ShopifyInventoryTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'After Storing the Changes in FileMaker (Fastest, Recommended for Orders)',
+						name: 'After Storing the Changes in FileMaker',
 						value: RESPOND_AFTER_STORED,
 						description:
-							'The trigger stores each stock change in FileMaker (event layout, change key unique) and answers Shopify at once; the workflow then applies them (Stock Event → Apply Pending). No workflow step is on the answer path, also on sale days. If FileMaker fails, Shopify gets an error and delivers again.',
+							"The trigger stores each stock change in FileMaker (event layout, change key unique) and answers Shopify itself; the workflow then applies them (Stock Event → Apply Pending). No workflow step is on the answer path. If FileMaker fails, Shopify gets an error and delivers again. Fastest with n8n's legacy expression engine (see the package's docs).",
 					},
 					{
 						name: 'When the Workflow Has Finished (Recommended: Shopify Retries if FileMaker Failed)',
