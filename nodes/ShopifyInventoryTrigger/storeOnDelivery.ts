@@ -15,7 +15,8 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { fileMakerClient } from '../shared/filemaker/client';
+import { fileMakerClient, type FileMakerClient } from '../shared/filemaker/client';
+import { locationFieldOf } from '../FileMakerInventory/helpers/credentialLocationField';
 import { CREDENTIAL_TYPE as FILEMAKER_CREDENTIAL } from '../shared/filemaker/transport';
 import { DEFAULTS, eventLayoutLocator, stockLayoutLocator } from '../FileMakerInventory/actions/common.descriptions';
 import type { EventStoreConfig, StockEvent } from '../FileMakerInventory/helpers/eventStore';
@@ -79,11 +80,12 @@ function notStored(json: IDataObject, problem: string): IDataObject {
  */
 export async function storeAndAnswer(this: IWebhookFunctions, changes: IDataObject[]): Promise<IWebhookResponseData> {
 	let config: EventStoreConfig;
-	let client;
+	let client: FileMakerClient;
 	let source: string;
 	try {
+		// Read once: the location field and the connection both come from it.
 		const credentials = await this.getCredentials(FILEMAKER_CREDENTIAL);
-		const locationField = text(credentials.locationField, '');
+		const locationField = locationFieldOf(credentials);
 		const layout = (name: 'stockLayout' | 'eventLayout', fallback: string) => {
 			const value = text(this.getNodeParameter(name, fallback, { extractValue: true }), '');
 			if (value === '') throw new Error(`no ${name === 'stockLayout' ? 'Stock' : 'Event'} Layout is set`);
@@ -94,7 +96,7 @@ export async function storeAndAnswer(this: IWebhookFunctions, changes: IDataObje
 			events: { ...movementConfigFrom(layout('eventLayout', DEFAULTS.eventLayout), {}), locationField },
 		};
 		source = text(this.getNodeParameter('source', 'shopify'), 'shopify');
-		client = await fileMakerClient.call(this);
+		client = await fileMakerClient.call(this, credentials);
 	} catch (error) {
 		this.logger.error(
 			`Shopify Inventory Trigger: the FileMaker settings for storing the changes are incomplete (${(error as Error).message}). Choose the FileMaker Data API credential and the layouts in the trigger; answered 500, Shopify delivers again.`,

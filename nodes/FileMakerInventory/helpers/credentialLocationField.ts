@@ -3,7 +3,7 @@
  * read once per execution, before the operation runs, and used by every operation whose own Location
  * Field option is empty.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 const CREDENTIAL_TYPE = 'fileMakerDataApi';
 
@@ -14,12 +14,16 @@ const locationFieldByExecution = new WeakMap<object, string>();
 export async function loadCredentialLocationField(this: IExecuteFunctions): Promise<void> {
 	let field = '';
 	try {
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		field = typeof credentials.locationField === 'string' ? credentials.locationField.trim() : '';
+		field = locationFieldOf(await this.getCredentials(CREDENTIAL_TYPE));
 	} catch {
 		// No credential: the operation's own request reports that; without it there is no location field.
 	}
 	locationFieldByExecution.set(this, field);
+}
+
+/** The Location Field of FileMaker Data API credential data ('' = one location). */
+export function locationFieldOf(credentials: ICredentialDataDecryptedObject): string {
+	return typeof credentials.locationField === 'string' ? credentials.locationField.trim() : '';
 }
 
 /** The credential's Location Field ('' = none, or not loaded). */

@@ -1,4 +1,4 @@
-import type { IDataObject, NodeApiError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, NodeApiError } from 'n8n-workflow';
 
 import type { ErrorContext, FailureInfo } from './errors';
 import { flattenLayouts, flattenScripts } from './lists';
@@ -106,9 +106,12 @@ export function remainingPageOffsets(firstReturned: number, pageSize: number, fo
 	return offsets;
 }
 
-/** The client for the credential of the node or dropdown being run. */
-export async function fileMakerClient(this: FileMakerContext): Promise<FileMakerClient> {
-	return new DataApiClient(this, await getConnection.call(this));
+/**
+ * The client for the credential of the node, trigger or dropdown being run (`credentials`: the
+ * credential when the caller has read it already).
+ */
+export async function fileMakerClient(this: FileMakerContext, credentials?: ICredentialDataDecryptedObject): Promise<FileMakerClient> {
+	return new DataApiClient(this, await getConnection.call(this, credentials));
 }
 
 class DataApiClient implements FileMakerClient {

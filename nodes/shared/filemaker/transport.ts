@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -63,13 +64,17 @@ export interface Connection {
 	skipSslCertificateValidation: boolean;
 }
 
-export async function getConnection(this: FileMakerContext): Promise<Connection> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+/**
+ * Where the credential's requests go. `credentials`: the credential as the caller already read it (no
+ * second read); else it is read here.
+ */
+export async function getConnection(this: FileMakerContext, credentials?: ICredentialDataDecryptedObject): Promise<Connection> {
+	const data = credentials ?? ((await this.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject);
 	return {
-		host: normalizeHost(credentials.host),
-		database: normalizeDatabase(credentials.database),
-		baseUrl: databaseBaseUrl(credentials),
-		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+		host: normalizeHost(data.host),
+		database: normalizeDatabase(data.database),
+		baseUrl: databaseBaseUrl(data),
+		skipSslCertificateValidation: data.allowUnauthorizedCerts === true,
 	};
 }
 
