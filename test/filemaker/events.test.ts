@@ -196,6 +196,20 @@ describe('Apply Pending', () => {
 		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toEqual([]);
 	});
 
+	it('whenBusy wait (the sweep, the sync): after its write the run also reads once more, so a leave-mode run its write turned away is not left for the next sweep', async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -1, key: 'q1' }]);
+		env.fm.onRequest({
+			when: isPatchToStock,
+			times: 1,
+			action: async () => {
+				await env.run(store(), [{ sku: 'B-2', change: -2, key: 'q2' }]);
+			},
+		});
+		const out = env.json(await env.run(apply({ scope: 'all' }), [{}]));
+		expect(out).toEqual([{ sku: 'B-2', applied: 2, change: -3, quantityBefore: 10, quantityAfter: 7 }]);
+		expect(rows('B-2').filter((r) => r.fieldData.AppliedBatch === '')).toEqual([]);
+	});
+
 	it("whenBusy 'leave': another run's committed batch still being marked → leave it to that run (no second marking); the sweep repairs a stopped one", async () => {
 		await env.run(store(), [
 			{ sku: 'B-2', change: -1, key: 'm1' },

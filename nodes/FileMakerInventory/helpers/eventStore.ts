@@ -467,9 +467,8 @@ export async function applyPendingForSku(
 			const failures = await markRows(client, events, batchId, batch, current, batch, state);
 			if (failures.length > 0) throw markingError.call(this, client, stock, events, sku, failures, batch.length, itemIndex);
 			if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
-			// Leave mode: a run that met our write (306) left its events to us, and they were stored before
-			// that run read the record, so before our write: read once more and apply them.
-			if (rest.length <= batchSize && !options.leaveWhenBusy) return result;
+			// Read once more and apply what arrived meanwhile: a run in leave mode that met our write (306)
+			// left its events to us, and they were stored before that run read the record, so before our write.
 			continue;
 		}
 		const code = update.info.code;
