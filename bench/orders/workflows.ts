@@ -110,6 +110,10 @@ export function directWorkflow(template: BenchWorkflow, webhookId: string): Benc
  * The storing trigger built from the template's own nodes: trigger (Respond: After Storing the Changes
  * in FileMaker, layouts and source of the template's Store) → the template's Apply Pending.
  */
+function layoutName(value: unknown): unknown {
+	return value && typeof value === 'object' && '__rl' in value ? (value as { value: unknown }).value : value;
+}
+
 export function storingTriggerWorkflow(template: BenchWorkflow, webhookId: string, startWhenQuiet: boolean): BenchWorkflow {
 	const trigger = structuredClone(find(template, (n) => n.type === TRIGGER_TYPE, 'Shopify Inventory Trigger'));
 	const store = find(template, (n) => n.type === FILEMAKER_TYPE && n.parameters.operation === 'store', 'Stock Event → Store');
@@ -119,8 +123,9 @@ export function storingTriggerWorkflow(template: BenchWorkflow, webhookId: strin
 		topics: trigger.parameters.topics,
 		registration: trigger.parameters.registration,
 		responseMode: 'afterStored',
-		eventLayout: store.parameters.eventLayout,
-		stockLayout: store.parameters.stockLayout,
+		// The trigger (version 2) takes the layouts as plain names; the Store node has resource locators.
+		eventLayout: layoutName(store.parameters.eventLayout),
+		stockLayout: layoutName(store.parameters.stockLayout),
 		source: store.parameters.source,
 		startWhenQuiet,
 	};

@@ -27,6 +27,8 @@ import { searchLocations } from '../ShopifyInventory/methods/listSearch';
 import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 import { searchLayouts } from '../FileMakerInventory/methods/listSearch';
 import { RESPOND_AFTER_STORED, storeAndAnswer, storeOnDeliveryProperties } from './storeOnDelivery';
+import { responseModeField } from './webhookResponseMode';
+import { forVersions, getLayouts, getLocations } from './versionTwoProperties';
 
 /**
  * What to answer: a delivery decision after any order read, "the order could not be read" (503), or
@@ -123,7 +125,10 @@ export class ShopifyInventoryTrigger implements INodeType {
 		name: 'shopifyInventoryTrigger',
 		icon: { light: 'file:shopifyInventoryTrigger.svg', dark: 'file:shopifyInventoryTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves as 1. n8n 2.41 evaluates an expression for every delivery to a version-1
+		// webhook node (its old binary-data option); from version 2 on it evaluates none for this node.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["topics"].join(", ")}}',
 		description:
 			'Starts the workflow when Shopify sells, cancels, refunds, edits or restocks a return: one verified item per stock change, with a change key for FileMaker',
@@ -148,7 +153,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				// "After storing" answers from the trigger itself; for n8n that is "answer on receipt".
-				responseMode: `={{$parameter["responseMode"] === "${RESPOND_AFTER_STORED}" ? "onReceived" : $parameter["responseMode"]}}`,
+				...responseModeField(),
 				path: 'shopify-inventory',
 			},
 		],
@@ -272,12 +277,15 @@ export class ShopifyInventoryTrigger implements INodeType {
 				// Storing needs the stock changes.
 				displayOptions: { hide: { responseMode: [RESPOND_AFTER_STORED] } },
 			},
-			...orderLocationProperties().map((p) => ({ ...p, displayOptions: { show: { output: ['stockChanges'] } } })),
+			...orderLocationProperties()
+				.map((p) => ({ ...p, displayOptions: { show: { output: ['stockChanges'] } } }))
+				.flatMap((p) => (p.type === 'resourceLocator' ? forVersions(p) : [p])),
 		],
 	};
 
 	methods = {
 		listSearch: { searchLocations, searchLayouts },
+		loadOptions: { getLayouts, getLocations },
 	};
 
 	webhookMethods = {

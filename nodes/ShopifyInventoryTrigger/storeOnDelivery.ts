@@ -25,6 +25,7 @@ import { movementConfigFrom, stockConfigFrom, text } from '../FileMakerInventory
 import { checkAndStoreEvents, eventFromFields, isNotAnEvent, shopifyChangeFields } from '../FileMakerInventory/helpers/storeStockEvents';
 import { locationValue, stockKey } from '../FileMakerInventory/logic/stockKey';
 import { waitForQuiet } from './startWhenQuiet';
+import { forVersions } from './versionTwoProperties';
 
 export const RESPOND_AFTER_STORED = 'afterStored';
 
@@ -40,8 +41,8 @@ export const storeOnDeliveryProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: WHEN_STORING,
 	},
-	{ ...eventLayoutLocator, displayOptions: WHEN_STORING },
-	{ ...stockLayoutLocator, displayOptions: WHEN_STORING },
+	...forVersions({ ...eventLayoutLocator, displayOptions: WHEN_STORING }),
+	...forVersions({ ...stockLayoutLocator, displayOptions: WHEN_STORING }),
 	{
 		displayName: 'Source',
 		name: 'source',

@@ -27,6 +27,7 @@ import {
 	createRunExecutionData,
 	ICredentialsHelper,
 	NodeHelpers,
+	resolveWebhookDescriptionField,
 	setSafeRegexEngine,
 	Workflow,
 } from 'n8n-workflow';
@@ -1129,8 +1130,13 @@ export async function startWebhookRunner(opts: StartWebhookRunnerOptions): Promi
 					if (!res.writableEnded) res.status(200).json(response.webhookResponse ?? { message: 'Workflow was started' });
 					return;
 				}
+				// As n8n 2.41's webhook execution context: the description's own resolver when the node's
+				// parameters are static, else the expression.
+				const native = resolveWebhookDescriptionField(workflow.getNode(node.name) ?? node, webhookDescription, 'responseMode');
 				const responseMode = String(
-					workflow.expression.getSimpleParameterValue(node, webhookDescription.responseMode ?? 'onReceived', 'internal', {}) ?? 'onReceived',
+					(native.resolved
+						? native.value
+						: workflow.expression.getSimpleParameterValue(node, webhookDescription.responseMode ?? 'onReceived', 'internal', {})) ?? 'onReceived',
 				);
 				if (responseMode === 'responseNode') {
 					// As n8n 2.41's webhook helpers: the Respond to Webhook node answers when it runs; an
