@@ -111,7 +111,7 @@ export function directWorkflow(template: BenchWorkflow, webhookId: string): Benc
  * in FileMaker, layouts and source of the template's Store) → the template's Apply Pending.
  */
 function layoutName(value: unknown): unknown {
-	return value && typeof value === 'object' && '__rl' in value ? (value as { value: unknown }).value : value;
+	return value && typeof value === 'object' && '__rl' in value ? (value as unknown as { value: unknown }).value : value;
 }
 
 export function storingTriggerWorkflow(template: BenchWorkflow, webhookId: string, startWhenQuiet: boolean): BenchWorkflow {

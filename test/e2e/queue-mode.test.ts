@@ -51,6 +51,7 @@ import {
 	stockSnapshot,
 	type Scenario,
 } from '../../scripts/lib/scenario';
+import { storingTriggerWorkflow, type BenchWorkflow } from '../../bench/orders/workflows';
 import { ensureServices, logTails, percentile, psql, queueEnv, startQueueProcess, type N8nProcess, type Services } from './queue-stack';
 
 const TEMPLATES = { sync: 'filemaker-to-shopify-sync.json', orders: 'shopify-orders-to-filemaker.json' } as const;
@@ -72,6 +73,32 @@ const REDELIVERY_DELAYS_MS = [2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_00
  * every request timed out at 5 s and the redeliveries kept it there (docs/queue-mode.md).
  */
 const DELIVERIES_IN_FLIGHT = 20;
+
+/**
+ * The template files to import. Figures runs only: QUEUE_E2E_ORDERS=storing-trigger imports the orders
+ * template with the storing trigger instead (trigger → Apply Pending, plus the template's sweep), to
+ * compare the two layouts on the same stack (docs/queue-mode.md).
+ */
+function templateFiles(): string[] {
+	if (process.env.QUEUE_E2E_ORDERS !== 'storing-trigger') return Object.values(TEMPLATES);
+	const source = path.join(REPO_ROOT_FOR_TEMPLATES, 'workflows', TEMPLATES.orders);
+	const template = JSON.parse(fs.readFileSync(source, 'utf8')) as BenchWorkflow;
+	const trigger = template.nodes.find((n) => n.type.endsWith('.shopifyInventoryTrigger'))!;
+	const storing = storingTriggerWorkflow(template, trigger.webhookId!, false);
+	const sweep = template.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger' || n.name === 'Apply whatever is pending');
+	const workflow = {
+		...storing,
+		name: template.name,
+		nodes: [...storing.nodes, ...sweep],
+		connections: { ...storing.connections, ...Object.fromEntries(sweep.map((n) => [n.name, template.connections[n.name]]).filter(([, c]) => c)) },
+	};
+	const folder = path.join(tmp, 'storing-trigger');
+	fs.mkdirSync(folder, { recursive: true });
+	fs.writeFileSync(path.join(folder, TEMPLATES.orders), JSON.stringify(workflow, null, 2));
+	return [TEMPLATES.sync, path.join(folder, TEMPLATES.orders)];
+}
+
+const REPO_ROOT_FOR_TEMPLATES = path.resolve(__dirname, '../..');
 
 const timer = new PhaseTimer('queue-e2e');
 let tmp = '';
@@ -414,7 +441,7 @@ beforeAll(async () => {
 				},
 			},
 		]);
-		const bound = bindTemplates({ files: Object.values(TEMPLATES), outDir: path.join(tmp, 'workflows'), credentialIds: CREDENTIAL_IDS });
+		const bound = bindTemplates({ files: templateFiles(), outDir: path.join(tmp, 'workflows'), credentialIds: CREDENTIAL_IDS });
 		await main.importWorkflowDir(path.join(tmp, 'workflows'));
 		const listed = await main.listWorkflows();
 		for (const key of Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]) {
