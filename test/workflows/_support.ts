@@ -14,6 +14,7 @@ export const SECRET = 'whsec_template_tests';
 export const SYNC = 'filemaker-to-shopify-sync.json';
 export const ORDERS = 'shopify-orders-to-filemaker.json';
 export const SINGLE = 'sync-single-sku.json';
+export const ORDERS_TRIGGER_STORES = 'shopify-orders-to-filemaker-trigger-stores.json';
 
 /** The sync template's nodes, in the order they must run. */
 export const SYNC_STEPS = {
@@ -38,6 +39,14 @@ export const ORDER_STEPS = {
 	neverTake: 'FileMaker can never take it?',
 	reported: 'Lines FileMaker cannot take (reported)',
 	fail: 'Fail: Shopify delivers again',
+	sweepTrigger: 'Every minute',
+	sweep: 'Apply whatever is pending',
+} as const;
+
+/** The nodes of the orders template whose trigger stores the changes itself. */
+export const TRIGGER_STORES_STEPS = {
+	trigger: 'Shopify order webhooks (stores, then answers)',
+	apply: 'Apply to FileMaker stock',
 	sweepTrigger: 'Every minute',
 	sweep: 'Apply whatever is pending',
 } as const;

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
 import {
 	ORDERS,
+	ORDERS_TRIGGER_STORES,
 	ORDER_STEPS,
 	SINGLE,
 	SYNC,
@@ -35,7 +36,7 @@ function targetsOf(workflow: WorkflowJson, name: string): string[][] {
 }
 
 describe('templates are shipped in the installed-package form', () => {
-	it.each([SYNC, ORDERS, SINGLE])('%s: node types, credentials by type and name only, no secrets, unique fixed ids', async (file) => {
+	it.each([SYNC, ORDERS, ORDERS_TRIGGER_STORES, SINGLE])('%s: node types, credentials by type and name only, no secrets, unique fixed ids', async (file) => {
 		const workflow = await loadTemplate(file);
 		const text = JSON.stringify(workflow);
 		for (const node of workflow.nodes) {
