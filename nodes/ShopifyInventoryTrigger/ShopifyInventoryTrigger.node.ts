@@ -244,7 +244,7 @@ export class ShopifyInventoryTrigger implements INodeType {
 						name: 'After Storing the Changes in FileMaker',
 						value: RESPOND_AFTER_STORED,
 						description:
-							"The trigger stores each stock change in FileMaker (event layout, change key unique) and answers Shopify itself; the workflow then applies them (Stock Event → Apply Pending). No workflow step is on the answer path. If FileMaker fails, Shopify gets an error and delivers again. Fastest with n8n's legacy expression engine (see the package's docs).",
+							"The trigger stores each stock change in FileMaker (event layout, change key unique) and answers Shopify itself; the workflow then applies them (Stock Event → Apply Pending). No workflow step is on the answer path. If FileMaker fails, Shopify gets an error and delivers again. For sale days on n8n 2.41 set N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (see the package's docs).",
 					},
 					{
 						name: 'When the Workflow Has Finished (Recommended: Shopify Retries if FileMaker Failed)',
