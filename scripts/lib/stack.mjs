@@ -56,7 +56,8 @@ export async function startStack(o) {
 		timer.phase('import credentials + templates, publish');
 		let port = o.port;
 		if (!port) port = (await portIsFree(5678)) ? 5678 : await freePort();
-		const n8n = new N8n({ install, userFolder, port, owner: o.owner, logFile: path.join(o.workDir, 'n8n.log') });
+		// As the README recommends for the order webhooks on n8n 2.41: isolates only when an expression runs.
+		const n8n = new N8n({ install, userFolder, port, owner: o.owner, logFile: path.join(o.workDir, 'n8n.log'), env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } });
 		stack.n8n = n8n;
 		await n8n.importCredentials(stack.emulators.ready.credentials);
 		const bound = bindTemplates({
