@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
+import { loadTemplate, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
+import { sameDeliveryThreeTimesAtOnce, storedAnsweredThenApplied, storedNotAppliedThenSweep, storeFailsOnceThenRetry, unpaidOrderThenCancellation, unverifiedDeliveriesRejected } from './_orderScenarios';
 import { ORDERS, ORDER_STEPS as STEP, sku, type TemplateEnv, useTemplateEnv } from './_support';
 
 let env: TemplateEnv;
@@ -43,91 +44,35 @@ describe('shopify-orders-to-filemaker.json', () => {
 	});
 
 	it('stores the order, answers 200, then applies it to FileMaker stock', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(5), quantity: 2 }, { sku: sku(6), quantity: 1 }, { sku: null, quantity: 1 }]);
-		// What Shopify has heard when the apply step first writes the stock record: the answer, already.
-		let answersBeforeApply: number[] | undefined;
-		env.fm.onRequest({
-			when: (req) => req.method === 'PATCH' && req.path.includes('/layouts/Stock/records/'),
-			times: 1,
-			action: () => {
-				answersBeforeApply = runner.responses.map((r) => r.status);
-			},
-		});
-		const delivery = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-store' });
-		await runner.idle();
-		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
-		expect(runner.executions).toHaveLength(1);
-		const execution = runner.executions[0];
-		expect(execution.result.error).toBeUndefined();
+		const execution = await storedAnsweredThenApplied(env, await activate());
 		expect(execution.result.executionOrder).toEqual(ANSWERED_AND_APPLIED);
 		// the line without a SKU is passed over: no event, nothing reported
 		expect(execution.result.outputOf(STEP.store).map((i) => i.json.status)).toEqual(['stored', 'stored', 'skipped']);
 		expect(execution.result.outputOf(STEP.apply).map((i) => i.json.sku)).toEqual([sku(5), sku(6)]);
-		expect(answersBeforeApply).toEqual([200]);
-		const after = env.fileMakerStock();
-		expect(after.get(sku(5))).toBe(before.get(sku(5))! - 2);
-		expect(after.get(sku(6))).toBe(before.get(sku(6))! - 1);
-		for (const [s, q] of before) if (s !== sku(5) && s !== sku(6)) expect(after.get(s), s).toBe(q);
-		expect(env.events().map((e) => [e.SKU, e.Change])).toEqual([
-			[sku(5), -2],
-			[sku(6), -1],
-		]);
-		expect(env.pendingEvents()).toEqual([]);
 	});
 
 	it('the same delivery 3 times at once: applied once, one event row per line', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(7), quantity: 3 }, { sku: sku(8), quantity: 1 }]);
-		const deliveries = await Promise.all(
-			[1, 2, 3].map(() => env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-3x' })),
+		await sameDeliveryThreeTimesAtOnce(env, await activate(), (runner) =>
+			runner.executions.flatMap((e) => e.result.outputOf(STEP.store).map((i) => `${String(i.json.sku)}:${String(i.json.status)}`)),
 		);
-		await runner.idle();
-		for (const d of deliveries) expect(d.attempts.map((a) => a.status)).toEqual([200]);
-		expect(runner.executions).toHaveLength(3);
-		const statuses = runner.executions.flatMap((e) => e.result.outputOf(STEP.store).map((i) => `${String(i.json.sku)}:${String(i.json.status)}`));
-		expect(statuses.filter((s) => s.endsWith(':stored')).sort()).toEqual([`${sku(7)}:stored`, `${sku(8)}:stored`]);
-		expect(statuses.filter((s) => s.endsWith(':duplicate'))).toHaveLength(4);
-		expect(env.fileMakerStock().get(sku(7))).toBe(before.get(sku(7))! - 3);
-		expect(env.fileMakerStock().get(sku(8))).toBe(before.get(sku(8))! - 1);
-		expect(env.events()).toHaveLength(2);
-		expect(env.pendingEvents()).toEqual([]);
 	});
 
 	it('FileMaker failing while storing: the execution fails before the answer, Shopify gets 500 and its retry stores it once', async () => {
 		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(9), quantity: 2 }, { sku: sku(10), quantity: 1 }]);
-		// the second line's create fails (FileMaker Server's web server answers 502)
-		env.fm.injectFault({
-			when: (req) => req.method === 'POST' && req.path.endsWith('/layouts/StockMovements/records'),
-			skip: 1,
-			times: 1,
-			httpStatus: 502,
-			code: '-1',
-			message: 'Bad gateway',
+		await storeFailsOnceThenRetry(env, runner, {
+			firstStatus: 500,
+			afterFailure: (first, before) => {
+				expect(first.body).toContain('Error in workflow');
+				const failed = runner.executions[0].result;
+				// Failed by the store step itself or by the template's check of its error output: either way
+				// before the answer, with a message that names the cause.
+				expect([STEP.store, STEP.fail]).toContain(failed.error?.node?.name);
+				expect(failed.error?.message).toMatch(/could not (store|be stored)/);
+				expect(failed.ran(STEP.answer)).toBe(false);
+				expect(failed.ran(STEP.apply)).toBe(false);
+				expect(env.fileMakerStock()).toEqual(before);
+			},
 		});
-		const first = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-fail', retries: 0 });
-		await runner.idle();
-		expect(first.attempts.map((a) => a.status)).toEqual([500]);
-		expect(first.attempts[0].body).toContain('Error in workflow');
-		const failed = runner.executions[0].result;
-		// Failed by the store step itself or by the template's check of its error output: either way
-		// before the answer, with a message that names the cause.
-		expect([STEP.store, STEP.fail]).toContain(failed.error?.node?.name);
-		expect(failed.error?.message).toMatch(/could not (store|be stored)/);
-		expect(failed.ran(STEP.answer)).toBe(false);
-		expect(failed.ran(STEP.apply)).toBe(false);
-		expect(env.fileMakerStock()).toEqual(before);
-
-		const retry = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-fail', retries: 0 });
-		await runner.idle();
-		expect(retry.attempts.map((a) => a.status)).toEqual([200]);
-		expect(env.fileMakerStock().get(sku(9))).toBe(before.get(sku(9))! - 2);
-		expect(env.fileMakerStock().get(sku(10))).toBe(before.get(sku(10))! - 1);
-		expect(env.events()).toHaveLength(2);
 	});
 
 	it('a line whose SKU FileMaker does not keep is answered 200 (no endless retries) and reported; the other line is applied', async () => {
@@ -148,59 +93,14 @@ describe('shopify-orders-to-filemaker.json', () => {
 	});
 
 	it('an unpaid order and its cancellation: sold at creation, the units come back once', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock().get(sku(13))!;
-		const placed = await order([{ sku: sku(13), quantity: 3 }], 'pending');
-		await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, retries: 0 });
-		await runner.idle();
-		expect(env.fileMakerStock().get(sku(13))).toBe(before - 3);
-		const cancelled = await env.shop.cancelOrderEvent(placed.orderId, { deliver: false });
-		for (const e of cancelled.events.filter((x) => x.topic === 'orders/cancelled' || x.topic === 'refunds/create')) {
-			for (let i = 0; i < 2; i++) {
-				const d = await env.shop.sendWebhook({ url: runner.url, topic: e.topic, payload: e.payload, retries: 0 });
-				expect(d.attempts.map((a) => a.status)).toEqual([200]);
-			}
-		}
-		await runner.idle();
-		expect(env.fileMakerStock().get(sku(13))).toBe(before);
-		expect(env.shopifyAvailable().get(sku(13))).toBe(env.fileMakerStock().get(sku(13)));
+		await unpaidOrderThenCancellation(env, await activate());
 	});
 
 	it('stored but not applied (FileMaker failed after the answer): Shopify heard 200, the 5-minute sweep applies it', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock().get(sku(14))!;
-		const placed = await order([{ sku: sku(14), quantity: 2 }]);
-		let fileMakerFailing = true;
-		env.fm.injectFault({
-			when: (req) => fileMakerFailing && req.method === 'PATCH' && req.path.includes('/layouts/Stock/records/'),
-			times: Number.POSITIVE_INFINITY,
-			httpStatus: 502,
-			code: '-1',
-			message: 'Bad gateway',
-		});
-		const delivery = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, retries: 0 });
-		await runner.idle();
-		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
-		expect(env.fileMakerStock().get(sku(14))).toBe(before);
-		expect(env.pendingEvents().map((e) => e.SKU)).toEqual([sku(14)]);
-
-		fileMakerFailing = false;
-		const sweep = await runWorkflow({ workflow: await loadTemplate(ORDERS), credentials: env.creds, startNode: STEP.sweepTrigger });
-		expect(sweep.error).toBeUndefined();
-		expect(sweep.executionOrder).toEqual([STEP.sweepTrigger, STEP.sweep]);
-		expect(env.fileMakerStock().get(sku(14))).toBe(before - 2);
-		expect(env.pendingEvents()).toEqual([]);
+		await storedNotAppliedThenSweep(env, await activate(), { template: ORDERS, sweepTrigger: STEP.sweepTrigger, sweep: STEP.sweep });
 	});
 
-	it('forged, tampered and unsigned deliveries get 401 and start nothing', async () => {
-		const runner = await activate();
-		const placed = await order([{ sku: sku(15), quantity: 1 }]);
-		const forged = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, secret: 'not-the-secret', retries: 0 });
-		const tampered = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, tamper: true, retries: 0 });
-		const unsigned = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, omitHmac: true, retries: 0 });
-		for (const d of [forged, tampered, unsigned]) expect(d.attempts.map((a) => a.status)).toEqual([401]);
-		await runner.idle();
-		expect(runner.executions).toHaveLength(0);
-		expect(env.events()).toHaveLength(0);
+	it('forged, tampered and unsigned deliveries get 401, reach no FileMaker and start nothing', async () => {
+		await unverifiedDeliveriesRejected(env, await activate());
 	});
 });

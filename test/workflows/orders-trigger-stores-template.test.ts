@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { loadTemplate, runWorkflow, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
+import { loadTemplate, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
+import { sameDeliveryThreeTimesAtOnce, storedAnsweredThenApplied, storedNotAppliedThenSweep, storeFailsOnceThenRetry, unpaidOrderThenCancellation, unverifiedDeliveriesRejected } from './_orderScenarios';
 import { ORDERS, ORDERS_TRIGGER_STORES, TRIGGER_STORES_STEPS as STEP, sku, type TemplateEnv, useTemplateEnv } from './_support';
 
 let env: TemplateEnv;
@@ -44,80 +45,20 @@ describe('shopify-orders-to-filemaker-trigger-stores.json', () => {
 
 	it('stores the order and answers 200 before any workflow step runs, then applies it', async () => {
 		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(5), quantity: 2 }, { sku: sku(6), quantity: 1 }, { sku: null, quantity: 1 }]);
-		let answersBeforeApply: number[] | undefined;
-		env.fm.onRequest({
-			when: (req) => req.method === 'PATCH' && req.path.includes('/layouts/Stock/records/'),
-			times: 1,
-			action: () => {
-				answersBeforeApply = runner.responses.map((r) => r.status);
-			},
-		});
-		const delivery = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-store' });
-		await runner.idle();
-		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
-		expect(answersBeforeApply).toEqual([200]);
-		expect(runner.executions).toHaveLength(1);
-		const result = runner.executions[0].result;
-		expect(result.error).toBeUndefined();
-		expect(result.executionOrder).toEqual([STEP.trigger, STEP.apply]);
+		const execution = await storedAnsweredThenApplied(env, runner);
+		expect(execution.result.executionOrder).toEqual([STEP.trigger, STEP.apply]);
 		expect(statuses(runner)).toEqual([`${sku(5)}:stored`, `${sku(6)}:stored`, 'null:skipped']);
-		const after = env.fileMakerStock();
-		expect(after.get(sku(5))).toBe(before.get(sku(5))! - 2);
-		expect(after.get(sku(6))).toBe(before.get(sku(6))! - 1);
-		for (const [s, q] of before) if (s !== sku(5) && s !== sku(6)) expect(after.get(s), s).toBe(q);
-		expect(env.events().map((e) => [e.SKU, e.Change])).toEqual([
-			[sku(5), -2],
-			[sku(6), -1],
-		]);
-		expect(env.pendingEvents()).toEqual([]);
 	});
 
 	it('the same delivery 3 times at once: one event row per line, applied once', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(7), quantity: 3 }, { sku: sku(8), quantity: 1 }]);
-		const deliveries = await Promise.all(
-			[1, 2, 3].map(() => env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-3x' })),
-		);
-		await runner.idle();
-		for (const d of deliveries) expect(d.attempts.map((a) => a.status)).toEqual([200]);
-		const all = runner.executions.flatMap((_, n) => statuses(runner, n));
-		expect(all.filter((s) => s.endsWith(':stored')).sort()).toEqual([`${sku(7)}:stored`, `${sku(8)}:stored`]);
-		expect(all.filter((s) => s.endsWith(':duplicate'))).toHaveLength(4);
-		expect(env.fileMakerStock().get(sku(7))).toBe(before.get(sku(7))! - 3);
-		expect(env.fileMakerStock().get(sku(8))).toBe(before.get(sku(8))! - 1);
-		expect(env.events()).toHaveLength(2);
-		expect(env.pendingEvents()).toEqual([]);
+		await sameDeliveryThreeTimesAtOnce(env, await activate(), (runner) => runner.executions.flatMap((_, n) => statuses(runner, n)));
 	});
 
-	it('FileMaker failing while storing: Shopify gets 503, nothing is applied, and its retry stores each line once', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock();
-		const placed = await order([{ sku: sku(9), quantity: 2 }, { sku: sku(10), quantity: 1 }]);
-		env.fm.injectFault({
-			when: (req) => req.method === 'POST' && req.path.endsWith('/layouts/StockMovements/records'),
-			skip: 1,
-			times: 1,
-			httpStatus: 502,
-			code: '-1',
-			message: 'Bad gateway',
+	it('FileMaker failing while storing: Shopify gets 503, and its retry stores each line once', async () => {
+		await storeFailsOnceThenRetry(env, await activate(), {
+			firstStatus: 503,
+			sweep: { template: ORDERS_TRIGGER_STORES, sweepTrigger: STEP.sweepTrigger, sweep: STEP.sweep },
 		});
-		const first = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-fail', retries: 0 });
-		await runner.idle();
-		expect(first.attempts.map((a) => a.status)).toEqual([503]);
-		expect(env.fileMakerStock().get(sku(10))).toBe(before.get(sku(10)));
-
-		const retry = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, eventId: 'evt-fail', retries: 0 });
-		await runner.idle();
-		expect(retry.attempts.map((a) => a.status)).toEqual([200]);
-		const sweep = await runWorkflow({ workflow: await loadTemplate(ORDERS_TRIGGER_STORES), credentials: env.creds, startNode: STEP.sweepTrigger });
-		expect(sweep.error).toBeUndefined();
-		expect(env.fileMakerStock().get(sku(9))).toBe(before.get(sku(9))! - 2);
-		expect(env.fileMakerStock().get(sku(10))).toBe(before.get(sku(10))! - 1);
-		expect(env.events()).toHaveLength(2);
-		expect(env.pendingEvents()).toEqual([]);
 	});
 
 	it('a line whose SKU FileMaker does not keep: 200, the line is reported as notStored with the reason, the other line is applied', async () => {
@@ -134,60 +75,14 @@ describe('shopify-orders-to-filemaker-trigger-stores.json', () => {
 	});
 
 	it('an unpaid order and its cancellation, each delivered twice: sold at creation, the units come back once', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock().get(sku(13))!;
-		const placed = await order([{ sku: sku(13), quantity: 3 }], 'pending');
-		await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, retries: 0 });
-		await runner.idle();
-		expect(env.fileMakerStock().get(sku(13))).toBe(before - 3);
-		const cancelled = await env.shop.cancelOrderEvent(placed.orderId, { deliver: false });
-		for (const e of cancelled.events.filter((x) => x.topic === 'orders/cancelled' || x.topic === 'refunds/create')) {
-			for (let i = 0; i < 2; i++) {
-				const d = await env.shop.sendWebhook({ url: runner.url, topic: e.topic, payload: e.payload, retries: 0 });
-				expect(d.attempts.map((a) => a.status)).toEqual([200]);
-			}
-		}
-		await runner.idle();
-		expect(env.fileMakerStock().get(sku(13))).toBe(before);
-		expect(env.shopifyAvailable().get(sku(13))).toBe(env.fileMakerStock().get(sku(13)));
+		await unpaidOrderThenCancellation(env, await activate());
 	});
 
 	it('stored but not applied (FileMaker failed after the answer): Shopify heard 200, the sweep applies it', async () => {
-		const runner = await activate();
-		const before = env.fileMakerStock().get(sku(14))!;
-		const placed = await order([{ sku: sku(14), quantity: 2 }]);
-		let fileMakerFailing = true;
-		env.fm.injectFault({
-			when: (req) => fileMakerFailing && req.method === 'PATCH' && req.path.includes('/layouts/Stock/records/'),
-			times: Number.POSITIVE_INFINITY,
-			httpStatus: 502,
-			code: '-1',
-			message: 'Bad gateway',
-		});
-		const delivery = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, retries: 0 });
-		await runner.idle();
-		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
-		expect(env.fileMakerStock().get(sku(14))).toBe(before);
-		expect(env.pendingEvents().map((e) => e.SKU)).toEqual([sku(14)]);
-
-		fileMakerFailing = false;
-		const sweep = await runWorkflow({ workflow: await loadTemplate(ORDERS_TRIGGER_STORES), credentials: env.creds, startNode: STEP.sweepTrigger });
-		expect(sweep.error).toBeUndefined();
-		expect(sweep.executionOrder).toEqual([STEP.sweepTrigger, STEP.sweep]);
-		expect(env.fileMakerStock().get(sku(14))).toBe(before - 2);
-		expect(env.pendingEvents()).toEqual([]);
+		await storedNotAppliedThenSweep(env, await activate(), { template: ORDERS_TRIGGER_STORES, sweepTrigger: STEP.sweepTrigger, sweep: STEP.sweep });
 	});
 
-	it('forged and unsigned deliveries get 401, store nothing and start nothing', async () => {
-		const runner = await activate();
-		const placed = await order([{ sku: sku(15), quantity: 1 }]);
-		env.fm.requestLog.length = 0;
-		const forged = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, secret: 'not-the-secret', retries: 0 });
-		const unsigned = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, omitHmac: true, retries: 0 });
-		for (const d of [forged, unsigned]) expect(d.attempts.map((a) => a.status)).toEqual([401]);
-		await runner.idle();
-		expect(runner.executions).toHaveLength(0);
-		expect(env.fm.requestLog).toHaveLength(0);
-		expect(env.events()).toHaveLength(0);
+	it('forged, tampered and unsigned deliveries get 401, reach no FileMaker and start nothing', async () => {
+		await unverifiedDeliveriesRejected(env, await activate());
 	});
 });
