@@ -232,6 +232,14 @@ describe('dropdowns read from the server', () => {
 		expect(filtered.results.map((r) => r.value)).toEqual(['StockMovements']);
 	});
 
+	it('the Shopify Inventory Trigger (version 2) offers the same layouts as a dropdown', async () => {
+		const { getLayouts } = await import('../../nodes/ShopifyInventoryTrigger/versionTwoProperties');
+		const options = await getLayouts.call(loadOptionsContext({}));
+		const listed = await node.methods.listSearch.searchLayouts.call(loadOptionsContext({}));
+		expect(options).toEqual(listed.results);
+		expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['Stock', 'StockMovements']));
+	});
+
 	it('lists the fields of the chosen layout, with "None" where a field is optional', async () => {
 		const stock = await node.methods.loadOptions.getStockFields.call(
 			loadOptionsContext({ stockLayout: { __rl: true, mode: 'list', value: 'Stock' } }),

@@ -255,9 +255,9 @@ describe('Sync with Continue On Fail', () => {
 });
 
 describe('location list (resource locator) and bulk fallback', () => {
-	it('searchLocations lists and filters the locations', async () => {
-		const { searchLocations } = await import('../../nodes/ShopifyInventory/methods/listSearch');
-		const ctx = {
+	/** What a dropdown loader gets from n8n: the credential and its authenticated request helper. */
+	function loadOptionsContext() {
+		return {
 			getNode: () => ({ id: 'n', name: 'Shopify Inventory', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),
 			getCredentials: async () => ({ shop: emu.url, apiVersion: '2026-10', authentication: 'accessToken', accessToken: 'shpat_test_token' }),
 			helpers: {
@@ -271,11 +271,23 @@ describe('location list (resource locator) and bulk fallback', () => {
 				},
 			},
 		};
+	}
+
+	it('searchLocations lists and filters the locations', async () => {
+		const { searchLocations } = await import('../../nodes/ShopifyInventory/methods/listSearch');
+		const ctx = loadOptionsContext();
 		const all = await searchLocations.call(ctx as never);
 		expect(all.results.map((x) => x.name)).toEqual(expect.arrayContaining(['Main', 'Warehouse']));
 		const filtered = await searchLocations.call(ctx as never, 'ware');
 		expect(filtered.results).toEqual([{ name: 'Warehouse', value: emu.location('Warehouse').id }]);
 		expect(all.results.map((x) => x.value)).toContain(emu.location('Main').id);
+	});
+
+	it("the trigger's Default Location dropdown (version 2): the credential's default first, then every location", async () => {
+		const { getLocations } = await import('../../nodes/ShopifyInventoryTrigger/versionTwoProperties');
+		const options = await getLocations.call(loadOptionsContext() as never);
+		expect(options[0]).toEqual({ name: "- The Credential's Default Location -", value: '' });
+		expect(options.slice(1)).toEqual(expect.arrayContaining([{ name: 'Main', value: emu.location('Main').id }, { name: 'Warehouse', value: emu.location('Warehouse').id }]));
 	});
 
 	it('reads page by page when Shopify refuses to start a bulk operation', async () => {
