@@ -94,7 +94,11 @@ export function queueEnv(s: Services, o: { database: string; bullPrefix: string;
 		// stay "new" until the main process's queue recovery marks them crashed: every 30 s here
 		// instead of every 3 hours.
 		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.5',
-		// Figures runs only: more n8n settings for every process, e.g. QUEUE_E2E_N8N_ENV=N8N_EXPRESSION_ENGINE=legacy.
+		// As docs/queue-mode.md's Compose file: n8n 2.41 builds an expression isolate only when an
+		// expression runs (the orders workflows evaluate none per delivery).
+		N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
+		// Figures runs only: more n8n settings for every process, e.g.
+		// QUEUE_E2E_N8N_ENV=N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=false for n8n's defaults.
 		...n8nSettingsFrom(process.env.QUEUE_E2E_N8N_ENV),
 	};
 }
