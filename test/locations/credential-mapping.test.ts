@@ -20,7 +20,7 @@ import {
 	type WebhookRunner,
 	type WorkflowJson,
 } from '../helpers/n8n-harness';
-import { ORDERS, ORDER_STEPS, SECRET, SYNC, SYNC_STEPS, moveClockForward } from '../workflows/_support';
+import { ORDERS, ORDER_STEPS, SECRET, SINGLE, SYNC, SYNC_STEPS, moveClockForward, setAssignment } from '../workflows/_support';
 import { tokenCredentials } from '../shopify/helpers';
 
 const SKUS = ['MUG-RED', 'MUG-BLUE', 'CAP-GREEN'];
@@ -156,6 +156,30 @@ describe('two locations configured only in the credentials, shipped templates un
 		const afterSync = bothSystems();
 		expect(afterSync.shopify).toEqual(AS_SHOPIFY_DID);
 		expect(afterSync.fileMaker).toEqual(AS_SHOPIFY_DID);
+	});
+
+	it('single-SKU template: the SKU is compared and written at each location', async () => {
+		seedTwoLocations();
+		const creds = twoLocationCredentials();
+		shop.sell('MUG-RED', 3, warehouse());
+		shop.sell('MUG-RED', 1, store());
+		shop.sell('MUG-BLUE', 2, store());
+		moveClockForward(LATER);
+		const workflow = await loadTemplate(SINGLE);
+		setAssignment(workflow, 'SKU and Dry Run', 'sku', 'MUG-RED');
+		setAssignment(workflow, 'SKU and Dry Run', 'dryRun', false);
+		const run = await runWorkflow({ workflow, credentials: creds });
+		expect(run.error).toBeUndefined();
+		expect(run.outputOf('Read the SKU in FileMaker').map((i) => `${String(i.json.sku)}@${String(i.json.location)}=${String(i.json.quantity)}`).sort()).toEqual([
+			`MUG-RED@SHOP=${START}`,
+			`MUG-RED@WH=${START}`,
+		]);
+		expect(inventoryWrites()).toHaveLength(1);
+		expect(inventoryWrites()[0].rows).toBe(2);
+		const after = bothSystems();
+		expect(after.shopify.WH['MUG-RED']).toBe(START);
+		expect(after.shopify.SHOP['MUG-RED']).toBe(START);
+		expect(after.shopify.SHOP['MUG-BLUE']).toBe(START - 2);
 	});
 
 	it('the storing trigger (Respond: After Storing the Changes in FileMaker) → Apply Pending: the same locations from the credentials', async () => {

@@ -106,6 +106,27 @@ describe('Stock events per SKU and location', () => {
 		expect(rows.every((r) => !('location' in r))).toBe(true);
 	});
 
+	it('Stock → Get reads the SKU at the item\'s location, or at every location when the item names none', async () => {
+		env.fm.seed('Stock', [{ SKU: 'C', Location: 'WH', Quantity: 1 }, { SKU: 'C', Location: 'WH', Quantity: 2 }]);
+		const get = { resource: 'stock', operation: 'get', sku: '={{ $json.sku }}', options };
+		const out = env.json(
+			await env.run(get, [{ sku: 'A', location: 'SHOP' }, { sku: 'A' }, { sku: 'B', location: 'SHOP' }, { sku: 'C', location: 'WH' }], { continueOnFail: true }),
+		);
+		expect(out.slice(0, 3).map((o) => [o.sku, o.location, o.quantity])).toEqual([
+			['A', 'SHOP', 5],
+			['A', 'WH', 10],
+			['A', 'SHOP', 5],
+		]);
+		expect(String(out[3].error)).toContain("No record with SKU 'B' at location 'SHOP'");
+		expect(String(out[4].error)).toContain("2 records in layout 'Stock' have SKU 'C' at location 'WH'");
+		// If Not Found → output: the item goes on with found: false.
+		const notFound = env.json(await env.run({ ...get, options: { ...options, notFound: 'output' } }, [{ sku: 'B', location: 'SHOP' }]));
+		expect(notFound).toEqual([{ sku: 'B', location: 'SHOP', found: false }]);
+		// Without a Location Field the same SKU on two records is a duplicate, as before.
+		const single = env.json(await env.run({ ...get, options: {} }, [{ sku: 'A' }], { continueOnFail: true }));
+		expect(String(single[0].error)).toContain("2 records in layout 'Stock' have SKU 'A'");
+	});
+
 	it('an item without a location is refused when a Location Field is set', async () => {
 		const r = await env.run(store(), [{ sku: 'A', change: -1, key: 'shopify:order:3:line:4:sale' }], { continueOnFail: true });
 		expect(String(env.json(r)[0].error)).toContain('location of item 1 is empty');

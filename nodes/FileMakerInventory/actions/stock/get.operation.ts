@@ -2,12 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
-import { extraFieldList, getStockConfig, readSku } from '../../helpers/parameters';
+import type { FileMakerRecord } from '../../../shared/filemaker/transport';
+import { extraFieldList, getLocationField, getStockConfig, readSku } from '../../helpers/parameters';
 import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpers/problems';
-import { lookupStock, requireFields } from '../../helpers/inventoryRecords';
+import { fieldText, lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/eventStore';
 import { nearMatchMessage } from '../../logic/events';
-import { extraFieldsOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
+import { locationValue } from '../../logic/stockKey';
+import { extraFieldsOption, locationFieldOption, locationValueOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	skuProperty,
@@ -24,6 +26,17 @@ const properties: INodeProperties[] = [
 			],
 			default: 'error',
 		},
+		{
+			...locationFieldOption,
+			description:
+				'For several locations: the field that holds the location on the stock layout. The SKU is then read at the item\'s location (option Location, or the item\'s "location" field), or at every location when the item names none: one output item per location, each with "location". Empty: the Location Field of the FileMaker credential; empty there too: one location.',
+		},
+		{
+			...locationValueOption,
+			default: '',
+			description:
+				'With Location Field: read the SKU only at this location, as in FileMaker. Empty: the item\'s "location" field, or every location of the SKU when the item has none.',
+		},
 	]),
 ];
 
@@ -36,6 +49,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extraFields = extraFieldList(options.extraFields);
 	const sku = readSku.call(this, itemIndex);
+	const locationField = getLocationField.call(this, itemIndex);
 	const lookup = await lookupStock(client, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		if (options.notFound === 'output') return [{ sku, found: false }];
@@ -45,24 +59,54 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		if (options.notFound === 'output') return [{ sku, found: false, nearMatches: lookup.near }];
 		throw itemProblem(this.getNode(), nearMatchMessage(sku, lookup.near, stock.layout), itemIndex);
 	}
-	if (lookup.status === 'duplicate') {
-		throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);
+	const records = lookup.status === 'found' ? [lookup.record] : lookup.records;
+	if (locationField === '') {
+		if (lookup.status === 'duplicate') throw itemProblem(this.getNode(), duplicateSkuMessage(stock, sku, lookup.records), itemIndex);
+		return [outputOf.call(this, records[0], undefined)];
 	}
-	const { record } = lookup;
-	requireFields.call(
-		this,
-		record,
-		stock.layout,
-		[{ name: stock.quantityField, setting: 'Quantity Field' }, ...extraFields.map((name) => ({ name, setting: 'Extra Fields' }))],
-		itemIndex,
-	);
-	const output: IDataObject = {
-		sku,
-		quantity: quantityOf.call(this, record, stock, sku, itemIndex),
-		recordId: record.recordId,
-		modId: record.modId,
-	};
-	if (options.notFound === 'output') output.found = true;
-	for (const field of extraFields) output[field] = record.fieldData[field] as IDataObject[keyof IDataObject];
-	return [output];
+
+	// Several locations: one record per SKU and location.
+	const wanted = locationValue(options.location !== undefined && options.location !== '' ? options.location : this.getInputData()[itemIndex]?.json?.location);
+	const byLocation = new Map<string, FileMakerRecord[]>();
+	for (const record of records) {
+		requireFields.call(this, record, stock.layout, [{ name: locationField, setting: 'Location Field' }], itemIndex);
+		const location = fieldText(record, locationField);
+		if (wanted !== '' && location !== wanted) continue;
+		byLocation.set(location, [...(byLocation.get(location) ?? []), record]);
+	}
+	if (byLocation.size === 0) {
+		const message = `No record with SKU '${sku}' at location '${wanted}' in layout '${stock.layout}' (fields '${stock.skuField}' and '${locationField}'). Create the record in FileMaker or correct the SKU or the location.`;
+		if (options.notFound === 'output') return [{ sku, location: wanted, found: false }];
+		throw itemProblem(this.getNode(), message, itemIndex);
+	}
+	for (const [location, list] of byLocation) {
+		if (list.length > 1) {
+			throw itemProblem(
+				this.getNode(),
+				`${list.length} records in layout '${stock.layout}' have SKU '${sku}' at location '${location}' (record IDs ${list.map((r) => r.recordId).join(', ')}). Each SKU must be on exactly one record per location: merge or correct them in FileMaker.`,
+				itemIndex,
+			);
+		}
+	}
+	return [...byLocation].map(([location, [record]]) => outputOf.call(this, record, location));
+
+	function outputOf(this: IExecuteFunctions, record: FileMakerRecord, location: string | undefined): IDataObject {
+		requireFields.call(
+			this,
+			record,
+			stock.layout,
+			[{ name: stock.quantityField, setting: 'Quantity Field' }, ...extraFields.map((name) => ({ name, setting: 'Extra Fields' }))],
+			itemIndex,
+		);
+		const output: IDataObject = {
+			sku,
+			...(location !== undefined ? { location } : {}),
+			quantity: quantityOf.call(this, record, stock, sku, itemIndex),
+			recordId: record.recordId,
+			modId: record.modId,
+		};
+		if (options.notFound === 'output') output.found = true;
+		for (const field of extraFields) output[field] = record.fieldData[field] as IDataObject[keyof IDataObject];
+		return output;
+	}
 }
