@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 
+import { DEFAULT_ORDER_TOPICS } from '../../nodes/shared/orders';
 import { loadTemplate, runWorkflow, type WebhookRunner } from '../helpers/n8n-harness';
 import { sku, type TemplateEnv } from './_support';
 
@@ -172,4 +173,58 @@ export async function unverifiedDeliveriesRejected(env: TemplateEnv, runner: Web
 	expect(runner.executions).toHaveLength(0);
 	expect(env.fm.requestLog).toHaveLength(0);
 	expect(env.events()).toHaveLength(0);
+}
+
+/**
+ * A day of one shop's order events, delivered live as Shopify sends them, then every delivery again,
+ * newest first, twice: an order edited (a line lowered, a line added), fulfilled, one unit returned and
+ * restocked through the returns flow; an order partly fulfilled and then cancelled (only the unfulfilled
+ * units come back); an unpaid order. Every delivery is answered 200, and after the sweep FileMaker has
+ * moved every SKU exactly as Shopify's available moved, with one event row per change.
+ */
+export async function aDayOfOrderEvents(env: TemplateEnv, runner: WebhookRunner, layout: OrdersLayout): Promise<void> {
+	env.shop.setOptions({ stockRules: { protectedCustomerDataApproved: true } });
+	const skus = [sku(21), sku(22), sku(23), sku(24), sku(25)];
+	const fileMakerBefore = env.fileMakerStock();
+	const shopifyBefore = env.shopifyAvailable();
+	const sent: { topic: string; payload: Record<string, unknown> }[] = [];
+	const act = async <T extends { events: { topic: string; payload: Record<string, unknown> }[] }>(action: Promise<T>): Promise<T> => {
+		const result = await action;
+		sent.push(...result.events);
+		await runner.idle();
+		return result;
+	};
+
+	const edited = await act(env.shop.placeOrder({ lineItems: [{ sku: sku(21), quantity: 3 }, { sku: sku(22), quantity: 2 }] }));
+	const [red, blue] = edited.lineItemIds;
+	await act(env.shop.editOrder(edited.orderId, { changes: [{ lineItemId: red, quantity: 1, restock: true }], additions: [{ sku: sku(23), quantity: 2 }] }));
+	await act(env.shop.fulfilOrder(edited.orderId));
+	const returned = await act(env.shop.createReturn(edited.orderId, { lines: [{ lineItemId: blue, quantity: 1 }] }));
+	await act(env.shop.disposeReturn(returned.returnId, { items: [{ lineItemId: blue, quantity: 1, disposition: 'RESTOCKED' }] }));
+	const cancelled = await act(env.shop.placeOrder({ lineItems: [{ sku: sku(24), quantity: 4 }] }));
+	await act(env.shop.fulfilOrder(cancelled.orderId, { lines: [{ lineItemId: cancelled.lineItemIds[0], quantity: 1 }] }));
+	await act(env.shop.cancelOrderEvent(cancelled.orderId));
+	await act(env.shop.placeOrder({ lineItems: [{ sku: sku(25), quantity: 1 }], financialStatus: 'pending' }));
+
+	const replays = sent.filter((e) => (DEFAULT_ORDER_TOPICS as string[]).includes(e.topic));
+	expect(replays.map((e) => e.topic)).toEqual(expect.arrayContaining(['orders/create', 'orders/edited', 'reverse_fulfillment_orders/dispose', 'orders/cancelled']));
+	for (let round = 0; round < 2; round++) {
+		for (const e of [...replays].reverse()) {
+			const d = await env.shop.sendWebhook({ url: runner.url, topic: e.topic, payload: e.payload, retries: 0 });
+			expect(d.attempts.map((a) => a.status), e.topic).toEqual([200]);
+		}
+	}
+	await runner.idle();
+	expect(runner.responses.every((r) => r.status === 200)).toBe(true);
+	const sweep = await runWorkflow({ workflow: await loadTemplate(layout.template), credentials: env.creds, startNode: layout.sweepTrigger });
+	expect(sweep.error).toBeUndefined();
+
+	const fileMakerAfter = env.fileMakerStock();
+	const shopifyAfter = env.shopifyAvailable();
+	const moved = (after: Map<string, number>, before: Map<string, number>) => skus.map((s) => `${s}:${after.get(s)! - before.get(s)!}`);
+	expect(moved(fileMakerAfter, fileMakerBefore)).toEqual(moved(shopifyAfter, shopifyBefore));
+	expect(moved(shopifyAfter, shopifyBefore)).toEqual([`${sku(21)}:-1`, `${sku(22)}:-1`, `${sku(23)}:-2`, `${sku(24)}:-1`, `${sku(25)}:-1`]);
+	const keys = env.events().map((e) => String(e.EventKey));
+	expect(new Set(keys).size).toBe(keys.length);
+	expect(env.pendingEvents()).toEqual([]);
 }
