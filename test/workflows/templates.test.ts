@@ -171,4 +171,16 @@ describe('sync-single-sku.json', () => {
 		expect(writes).toHaveLength(1);
 		expect(writes[0].rows).toBe(1);
 	});
+	it('a sale stored in FileMaker but not applied yet (n8n stopped before applying) is held back: Shopify gets FileMaker minus it', async () => {
+		// The sale's event row is stored, not applied; the stock record still shows the old quantity.
+		env.fm.seed('StockMovements', [{ EventKey: 'shopify:order:9:line:1:sale', SKU: sku(1), Change: -2, AppliedBatch: '', Source: 'shopify' }]);
+		const workflow = await loadTemplate(SINGLE);
+		setAssignment(workflow, 'SKU and Dry Run', 'dryRun', false);
+		const result = await runWorkflow({ workflow, credentials: env.creds });
+		expect(result.error).toBeUndefined();
+		expect(result.outputOf('Read the SKU in FileMaker').map((i) => i.json)).toEqual([
+			expect.objectContaining({ sku: sku(1), quantity: 8, recordedQuantity: 10, pendingSales: -2 }),
+		]);
+		expect(env.shopifyAvailable().get(sku(1))).toBe(8);
+	});
 });

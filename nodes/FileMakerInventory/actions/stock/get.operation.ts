@@ -8,7 +8,8 @@ import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpe
 import { fieldText, lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/eventStore';
 import { nearMatchMessage } from '../../logic/events';
-import { locationValue } from '../../logic/stockKey';
+import { locationValue, stockKey } from '../../logic/stockKey';
+import { pendingSalesEventLayoutOption, readPendingSales, subtractPendingSalesOption } from '../../helpers/pendingSales';
 import { extraFieldsOption, locationFieldOption, locationValueOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -26,6 +27,8 @@ const properties: INodeProperties[] = [
 			],
 			default: 'error',
 		},
+		subtractPendingSalesOption,
+		pendingSalesEventLayoutOption,
 		{
 			...locationFieldOption,
 			description:
@@ -50,6 +53,9 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	const extraFields = extraFieldList(options.extraFields);
 	const sku = readSku.call(this, itemIndex);
 	const locationField = getLocationField.call(this, itemIndex);
+	// Pending events first: a sale applied between the two reads is then counted twice (less, never more).
+	const pendingSales =
+		options.subtractPendingSales === true ? await readPendingSales.call(this, client, options, { concurrency: 1, itemIndex, sku }) : undefined;
 	const lookup = await lookupStock(client, stock, sku, itemIndex);
 	if (lookup.status === 'notFound') {
 		if (options.notFound === 'output') return [{ sku, found: false }];
@@ -98,13 +104,18 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 			[{ name: stock.quantityField, setting: 'Quantity Field' }, ...extraFields.map((name) => ({ name, setting: 'Extra Fields' }))],
 			itemIndex,
 		);
+		const quantity = quantityOf.call(this, record, stock, sku, itemIndex);
 		const output: IDataObject = {
 			sku,
 			...(location !== undefined ? { location } : {}),
-			quantity: quantityOf.call(this, record, stock, sku, itemIndex),
+			quantity,
 			recordId: record.recordId,
 			modId: record.modId,
 		};
+		if (pendingSales) {
+			const sales = pendingSales.get(location !== undefined ? stockKey(sku, location) : sku) ?? 0;
+			Object.assign(output, { quantity: quantity + sales, recordedQuantity: quantity, pendingSales: sales });
+		}
 		if (options.notFound === 'output') output.found = true;
 		for (const field of extraFields) output[field] = record.fieldData[field] as IDataObject[keyof IDataObject];
 		return output;

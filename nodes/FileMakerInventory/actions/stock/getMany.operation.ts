@@ -4,16 +4,14 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { MAX_PAGE_READ_CONCURRENCY, type FileMakerClient } from '../../../shared/filemaker/client';
 import { DEFAULT_PAGE_SIZE } from '../../../shared/filemaker/paging';
 import type { FileMakerRecord } from '../../../shared/filemaker/transport';
-import { fieldText } from '../../helpers/inventoryRecords';
-import { buildQuery, extraFieldList, getMovementConfig, getStockConfig, positiveInt } from '../../helpers/parameters';
-import { pendingSalesBySku, wholeOrUndefined } from '../../logic/events';
+import { buildQuery, extraFieldList, getStockConfig, positiveInt } from '../../helpers/parameters';
 import type { FindCriterion, FindOperator } from '../../logic/findQuery';
 import { FIND_OPERATORS } from '../../logic/findQuery';
 import type { InvalidQuantityMode, StockRow } from '../../logic/stockRows';
 import { InvalidQuantityError, markDuplicateSkus, summarizeProblems, toStockRows } from '../../logic/stockRows';
 import { DEFAULTS, extraFieldsOption, locationFieldOption, optionsCollection, pageSizeOption, stockFieldsCollection } from '../common.descriptions';
-import { stockKey } from '../../logic/stockKey';
 import { effectiveLocationField } from '../../helpers/credentialLocationField';
+import { pendingSalesEventLayoutOption, readPendingSales, subtractPendingSalesOption } from '../../helpers/pendingSales';
 import { locateRows, locationFieldOf, pendingKeyOfRow, withLocationField } from '../../logic/stockLocations';
 
 /** Pages read at the same time by default: most of the latency gain, little load on the server. */
@@ -94,14 +92,7 @@ const properties: INodeProperties[] = [
 			default: 'report',
 			description: 'What to do when several records have the same SKU',
 		},
-		{
-			displayName: 'Event Layout Name',
-			name: 'eventLayout',
-			type: 'string',
-			default: 'StockMovements',
-			displayOptions: { show: { subtractPendingSales: [true] } },
-			description: 'Layout of the stock events whose pending sales are subtracted',
-		},
+		pendingSalesEventLayoutOption,
 		extraFieldsOption('getStockFields', 'stockLayout', 'each record'),
 		{
 			displayName: 'Invalid Quantities',
@@ -149,14 +140,7 @@ const properties: INodeProperties[] = [
 			description:
 				'How many pages are requested at the same time after the first one, in the one FileMaker session of the credential (1: one after another). Pages come out in order, every record once. Lower it if FileMaker Server is busy with other users.',
 		},
-		{
-			displayName: 'Subtract Pending Sales',
-			name: 'subtractPendingSales',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to output quantity = recorded quantity minus the units of sales stored as events but not applied yet (read before the stock records, so a sale is never offered twice). Adds recordedQuantity and pendingSales (a negative number or 0) to each row. Use it in the sync.',
-		},
+		subtractPendingSalesOption,
 		{
 			...locationFieldOption,
 			description:
@@ -208,7 +192,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 
 	// Pending events first: a sale applied between the two reads is then counted twice (less, never more).
 	const pendingSales =
-		options.subtractPendingSales === true ? await readPendingSales.call(this, client, options, concurrency, itemIndex) : undefined;
+		options.subtractPendingSales === true ? await readPendingSales.call(this, client, options, { concurrency, itemIndex }) : undefined;
 
 	const rows: StockRow[] = [];
 	const skipped: Array<{ recordId: string; sku: string; message: string }> = [];
@@ -299,38 +283,4 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		}
 	}
 	return rows as unknown as IDataObject[];
-}
-
-/** Σ of the negative changes of pending events per exact SKU (one paged find on the event layout). */
-async function readPendingSales(
-	this: IExecuteFunctions,
-	client: FileMakerClient,
-	options: IDataObject,
-	concurrency: number,
-	itemIndex: number,
-): Promise<Map<string, number>> {
-	const layout = typeof options.eventLayout === 'string' && options.eventLayout.trim() !== '' ? options.eventLayout.trim() : DEFAULTS.eventLayout;
-	const events = { ...getMovementConfig.call(this, itemIndex, 'movementLayout', layout) };
-	const pending: Array<{ sku: string; change: number | undefined; setTo: number | undefined }> = [];
-	const locationField = effectiveLocationField(this, locationFieldOf(options));
-	await client.readAllPages({
-		layout,
-		query: [{ [events.appliedBatchField]: '=' }],
-		pageSize: 1000,
-		concurrency,
-		fields: [events.skuField, events.changeField, events.setToField, events.appliedBatchField, ...(locationField !== '' ? [locationField] : [])],
-		action: `reading the pending stock events of layout '${layout}'`,
-		itemIndex,
-		onPage: (records: FileMakerRecord[]) => {
-			for (const r of records) {
-				pending.push({
-					// Several locations: pending sales per SKU and location.
-					sku: locationField !== '' ? stockKey(fieldText(r, events.skuField), fieldText(r, locationField)) : fieldText(r, events.skuField),
-					change: wholeOrUndefined(r.fieldData[events.changeField]),
-					setTo: wholeOrUndefined(r.fieldData[events.setToField]),
-				});
-			}
-		},
-	});
-	return pendingSalesBySku(pending);
 }
