@@ -243,15 +243,20 @@ export function getLocationField(this: IExecuteFunctions, itemIndex: number): st
 	return effectiveLocationField(this, text(options.locationField, ''));
 }
 
+/** The item's location: option "Location" when set, else the item's `location` field; '' when neither. */
+export function itemLocation(this: IExecuteFunctions, itemIndex: number): string {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const own = locationValue(options.location);
+	return own !== '' ? own : locationValue(this.getInputData()[itemIndex]?.json?.location);
+}
+
 /**
  * The location of an item when a location field is set: option "Location" (default: the item's
  * `location` field), trimmed. undefined without a location field (one location: keys are SKUs).
  */
 export function readLocation(this: IExecuteFunctions, itemIndex: number, locationField: string): string | undefined {
 	if (locationField === '') return undefined;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const raw = options.location !== undefined ? options.location : this.getInputData()[itemIndex]?.json?.location;
-	const value = locationValue(raw);
+	const value = itemLocation.call(this, itemIndex);
 	if (value === '') {
 		throw itemProblem(
 			this.getNode(),

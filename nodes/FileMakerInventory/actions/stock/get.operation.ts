@@ -3,12 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FileMakerClient } from '../../../shared/filemaker/client';
 import type { FileMakerRecord } from '../../../shared/filemaker/transport';
-import { extraFieldList, getLocationField, getStockConfig, readSku } from '../../helpers/parameters';
+import { extraFieldList, getLocationField, getStockConfig, itemLocation, readSku } from '../../helpers/parameters';
 import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpers/problems';
 import { fieldText, lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/eventStore';
 import { nearMatchMessage } from '../../logic/events';
-import { locationValue, stockKey } from '../../logic/stockKey';
+import { stockKey } from '../../logic/stockKey';
 import { pendingSalesEventLayoutOption, readPendingSales, subtractPendingSalesOption } from '../../helpers/pendingSales';
 import { extraFieldsOption, locationFieldOption, locationValueOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
@@ -72,7 +72,7 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 	}
 
 	// Several locations: one record per SKU and location.
-	const wanted = locationValue(options.location !== undefined && options.location !== '' ? options.location : this.getInputData()[itemIndex]?.json?.location);
+	const wanted = itemLocation.call(this, itemIndex);
 	const byLocation = new Map<string, FileMakerRecord[]>();
 	for (const record of records) {
 		requireFields.call(this, record, stock.layout, [{ name: locationField, setting: 'Location Field' }], itemIndex);
