@@ -228,3 +228,19 @@ export async function aDayOfOrderEvents(env: TemplateEnv, runner: WebhookRunner,
 	expect(new Set(keys).size).toBe(keys.length);
 	expect(env.pendingEvents()).toEqual([]);
 }
+
+/**
+ * An order with a line whose SKU FileMaker does not keep (SKU-000099, Shopify only) and a good line:
+ * answered 200 (Shopify must not retry for ever), the good line applied, one event row. Returns the
+ * execution for the caller's check of how the line is reported.
+ */
+export async function unknownSkuBesideAGoodLine(env: TemplateEnv, runner: WebhookRunner): Promise<WebhookRunner['executions'][number]> {
+	const before = env.fileMakerStock();
+	const placed = await env.shop.placeOrder({ lineItems: [{ sku: sku(99), quantity: 1 }, { sku: sku(12), quantity: 1 }], deliver: false });
+	const delivery = await env.shop.sendWebhook({ url: runner.url, topic: 'orders/create', payload: placed.order, retries: 0 });
+	await runner.idle();
+	expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
+	expect(env.fileMakerStock().get(sku(12))).toBe(before.get(sku(12))! - 1);
+	expect(env.events().map((e) => e.SKU)).toEqual([sku(12)]);
+	return runner.executions[0];
+}

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { credentialData } from '../filemaker/_support';
 import { startFileMakerEmulator, type FileMakerEmulator } from '../emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
-import { CredentialStore, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
+import { CredentialStore, loadTemplate, startWebhookRunner, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
 
 export const SECRET = 'whsec_template_tests';
 export const SYNC = 'filemaker-to-shopify-sync.json';
@@ -179,4 +179,11 @@ export function moveClockForward(ms: number): void {
 	const now = Date.now();
 	if (!vi.isFakeTimers()) vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
 	vi.setSystemTime(now + ms);
+}
+
+/** A template published in-process (its trigger served on a loopback port); closed after the test. */
+export async function publishTemplate(env: TemplateEnv, runners: WebhookRunner[], file: string, triggerNode: string): Promise<WebhookRunner> {
+	const runner = await startWebhookRunner({ workflow: await loadTemplate(file), credentials: env.creds, triggerNode });
+	runners.push(runner);
+	return runner;
 }

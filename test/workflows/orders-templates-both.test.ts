@@ -5,9 +5,9 @@
  */
 import { describe, it } from 'vitest';
 
-import { loadTemplate, startWebhookRunner, type WebhookRunner } from '../helpers/n8n-harness';
+import type { WebhookRunner } from '../helpers/n8n-harness';
 import { aDayOfOrderEvents, storedNotAppliedThenSweep, unpaidOrderThenCancellation, unverifiedDeliveriesRejected, type OrdersLayout } from './_orderScenarios';
-import { ORDERS, ORDERS_TRIGGER_STORES, ORDER_STEPS, TRIGGER_STORES_STEPS, type TemplateEnv, useTemplateEnv } from './_support';
+import { ORDERS, ORDERS_TRIGGER_STORES, ORDER_STEPS, TRIGGER_STORES_STEPS, publishTemplate, type TemplateEnv, useTemplateEnv } from './_support';
 
 let env: TemplateEnv;
 const runners: WebhookRunner[] = [];
@@ -19,11 +19,7 @@ const LAYOUTS: Array<OrdersLayout & { trigger: string }> = [
 ];
 
 describe.each(LAYOUTS)('$template', (layout) => {
-	async function activate(): Promise<WebhookRunner> {
-		const runner = await startWebhookRunner({ workflow: await loadTemplate(layout.template), credentials: env.creds, triggerNode: layout.trigger });
-		runners.push(runner);
-		return runner;
-	}
+	const activate = () => publishTemplate(env, runners, layout.template, layout.trigger);
 
 	it('an unpaid order and its cancellation, each delivered twice: sold at creation, the units come back once', async () => {
 		await unpaidOrderThenCancellation(env, await activate());
