@@ -96,18 +96,22 @@ function fileMakerQuantities(): Map<string, number[]> {
 	return out;
 }
 
-async function executionsOf(workflowId: string): Promise<ExecutionLike[]> {
+/**
+ * The workflow's executions, newest first. `mode` keeps one kind only: the orders workflow also runs its
+ * sweep every minute (mode "trigger"), which must not be counted as a webhook delivery's execution.
+ */
+async function executionsOf(workflowId: string, mode?: string): Promise<ExecutionLike[]> {
 	const done = await api!.listExecutions({ workflowId });
 	const running = await api!.listExecutions({ workflowId, status: 'running' });
-	return [...done, ...running];
+	return [...done, ...running].filter((e) => mode === undefined || e.mode === mode);
 }
 
-async function waitForExecutions(workflowId: string, count: number, timeoutMs = 20_000): Promise<ExecutionLike[]> {
+async function waitForExecutions(workflowId: string, count: number, mode?: string, timeoutMs = 20_000): Promise<ExecutionLike[]> {
 	const deadline = Date.now() + timeoutMs;
-	let list = await executionsOf(workflowId);
+	let list = await executionsOf(workflowId, mode);
 	while (list.length < count && Date.now() < deadline) {
 		await sleep(250);
-		list = await executionsOf(workflowId);
+		list = await executionsOf(workflowId, mode);
 	}
 	return list;
 }
@@ -264,7 +268,7 @@ describe('real n8n 2.x with the packed community package', () => {
 			'only in Shopify': scenario.missingInFileMaker.length,
 		});
 
-		const execs = await waitForExecutions(ids.sync, 2);
+		const execs = await waitForExecutions(ids.sync, 2, 'cli');
 		expect(execs.map((e) => [e.mode, e.status])).toEqual([
 			['cli', 'success'],
 			['cli', 'success'],
@@ -293,14 +297,14 @@ describe('real n8n 2.x with the packed community package', () => {
 		const sub = orderCreatedSubscription();
 		const [a, b] = scenario.inStep.filter((sku) => (fileMakerQuantities().get(sku)?.[0] ?? 0) >= 5);
 		const before = fileMakerQuantities();
-		const execsBefore = (await executionsOf(ids.orders)).length;
+		const execsBefore = (await executionsOf(ids.orders, 'webhook')).length;
 		const { order } = await shop!.createOrder({ lineItems: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }], deliver: false });
 		const eventId = `e2e-event-${Date.now()}`;
 		for (let i = 0; i < 3; i++) {
 			const r = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: order, eventId, retries: 0 });
 			expect(r.attempts.map((x) => x.status), `delivery ${i + 1}: ${r.attempts.map((x) => x.body).join(' | ')}`).toEqual([200]);
 		}
-		const execs = await waitForExecutions(ids.orders, execsBefore + 3);
+		const execs = await waitForExecutions(ids.orders, execsBefore + 3, 'webhook');
 		// Shopify is answered once the change is stored; the stock is applied right after the answer.
 		const deadline = Date.now() + 10_000;
 		const applied = () => fileMakerQuantities().get(a)?.[0] === before.get(a)![0] - 2 && fileMakerQuantities().get(b)?.[0] === before.get(b)![0] - 1;
@@ -319,7 +323,7 @@ describe('real n8n 2.x with the packed community package', () => {
 		const sub = orderCreatedSubscription();
 		const [sku] = scenario.inStep.filter((s) => (fileMakerQuantities().get(s)?.[0] ?? 0) >= 5).slice(-1);
 		const before = fileMakerQuantities();
-		const execsBefore = (await executionsOf(ids.orders)).length;
+		const execsBefore = (await executionsOf(ids.orders, 'webhook')).length;
 		const { order } = await shop!.createOrder({ lineItems: [{ sku, quantity: 1 }], deliver: false });
 		let failing = true;
 		fm!.injectFault({
@@ -334,13 +338,13 @@ describe('real n8n 2.x with the packed community package', () => {
 		failing = false;
 		expect(first.attempts.map((x) => x.status), first.attempts.map((x) => x.body).join(' | ')).toEqual([500]);
 		expect(first.attempts[0].body).toContain('Error in workflow');
-		const failedExecs = await waitForExecutions(ids.orders, execsBefore + 1);
+		const failedExecs = await waitForExecutions(ids.orders, execsBefore + 1, 'webhook');
 		expect(failedExecs.filter((e) => e.status === 'error')).toHaveLength(1);
 		expect(fileMakerQuantities()).toEqual(before);
 
 		const retry = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: order, eventId, retries: 0 });
 		expect(retry.attempts.map((x) => x.status)).toEqual([200]);
-		await waitForExecutions(ids.orders, execsBefore + 2);
+		await waitForExecutions(ids.orders, execsBefore + 2, 'webhook');
 		const deadline = Date.now() + 10_000;
 		while (fileMakerQuantities().get(sku)?.[0] === before.get(sku)![0] && Date.now() < deadline) await sleep(100);
 		expect(fileMakerQuantities().get(sku)).toEqual([before.get(sku)![0] - 1]);
@@ -353,7 +357,7 @@ describe('real n8n 2.x with the packed community package', () => {
 		const before = fileMakerQuantities();
 		const { order } = await shop!.createOrder({ lineItems: [{ sku, quantity: 1 }], deliver: false });
 		await sleep(500);
-		const execsBefore = await executionsOf(ids.orders);
+		const execsBefore = await executionsOf(ids.orders, 'webhook');
 
 		const forged = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: order, tamper: true, retries: 0 });
 		const unsigned = await shop!.sendWebhook({ url: sub.uri, topic: sub.topic, payload: order, omitHmac: true, retries: 0 });
@@ -369,7 +373,7 @@ describe('real n8n 2.x with the packed community package', () => {
 		expect(wrongSecret.attempts.map((x) => x.status)).toEqual([401]);
 
 		await sleep(1_500);
-		const execsAfter = await executionsOf(ids.orders);
+		const execsAfter = await executionsOf(ids.orders, 'webhook');
 		expect(execsAfter.map((e) => e.id)).toEqual(execsBefore.map((e) => e.id));
 		expect(fileMakerQuantities()).toEqual(before);
 	});
