@@ -236,12 +236,13 @@ describe('requests per change', () => {
 			.map((l) => `${l.method} ${l.path.replace(/^.*\/databases\/[^/]+/, '')}`);
 	}
 
-	it('keyed Adjust: check, store, read, pending, guarded edit, mark; a duplicate: check, refused store, read, pending, the row', async () => {
+	it('keyed Adjust: check, store, read, pending, key check, guarded edit, mark; a duplicate: check, refused store, read, pending, the row', async () => {
 		await env.run({ resource: 'stock', operation: 'get', sku: 'B-2' }); // warm the session
 		const direct = [
 			'POST /layouts/Stock/_find',
 			'POST /layouts/StockMovements/records',
 			'POST /layouts/Stock/_find',
+			'POST /layouts/StockMovements/_find',
 			'POST /layouts/StockMovements/_find',
 			'PATCH /layouts/Stock/records/2',
 			'PATCH /layouts/StockMovements/records/1',

@@ -195,7 +195,7 @@ describe('direct mode against an in-memory client', () => {
 		expect(fm.records('StockMovements').map((r) => r.fieldData)).toEqual([
 			{ SKU: 'TEE-M', EventKey: 'order-1001', Change: -2, SetTo: '', Reason: 'sale', Reference: '', Source: 'shop', Serial: 1, AppliedBatch: batchId, QuantityAfter: 8 },
 		]);
-		expect(fm.calls).toEqual(['find Stock', 'create StockMovements', 'find Stock', 'find StockMovements', 'update Stock/1', 'update StockMovements/2']);
+		expect(fm.calls).toEqual(['find Stock', 'create StockMovements', 'find Stock', 'find StockMovements', 'find StockMovements', 'update Stock/1', 'update StockMovements/2']);
 		expect(clock.waits).toEqual([]);
 	});
 

@@ -16,19 +16,21 @@ import type { FailureInfo } from '../../shared/filemaker/errors';
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
 import { LOCKED_BACKOFF, backoffDelayMs, conflictBackoff } from '../../shared/backoff';
 import { waitUnlessCancelled } from '../../shared/wait';
-import type { LastBatch, PendingEvent } from '../logic/events';
+import type { KeyRow, LastBatch, PendingEvent, RepeatedKey } from '../logic/events';
 import {
 	DEFAULT_BATCH_SIZE,
 	SKU_CHECK_CHUNK,
 	STORE_CONCURRENCY,
 	applyInOrder,
 	bySerial,
+	duplicateMark,
 	formatLastBatch,
 	mapWithConcurrency,
 	matchSku,
 	nearMatchMessage,
 	newBatchId,
 	parseLastBatch,
+	repeatedKeys,
 	wholeOrUndefined,
 } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
@@ -241,6 +243,11 @@ export interface ApplyResult {
 	attempts: number;
 	/** Events left pending because another run was applying the same SKU (leaveWhenBusy). */
 	leftPending?: boolean;
+	/**
+	 * Rows this run marked as duplicates: they repeated the key of an event already applied, which
+	 * FileMaker let in because `EventKey` is not validated unique (Always). Never applied.
+	 */
+	duplicateRows: Set<string>;
 }
 
 /** Thrown when a batch was committed to the stock record but some of its rows could not be marked. */
@@ -256,7 +263,71 @@ function readPending(events: MovementConfig, record: FileMakerRecord): PendingEv
 	const change = wholeOrUndefined(record.fieldData[events.changeField]);
 	if (setTo === undefined && change === undefined) return undefined;
 	const serial = wholeOrUndefined(record.fieldData[events.serialField]) ?? Number(record.recordId);
-	return { recordId: record.recordId, serial, change: change ?? 0, setTo };
+	return { recordId: record.recordId, serial, change: change ?? 0, setTo, key: fieldText(record, events.eventKeyField) };
+}
+
+/**
+ * Every row of the SKU holding one of the batch's keys, applied or not (one OR-ed find per chunk of
+ * keys). With `EventKey` validated unique these are the batch's own rows; any other is a copy FileMaker
+ * let in, which `repeatedKeys` sorts out.
+ */
+async function findKeyRows(client: EventClient, events: MovementConfig, sku: string, batch: PendingEvent[], itemIndex: number): Promise<KeyRow[]> {
+	const keys = [...new Set(batch.map((e) => e.key ?? '').filter((k) => k.trim() !== ''))];
+	const rows: KeyRow[] = [];
+	for (let start = 0; start < keys.length; start += SKU_CHECK_CHUNK) {
+		const chunk = keys.slice(start, start + SKU_CHECK_CHUNK);
+		await client.readAllPages({
+			layout: events.layout,
+			query: chunk.map((key) => ({ ...keyQuery(events, sku), [events.eventKeyField]: exactMatch(key) })),
+			pageSize: 1000,
+			fields: [events.skuField, events.eventKeyField, events.appliedBatchField, events.serialField],
+			action: `checking the keys of the pending stock events of SKU '${stockKeyLabel(sku)}'`,
+			itemIndex,
+			onPage: (page) => {
+				for (const record of page) {
+					if (fieldText(record, events.skuField) !== stockKeyParts(sku).sku || !atLocation(record, events, sku)) continue;
+					rows.push({
+						recordId: record.recordId,
+						modId: record.modId,
+						key: fieldText(record, events.eventKeyField),
+						serial: wholeOrUndefined(record.fieldData[events.serialField]) ?? Number(record.recordId),
+						appliedBatch: fieldText(record, events.appliedBatchField),
+					});
+				}
+			},
+		});
+	}
+	return rows;
+}
+
+/**
+ * Marks rows that repeat an applied event's key (`AppliedBatch` = "duplicate of <row>"), each guarded by
+ * its modId: a row changed meanwhile is left for the next read. Returns the rows marked.
+ */
+async function markDuplicates(
+	this: NodeContext,
+	client: EventClient,
+	events: MovementConfig,
+	sku: string,
+	duplicates: RepeatedKey[],
+	itemIndex: number,
+): Promise<string[]> {
+	const marked: string[] = [];
+	const failures: FailureInfo[] = [];
+	await mapWithConcurrency(duplicates, STORE_CONCURRENCY, async (d) => {
+		const result = await client.tryUpdateRecord(events.layout, d.recordId, { [events.appliedBatchField]: duplicateMark(d.of) }, d.modId);
+		if (result.ok) marked.push(d.recordId);
+		else if (result.info.code !== '306' && result.info.code !== '101') failures.push(result.info);
+	});
+	if (failures.length > 0) {
+		const label = stockKeyLabel(sku);
+		throw client.error(
+			failures[0],
+			{ layout: events.layout, sku: label, action: `marking the stock events of SKU '${label}' that repeat an applied key` },
+			itemIndex,
+		);
+	}
+	return marked;
 }
 
 async function findPending(
@@ -387,7 +458,18 @@ export async function applyPendingForSku(
 	const { stock, events } = config;
 	const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
 	const state: SkuState = {
-		result: { sku, recordId: '', applied: 0, change: 0, quantityBefore: 0, quantityAfter: 0, repaired: 0, rows: new Map(), attempts: 0 },
+		result: {
+			sku,
+			recordId: '',
+			applied: 0,
+			change: 0,
+			quantityBefore: 0,
+			quantityAfter: 0,
+			repaired: 0,
+			rows: new Map(),
+			attempts: 0,
+			duplicateRows: new Set(),
+		},
 		ours: new Map(),
 	};
 	const { result } = state;
@@ -444,7 +526,31 @@ export async function applyPendingForSku(
 		if (rest.length === 0) return result;
 		if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
 
-		const batch = rest.slice(0, batchSize);
+		let batch = rest.slice(0, batchSize);
+		// Copies of one event FileMaker let in (EventKey not validated unique): mark those whose key is
+		// applied already, keep later copies out of this batch, then read again.
+		const repeats = repeatedKeys(batch, await findKeyRows(client, events, sku, batch, itemIndex));
+		if (repeats.duplicates.length > 0) {
+			const marked = await markDuplicates.call(this, client, events, sku, repeats.duplicates, itemIndex);
+			for (const id of marked) result.duplicateRows.add(id);
+			if (options.untilRecordId !== undefined && result.duplicateRows.has(options.untilRecordId)) return result;
+			if (marked.length === 0) {
+				// Each row changed meanwhile (another run marked it): read again, as after a conflict.
+				retries++;
+				lastFailure = 'conflict';
+				if (retries >= options.maxAttempts) break;
+			}
+			continue;
+		}
+		batch = batch.filter((e) => !repeats.later.has(e.recordId));
+		if (batch.length === 0) {
+			// Every row waits for a lower copy that this read did not see yet: read again shortly.
+			retries++;
+			lastFailure = 'conflict';
+			if (retries >= options.maxAttempts) break;
+			await clock.sleep(backoffDelayMs(retries, conflictBackoff(clock.now() - cycleStart), clock.random));
+			continue;
+		}
 		const batchId = newBatchId(clock.now(), clock.random);
 		const { final } = applyInOrder(current, batch);
 		if (!Number.isSafeInteger(final)) {

@@ -43,3 +43,8 @@ export function missingFieldError(node: INode, field: string, layout: string, se
 		{ itemIndex },
 	);
 }
+
+/** What Apply Pending and the direct mode say when rows repeated the key of an event already applied. */
+export function repeatedKeyWarning(rows: number, layout: string, keyField: string): string {
+	return `${rows === 1 ? '1 event row repeated' : `${rows} event rows repeated`} the change key of an event already applied and ${rows === 1 ? 'was' : 'were'} not applied (marked "duplicate of …" in AppliedBatch). FileMaker accepted ${rows === 1 ? 'it' : 'them'} because the field '${keyField}' in layout '${layout}' is not validated "Unique value" with "Validate data in this field: Always": set that validation (see the FileMaker setup guide) so that FileMaker refuses repeated deliveries itself.`;
+}

@@ -9,14 +9,14 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FileMakerRecord } from '../../shared/filemaker/transport';
-import { idempotencyKeyProblem, randomEventKey, wholeOrUndefined } from '../logic/events';
+import { idempotencyKeyProblem, isDuplicateMark, randomEventKey, wholeOrUndefined } from '../logic/events';
 import { exactMatch } from '../logic/findQuery';
 import type { ApplyClock, EventClient, EventStoreConfig, StockEvent } from './eventStore';
 import { MarkingError, applyPendingForSku, executionClock, quantityOf, requireExactStock, storeEvents, storeFailureAdvice } from './eventStore';
 import type { NodeContext } from './inventoryRecords';
 import { fieldText, requireFields } from './inventoryRecords';
 import type { ChangeOptions } from './parameters';
-import { itemProblem } from './problems';
+import { itemProblem, repeatedKeyWarning } from './problems';
 import { stockKey } from '../logic/stockKey';
 
 export interface ChangeRequest {
@@ -101,7 +101,9 @@ export async function applyStockChange(
 		throw afterStoreFailure.call(this, error, { sku, key, keyed, stored: stored.status === 'stored' }, itemIndex);
 	}
 
-	let row = eventRecordId !== undefined ? applied.rows.get(eventRecordId) : undefined;
+	// FileMaker let a repeated key in (EventKey not validated unique): Apply marked the row, not applied.
+	const repeated = eventRecordId !== undefined && applied.duplicateRows.has(eventRecordId);
+	let row = eventRecordId !== undefined && !repeated ? applied.rows.get(eventRecordId) : undefined;
 	let eventRow: FileMakerRecord | undefined;
 	if (!row) {
 		// Applied by another run (or a duplicate): the row itself says what it did.
@@ -122,18 +124,19 @@ export async function applyStockChange(
 	const output: IDataObject = {
 		sku,
 		recordId: applied.recordId,
-		applied: stored.status === 'stored',
-		duplicate: stored.status === 'duplicate',
+		applied: stored.status === 'stored' && !repeated,
+		duplicate: stored.status === 'duplicate' || repeated,
 		change,
 		quantityBefore: row ? row.before : null,
 		quantityAfter: row ? row.after : null,
 		quantity: applied.quantityAfter,
-		eventRecordId: eventRecordId ?? eventRow?.recordId ?? null,
+		eventRecordId: (repeated ? eventRow?.recordId : eventRecordId) ?? eventRow?.recordId ?? null,
 		appliedEvents: applied.applied,
 		attempts: applied.attempts,
 	};
 	if (keyed) output.idempotencyKey = key;
-	if (stored.status === 'stored' && change === 0) output.unchanged = true;
+	if (stored.status === 'stored' && !repeated && change === 0) output.unchanged = true;
+	if (repeated) output.warning = repeatedKeyWarning(1, config.events.layout, config.events.eventKeyField);
 	return output;
 }
 
@@ -150,7 +153,8 @@ async function findEventByKey(
 		{ query: [{ [events.eventKeyField]: exactMatch(key) }], limit: 10 },
 		{ context: { layout: events.layout, fields: [events.eventKeyField], sku, action: `reading the stock event '${key}'` }, itemIndex },
 	);
-	return found.records.find((r) => fieldText(r, events.eventKeyField) === key);
+	// The applied row, not a copy marked as its duplicate.
+	return found.records.find((r) => fieldText(r, events.eventKeyField) === key && !isDuplicateMark(fieldText(r, events.appliedBatchField)));
 }
 
 /** The event is stored; applying it failed. Say what happens to it and whether a re-run is safe. */

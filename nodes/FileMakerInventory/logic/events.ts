@@ -79,6 +79,87 @@ export interface PendingEvent {
 	change: number;
 	/** Absolute quantity, for set events (undefined for change events). */
 	setTo?: number;
+	/** Its EventKey ('' or undefined when the row has none). */
+	key?: string;
+}
+
+/**
+ * `AppliedBatch` of a row that repeated the key of an event already applied: marked, never applied.
+ * Only happens when FileMaker let the row in, i.e. `EventKey` is not validated unique (Always).
+ */
+export const DUPLICATE_MARK_PREFIX = 'duplicate of ';
+
+export function duplicateMark(originalRecordId: string): string {
+	return `${DUPLICATE_MARK_PREFIX}${originalRecordId}`;
+}
+
+export function isDuplicateMark(appliedBatch: string): boolean {
+	return appliedBatch.startsWith(DUPLICATE_MARK_PREFIX);
+}
+
+/** A row holding one of the keys of a batch (same stock key), as the key check reads it. */
+export interface KeyRow {
+	recordId: string;
+	modId: string;
+	key: string;
+	serial: number;
+	/** '' while pending. */
+	appliedBatch: string;
+}
+
+/** FileMaker's unique check and `==` finds ignore case (default index language): so does this. */
+function sameKey(key: string): string {
+	return key.trim().toLowerCase();
+}
+
+/** A row to mark as a duplicate of `of` (an applied row with the same key). */
+export interface RepeatedKey {
+	recordId: string;
+	modId?: string;
+	of: string;
+}
+
+/**
+ * Which rows of a batch repeat the key of another row of the same stock key, and what becomes of them:
+ * - `duplicates`: another row with the key is applied already: mark this one (guarded by its modId),
+ *   never apply it;
+ * - `later`: another row with the key is pending with a lower Serial: leave this one pending (it becomes
+ *   a duplicate once that one is applied, in the next batch), so one batch never holds both.
+ * Every other row is applied as usual. Deciding only from applied rows and the lower Serial keeps two
+ * concurrent appliers from each applying one of two copies: whoever commits first changes the stock
+ * record's modId, and the other reads again and sees that copy applied.
+ */
+export function repeatedKeys(
+	batch: PendingEvent[],
+	rows: KeyRow[],
+): { duplicates: RepeatedKey[]; later: Set<string> } {
+	const byKey = new Map<string, KeyRow[]>();
+	for (const row of rows) {
+		if (row.key.trim() === '' || isDuplicateMark(row.appliedBatch)) continue;
+		const k = sameKey(row.key);
+		byKey.set(k, [...(byKey.get(k) ?? []), row]);
+	}
+	const duplicates: RepeatedKey[] = [];
+	const later = new Set<string>();
+	for (const event of batch) {
+		if (!event.key || event.key.trim() === '') continue;
+		const holders = byKey.get(sameKey(event.key)) ?? [];
+		const self = holders.find((r) => r.recordId === event.recordId);
+		const others = holders.filter((r) => r.recordId !== event.recordId);
+		const applied = others.filter((r) => r.appliedBatch !== '').sort(byRowSerial);
+		if (applied.length > 0) {
+			// Its own modId guards the mark (undefined if the find did not return the row itself).
+			duplicates.push({ recordId: event.recordId, modId: self?.modId, of: applied[0].recordId });
+			continue;
+		}
+		const mine = { serial: event.serial, recordId: event.recordId };
+		if (others.some((r) => byRowSerial(r, mine) < 0)) later.add(event.recordId);
+	}
+	return { duplicates, later };
+}
+
+function byRowSerial(a: { serial: number; recordId: string }, b: { serial: number; recordId: string }): number {
+	return a.serial - b.serial || Number(a.recordId) - Number(b.recordId);
 }
 
 /** Quantity after each event of a batch, applied one by one in order (sets replace, changes add). */

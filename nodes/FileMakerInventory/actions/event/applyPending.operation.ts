@@ -9,7 +9,7 @@ import { fieldText } from '../../helpers/inventoryRecords';
 import { getEventStoreConfig, positiveInt, readLocation, readSku } from '../../helpers/parameters';
 import { stockKey, stockKeyParts } from '../../logic/stockKey';
 import { changeOptions, itemSkuProperty, optionsCollection } from '../common.descriptions';
-import { isItemProblem, itemProblem } from '../../helpers/problems';
+import { isItemProblem, itemProblem, repeatedKeyWarning } from '../../helpers/problems';
 import { STOCK_CHANGE_MAX_ATTEMPTS } from '../../../shared/backoff';
 import { APPLY_CONCURRENCY, DEFAULT_BATCH_SIZE, mapWithConcurrency } from '../../logic/events';
 import { waitUnlessCancelled } from '../../../shared/wait';
@@ -174,6 +174,11 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		};
 		if (result.repaired > 0) json.repaired = result.repaired;
 		if (result.leftPending) json.leftPending = true;
+		if (result.duplicateRows.size > 0) {
+			json.duplicatesNotApplied = result.duplicateRows.size;
+			json.duplicateRecordIds = [...result.duplicateRows];
+			json.warning = repeatedKeyWarning(result.duplicateRows.size, config.events.layout, config.events.eventKeyField);
+		}
 		output.push({ json, pairedItem: indexes.length === 1 ? { item: indexes[0] } : indexes.map((item) => ({ item })) });
 	});
 	return output;
