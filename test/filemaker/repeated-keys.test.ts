@@ -105,6 +105,9 @@ describe('EventKey not validated unique in FileMaker', () => {
 		expect(duplicateRows('B-2').map((r) => r.fieldData.AppliedBatch)).toEqual([duplicateMark(original.recordId)]);
 		// Nothing pending is left, and the next run has nothing to report.
 		expect(env.json(await env.run(apply(), [{ sku: 'B-2' }]))[0]).toEqual({ sku: 'B-2', applied: 0, change: 0, quantityBefore: 8, quantityAfter: 8 });
+		// Stock Event → Get Many tells the copy from the event.
+		const listed = env.json(await env.run({ resource: 'event', operation: 'getMany', status: 'applied', filters: { sku: 'B-2' } }));
+		expect(listed.map((r) => r.status).sort()).toEqual(['applied', 'duplicate']);
 	});
 
 	it('both copies stored before any apply: one run applies the first and marks the second', async () => {

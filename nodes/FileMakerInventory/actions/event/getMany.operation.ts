@@ -7,7 +7,7 @@ import type { FileMakerRecord } from '../../../shared/filemaker/transport';
 import { fieldText } from '../../helpers/inventoryRecords';
 import { buildQuery, getMovementConfig, getText, positiveInt } from '../../helpers/parameters';
 import type { FindCriterion } from '../../logic/findQuery';
-import { wholeOrUndefined } from '../../logic/events';
+import { isDuplicateMark, wholeOrUndefined } from '../../logic/events';
 import { filtersCollection, optionsCollection, pageSizeOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -17,7 +17,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Pending', value: 'pending', description: 'Stored, not applied to the stock yet' },
-			{ name: 'Applied', value: 'applied' },
+			{ name: 'Applied', value: 'applied', description: "Applied to the stock; copies of an applied event that FileMaker let in come with status 'duplicate'" },
 			{ name: 'All', value: 'all' },
 		],
 		default: 'pending',
@@ -77,7 +77,7 @@ function toEventRow(record: FileMakerRecord, events: ReturnType<typeof getMoveme
 		idempotencyKey: fieldText(record, events.eventKeyField),
 		change: wholeOrUndefined(record.fieldData[events.changeField]) ?? null,
 		setTo: wholeOrUndefined(record.fieldData[events.setToField]) ?? null,
-		status: appliedBatch === '' ? 'pending' : 'applied',
+		status: appliedBatch === '' ? 'pending' : isDuplicateMark(appliedBatch) ? 'duplicate' : 'applied',
 		appliedBatch: appliedBatch === '' ? null : appliedBatch,
 		quantityAfter: wholeOrUndefined(record.fieldData[events.quantityAfterField]) ?? null,
 		serial: wholeOrUndefined(record.fieldData[events.serialField]) ?? null,
