@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 
 import { credentialData } from '../filemaker/_support';
-import { startFileMakerEmulator, type FileMakerEmulator } from '../emulators/filemaker';
+import { startFileMakerEmulator, type FileMakerEmulator, type FileMakerEmulatorOptions } from '../emulators/filemaker';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify';
 import { CredentialStore, loadTemplate, startWebhookRunner, type WebhookRunner, type WorkflowJson } from '../helpers/n8n-harness';
 
@@ -77,10 +77,10 @@ export interface TemplateEnv {
  * The emulators and credentials of a test file: started once, reset and seeded (both sides) before each
  * test; the webhook runners the test pushed to `runners` are closed after it.
  */
-export function useTemplateEnv(use: (env: TemplateEnv) => void, runners: WebhookRunner[]): void {
+export function useTemplateEnv(use: (env: TemplateEnv) => void, runners: WebhookRunner[], fileMaker: FileMakerEmulatorOptions = {}): void {
 	let env: TemplateEnv | undefined;
 	beforeAll(async () => {
-		env = await startTemplateEnv();
+		env = await startTemplateEnv(fileMaker);
 		use(env);
 	});
 	afterAll(async () => {
@@ -97,8 +97,8 @@ export function useTemplateEnv(use: (env: TemplateEnv) => void, runners: Webhook
 	});
 }
 
-export async function startTemplateEnv(): Promise<TemplateEnv> {
-	const fm = await startFileMakerEmulator();
+export async function startTemplateEnv(fileMaker: FileMakerEmulatorOptions = {}): Promise<TemplateEnv> {
+	const fm = await startFileMakerEmulator(fileMaker);
 	const shop = await startShopifyEmulator({ webhookSecret: SECRET });
 	const env: TemplateEnv = {
 		fm,
