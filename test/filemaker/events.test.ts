@@ -163,6 +163,21 @@ describe('Apply Pending', () => {
 		expect(second).toEqual([{ sku: 'B-2', applied: 0, change: 0, quantityBefore: 49, quantityAfter: 49 }]);
 	});
 
+	it('one stored event: read the stock, the pending events, their keys, one guarded edit, the mark, then one find for events stored meanwhile (6 requests, as before the key check)', async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -1, key: 'one:1' }]);
+		await env.run({ resource: 'stock', operation: 'get', sku: 'B-2' }); // the session is warm
+		const from = env.fm.requestLog.length;
+		expect(env.json(await env.run(apply(), [{ sku: 'B-2' }]))[0]).toMatchObject({ applied: 1, quantityAfter: 9 });
+		expect(env.fm.requestLog.slice(from).map((l) => `${l.method} ${l.path.replace(/^.*\/layouts\//, '')}`)).toEqual([
+			'POST Stock/_find',
+			'POST StockMovements/_find',
+			'POST StockMovements/_find',
+			'PATCH Stock/records/2',
+			'PATCH StockMovements/records/1',
+			'POST StockMovements/_find',
+		]);
+	});
+
 	it("whenBusy 'leave': another run changed the stock record → stop at once, events stay pending; the sweep applies them once", async () => {
 		await env.run(store(), [
 			{ sku: 'B-2', change: -1, key: 'w1' },

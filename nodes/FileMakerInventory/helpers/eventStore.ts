@@ -477,7 +477,15 @@ export async function applyPendingForSku(
 	let unknownOutcomes = 0;
 	let lastFailure: 'conflict' | 'locked' | undefined;
 	let retries = 0;
+	let justCommitted = false;
 	for (;;) {
+		if (justCommitted) {
+			// Right after our batch (its rows marked): only events stored meanwhile need another cycle. One
+			// find tells; with nothing pending the stock record need not be read again. (FileMaker's find
+			// ignores case: a few rows, so that a differently spelt SKU's rows cannot hide an exact one.)
+			justCommitted = false;
+			if ((await findPending.call(this, client, events, sku, 50, itemIndex)).length === 0) return result;
+		}
 		result.attempts++;
 		const cycleStart = clock.now();
 		const record = await requireExactStock.call(this, client, stock, sku, itemIndex);
@@ -575,6 +583,7 @@ export async function applyPendingForSku(
 			if (options.untilRecordId !== undefined && result.rows.has(options.untilRecordId)) return result;
 			// Read once more and apply what arrived meanwhile: a run in leave mode that met our write (306)
 			// left its events to us, and they were stored before that run read the record, so before our write.
+			justCommitted = true;
 			continue;
 		}
 		const code = update.info.code;
