@@ -103,3 +103,15 @@ export function n8nHttpHelpers() {
 	const outbound = Container.get<{ requests(): { request(o: IHttpRequestOptions): Promise<unknown> } }>(OutboundHttp);
 	return { helpers: { httpRequest: async (o: IHttpRequestOptions) => await outbound.requests().request(o) } };
 }
+
+/** Stock Event → Store with the event's fields taken from each input item (sku, change, key). */
+export function storeEventParameters(extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'event',
+		operation: 'store',
+		sku: '={{ $json.sku }}',
+		change: '={{ $json.change }}',
+		idempotencyKey: '={{ $json.key }}',
+		...extra,
+	};
+}

@@ -12,7 +12,7 @@ import { DEFAULT_LAYOUTS } from '../emulators/filemaker';
 import type { KeyRow, PendingEvent } from '../../nodes/FileMakerInventory/logic/events';
 import { duplicateMark, isDuplicateMark, repeatedKeys } from '../../nodes/FileMakerInventory/logic/events';
 import type { Env } from './_support';
-import { movementsOf, stockOf, useFileMakerEnv } from './_support';
+import { movementsOf, stockOf, storeEventParameters, useFileMakerEnv } from './_support';
 
 /** The default layouts, but `EventKey` without "Unique value": FileMaker stores every copy. */
 const LAYOUTS_WITHOUT_UNIQUE_KEY = {
@@ -73,14 +73,7 @@ describe('EventKey not validated unique in FileMaker', () => {
 		]);
 	});
 
-	const store = () => ({
-		resource: 'event',
-		operation: 'store',
-		sku: '={{ $json.sku }}',
-		change: '={{ $json.change }}',
-		idempotencyKey: '={{ $json.key }}',
-		source: 'shopify',
-	});
+	const store = () => storeEventParameters({ source: 'shopify' });
 	const apply = () => ({ resource: 'event', operation: 'applyPending', sku: '={{ $json.sku }}' });
 	const adjust = (sku: string, delta: number, key: string) => ({ resource: 'stock', operation: 'adjust', sku, delta, idempotencyKey: key, source: 'shopify' });
 	const quantity = (sku: string) => Number(stockOf(env.fm, sku)?.fieldData.Quantity);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { MULTI_LOCATION_LAYOUTS } from '../emulators/filemaker';
-import { startEnv, type Env } from '../filemaker/_support';
+import { startEnv, storeEventParameters, type Env } from '../filemaker/_support';
 import { stockKey, stockKeyLabel, stockKeyParts } from '../../nodes/FileMakerInventory/logic/stockKey';
 
 let env: Env;
@@ -25,14 +25,7 @@ beforeEach(() => {
 });
 
 const options = { locationField: 'Location' };
-const store = () => ({
-	resource: 'event',
-	operation: 'store',
-	sku: '={{ $json.sku }}',
-	change: '={{ $json.change }}',
-	idempotencyKey: '={{ $json.key }}',
-	options,
-});
+const store = () => storeEventParameters({ options });
 const quantityAt = (sku: string, location: string) =>
 	env.fm.records('Stock').find((r) => r.fieldData.SKU === sku && r.fieldData.Location === location)?.fieldData.Quantity;
 
