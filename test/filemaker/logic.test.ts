@@ -168,6 +168,9 @@ describe('find queries', () => {
 		expect(escapeFindValue('ABC-123')).toBe('ABC-123');
 		expect(escapeFindValue('A*B@C#"=<>!~\\')).toBe('A\\*B\\@C\\#\\"\\=\\<\\>\\!\\~\\\\');
 		expect(escapeFindValue('1...5')).toBe('1\\.\\.\\.5');
+		// Two periods are a range too: every period of a run is escaped, a single one is left alone.
+		expect(escapeFindValue('A..B')).toBe('A\\.\\.B');
+		expect(escapeFindValue('v1.2....x')).toBe('v1.2\\.\\.\\.\\.x');
 		expect(escapeFindValue('a//b')).toBe('a\\/\\/b');
 		expect(exactMatch('SKU-1')).toBe('==SKU-1');
 	});

@@ -42,14 +42,14 @@ export const FIND_OPERATORS: FindOperator[] = [
 ];
 
 // Characters with a meaning in FileMaker find mode: = == ! < > ≤ ≥ ≠ @ # * ? " ~ \ and the
-// sequences ... (range) and // (today).
+// sequences ... and .. (both a range) and // (today).
 const SPECIAL_CHARS = /[\\=!<>≤≥≠@#*?"~…]/g;
 
 /** Escapes text so FileMaker finds it literally. */
 export function escapeFindValue(value: string | number): string {
 	return String(value)
 		.replace(SPECIAL_CHARS, (c) => `\\${c}`)
-		.replace(/\.\.\./g, '\\.\\.\\.')
+		.replace(/\.{2,}/g, (dots) => '\\.'.repeat(dots.length))
 		.replace(/\/\//g, '\\/\\/');
 }
 
