@@ -8,7 +8,7 @@ import { duplicateSkuMessage, itemProblem, unknownSkuMessage } from '../../helpe
 import { fieldText, lookupStock, requireFields } from '../../helpers/inventoryRecords';
 import { quantityOf } from '../../helpers/eventStore';
 import { nearMatchMessage } from '../../logic/events';
-import { stockKey } from '../../logic/stockKey';
+import { stockKey, stockKeyLabel } from '../../logic/stockKey';
 import { pendingSalesEventLayoutOption, readPendingSales, subtractPendingSalesOption } from '../../helpers/pendingSales';
 import { extraFieldsOption, locationFieldOption, locationValueOption, optionsCollection, skuProperty, stockFieldsCollection } from '../common.descriptions';
 
@@ -81,18 +81,11 @@ export async function execute(this: IExecuteFunctions, client: FileMakerClient, 
 		byLocation.set(location, [...(byLocation.get(location) ?? []), record]);
 	}
 	if (byLocation.size === 0) {
-		const message = `No record with SKU '${sku}' at location '${wanted}' in layout '${stock.layout}' (fields '${stock.skuField}' and '${locationField}'). Create the record in FileMaker or correct the SKU or the location.`;
 		if (options.notFound === 'output') return [{ sku, location: wanted, found: false }];
-		throw itemProblem(this.getNode(), message, itemIndex);
+		throw itemProblem(this.getNode(), unknownSkuMessage(stock, stockKeyLabel(stockKey(sku, wanted))), itemIndex);
 	}
 	for (const [location, list] of byLocation) {
-		if (list.length > 1) {
-			throw itemProblem(
-				this.getNode(),
-				`${list.length} records in layout '${stock.layout}' have SKU '${sku}' at location '${location}' (record IDs ${list.map((r) => r.recordId).join(', ')}). Each SKU must be on exactly one record per location: merge or correct them in FileMaker.`,
-				itemIndex,
-			);
-		}
+		if (list.length > 1) throw itemProblem(this.getNode(), duplicateSkuMessage(stock, stockKeyLabel(stockKey(sku, location)), list), itemIndex);
 	}
 	return [...byLocation].map(([location, [record]]) => outputOf.call(this, record, location));
 
