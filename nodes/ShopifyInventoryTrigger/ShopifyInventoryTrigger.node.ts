@@ -28,7 +28,8 @@ import { fetchOrderById } from '../ShopifyInventory/transport/orders';
 import { searchLayouts } from '../FileMakerInventory/methods/listSearch';
 import { RESPOND_AFTER_STORED, storeAndAnswer, storeOnDeliveryProperties } from './storeOnDelivery';
 import { responseModeField } from './webhookResponseMode';
-import { forVersions, getLayouts, getLocations } from './versionTwoProperties';
+import { forVersions } from './versionTwoProperties';
+import { getLayouts, getLocations } from './methods/loadOptions';
 
 /**
  * What to answer: a delivery decision after any order read, "the order could not be read" (503), or

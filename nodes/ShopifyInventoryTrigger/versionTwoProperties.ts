@@ -1,7 +1,4 @@
-import type { ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-
-import { searchLayouts } from '../FileMakerInventory/methods/listSearch';
-import { readLocationsPage } from '../ShopifyInventory/transport/locations';
+import type { INodeProperties } from 'n8n-workflow';
 
 /**
  * Version 2 of the trigger asks for its FileMaker layouts and its Default Location with dropdowns
@@ -60,26 +57,4 @@ export function forVersions(locator: INodeProperties): INodeProperties[] {
 	const dropdown = DROPDOWNS[locator.name as keyof typeof DROPDOWNS];
 	if (!dropdown) throw new Error(`No version-2 dropdown for the parameter "${locator.name}"`);
 	return [shownFor(locator, VERSION_1), shownFor({ ...dropdown, displayOptions: locator.displayOptions }, VERSION_2_ON)];
-}
-
-/** Dropdown loader: the FileMaker file's layouts. */
-export async function getLayouts(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const { results } = await searchLayouts.call(this);
-	return results.map((r) => ({ name: r.name, value: r.value }));
-}
-
-/** Most location pages read for one dropdown (100 locations a page). */
-const MAX_LOCATION_PAGES = 20;
-
-/** Dropdown loader: "none" (the credential's Default Location) and the shop's locations. */
-export async function getLocations(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const options: INodePropertyOptions[] = [{ name: "- The Credential's Default Location -", value: '' }];
-	let after: string | undefined;
-	for (let page = 0; page < MAX_LOCATION_PAGES; page++) {
-		const { nodes, next } = await readLocationsPage.call(this, { first: 100, after });
-		for (const n of nodes) options.push({ name: String(n.name ?? n.id), value: String(n.id) });
-		if (!next) break;
-		after = next;
-	}
-	return options;
 }

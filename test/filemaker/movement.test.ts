@@ -233,7 +233,7 @@ describe('dropdowns read from the server', () => {
 	});
 
 	it('the Shopify Inventory Trigger (version 2) offers the same layouts as a dropdown', async () => {
-		const { getLayouts } = await import('../../nodes/ShopifyInventoryTrigger/versionTwoProperties');
+		const { getLayouts } = await import('../../nodes/ShopifyInventoryTrigger/methods/loadOptions');
 		const options = await getLayouts.call(loadOptionsContext({}));
 		const listed = await node.methods.listSearch.searchLayouts.call(loadOptionsContext({}));
 		expect(options).toEqual(listed.results);

@@ -284,7 +284,7 @@ describe('location list (resource locator) and bulk fallback', () => {
 	});
 
 	it("the trigger's Default Location dropdown (version 2): the credential's default first, then every location", async () => {
-		const { getLocations } = await import('../../nodes/ShopifyInventoryTrigger/versionTwoProperties');
+		const { getLocations } = await import('../../nodes/ShopifyInventoryTrigger/methods/loadOptions');
 		const options = await getLocations.call(loadOptionsContext() as never);
 		expect(options[0]).toEqual({ name: "- The Credential's Default Location -", value: '' });
 		expect(options.slice(1)).toEqual(expect.arrayContaining([{ name: 'Main', value: emu.location('Main').id }, { name: 'Warehouse', value: emu.location('Warehouse').id }]));
