@@ -157,6 +157,29 @@ describe('EventKey not validated unique in FileMaker', () => {
 		}
 	});
 
+	it('n8n stopped after committing an event, before marking its row; a copy of it stored meanwhile: the next apply marks the event applied and the copy duplicate, stock changed once', async () => {
+		await env.run(store(), [{ sku: 'B-2', change: -2, key: 'order:5:line:1:sale' }]);
+		// The commit (stock edit with LastBatch) goes through; marking the row fails, as if n8n stopped there.
+		env.fm.injectFault({
+			when: ({ method, path }) => method === 'PATCH' && path.includes('/layouts/StockMovements/records/'),
+			times: 1,
+			httpStatus: 500,
+			code: '100',
+		});
+		const failed = env.json(await env.run(apply(), [{ sku: 'B-2' }]));
+		expect(String(failed[0].error)).toContain("The stock of SKU 'B-2' was changed");
+		expect(quantity('B-2')).toBe(8);
+		expect(rows('B-2').map((r) => r.fieldData.AppliedBatch)).toEqual(['']);
+
+		// The redelivery: FileMaker lets the copy in while the original still looks pending.
+		await env.run(store(), [{ sku: 'B-2', change: -2, key: 'order:5:line:1:sale' }]);
+		const out = env.json(await env.run(apply(), [{ sku: 'B-2' }]))[0];
+		expect(out).toMatchObject({ applied: 0, repaired: 1, quantityAfter: 8, duplicatesNotApplied: 1 });
+		expect(quantity('B-2')).toBe(8);
+		expect(appliedRows('B-2')).toHaveLength(1);
+		expect(duplicateRows('B-2')).toHaveLength(1);
+	});
+
 	it('Adjust with the same key twice (the direct mode): the second is a duplicate, with the warning, and changes nothing', async () => {
 		expect(env.json(await env.run(adjust('B-2', -2, 'pos:9')))[0]).toMatchObject({ applied: true, quantityAfter: 8 });
 		const again = env.json(await env.run(adjust('B-2', -2, 'pos:9')))[0];
