@@ -107,9 +107,14 @@ export interface KeyRow {
 	appliedBatch: string;
 }
 
-/** FileMaker's unique check and `==` finds ignore case (default index language): so does this. */
+/**
+ * A copy carries exactly the key of its event (the same delivery, the same key builder). Keys that
+ * differ only in case are not folded together: with a Unicode index language FileMaker treats them as
+ * two events, and folding them could drop one. (With the default language a unique check would have
+ * refused such a row; without the check it is applied as its own event, as FileMaker stored it.)
+ */
 function sameKey(key: string): string {
-	return key.trim().toLowerCase();
+	return key.trim();
 }
 
 /** A row to mark as a duplicate of `of` (an applied row with the same key). */
